@@ -1,0 +1,110 @@
+//! What a reader has ticked, and the rules a ballot must follow.
+
+use crate::core::poll::{Mode, Poll};
+
+/// Option indices the reader has selected, in the order they were picked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection(Vec<usize>);
+
+/// Why a toggle was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToggleError {
+    /// Picking this would exceed `max_choices`; the number is the maximum.
+    TooMany(usize),
+    NoSuchOption,
+}
+
+impl Selection {
+    pub fn from_indices(mut indices: Vec<usize>) -> Self {
+        indices.dedup();
+        Selection(indices)
+    }
+
+    pub fn indices(&self) -> &[usize] {
+        &self.0
+    }
+
+    pub fn contains(&self, index: usize) -> bool {
+        self.0.contains(&index)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Ticks or unticks an option. Single choice behaves like a radio group
+    /// (ticking replaces; a tick on the ticked option keeps it); multiple
+    /// choice refuses to go past the maximum rather than silently dropping
+    /// an earlier pick.
+    pub fn toggle(&mut self, poll: &Poll, index: usize) -> Result<(), ToggleError> {
+        if index >= poll.options.len() {
+            return Err(ToggleError::NoSuchOption);
+        }
+        match poll.mode {
+            Mode::Single => {
+                self.0.clear();
+                self.0.push(index);
+            }
+            Mode::Multiple => {
+                if let Some(at) = self.0.iter().position(|&i| i == index) {
+                    self.0.remove(at);
+                } else if self.0.len() >= poll.max_choices {
+                    return Err(ToggleError::TooMany(poll.max_choices));
+                } else {
+                    self.0.push(index);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A ballot that may be cast: at least one choice, within the maximum,
+    /// all of them real options, none twice.
+    pub fn is_valid_for(&self, poll: &Poll) -> bool {
+        valid_ballot(poll, &self.0)
+    }
+
+    /// The choices sorted by option position: the canonical ballot that is
+    /// stored and sent.
+    pub fn ballot(&self) -> Vec<usize> {
+        let mut b = self.0.clone();
+        b.sort_unstable();
+        b
+    }
+}
+
+/// The ballot rule shared by the widget and the server.
+pub fn valid_ballot(poll: &Poll, choices: &[usize]) -> bool {
+    if choices.is_empty() || choices.len() > poll.max_choices {
+        return false;
+    }
+    let mut seen = vec![false; poll.options.len()];
+    for &c in choices {
+        match seen.get_mut(c) {
+            Some(s) if !*s => *s = true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Option ids to indices, dropping ids the poll does not have (a stored vote
+/// for an option an editor has since removed).
+pub fn indices_of(poll: &Poll, ids: &[&str]) -> Vec<usize> {
+    let mut out: Vec<usize> = ids.iter().filter_map(|id| poll.option_index(id)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Option indices to ids.
+pub fn ids_of(poll: &Poll, indices: &[usize]) -> Vec<String> {
+    indices
+        .iter()
+        .filter_map(|&i| poll.options.get(i).map(|o| o.id.clone()))
+        .collect()
+}

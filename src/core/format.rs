@@ -1,0 +1,96 @@
+//! Number and text formatting without `core::fmt`, which the widget cannot
+//! afford in its release build.
+
+use crate::core::locale::Locale;
+
+/// Appends the decimal digits of `n`.
+pub fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+/// `n` with the locale's thousands separator ("1,234"; "1.234"; "1 234").
+pub fn group(n: u64, locale: &Locale) -> String {
+    let mut digits = String::new();
+    push_u64(&mut digits, n);
+    if digits.len() < 4 || (digits.len() < 5 && locale.min_grouping > 1) {
+        return digits;
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    let first = digits.len() % 3;
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (i + 3 - first) % 3 == 0 {
+            out.push_str(locale.group_separator);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A share in `units` (100 or 1000) as a percentage label: "32%", "31.7%".
+/// The decimal separator and the percent sign's spacing follow the locale.
+pub fn percent(share: u32, units: u32, locale: &Locale) -> String {
+    let mut out = String::new();
+    if units >= 1000 {
+        push_u64(&mut out, u64::from(share / 10));
+        out.push_str(locale.decimal_separator);
+        push_u64(&mut out, u64::from(share % 10));
+    } else {
+        push_u64(&mut out, u64::from(share));
+    }
+    out.push_str(locale.percent_suffix);
+    out
+}
+
+/// Fills `{n}` in a template with the grouped number.
+pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
+    template.replace("{n}", &group(n, locale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::locale::{locale_for, EN};
+
+    #[test]
+    fn digits() {
+        for n in [0u64, 7, 10, 999, 1000, 123_456_789, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+
+    #[test]
+    fn grouping_per_locale() {
+        assert_eq!(group(0, &EN), "0");
+        assert_eq!(group(581, &EN), "581");
+        assert_eq!(group(1234, &EN), "1,234");
+        assert_eq!(group(1_234_567, &EN), "1,234,567");
+        assert_eq!(group(12_345, &EN), "12,345");
+        assert_eq!(group(1234, locale_for("de")), "1.234");
+        assert_eq!(group(1234, locale_for("fr")), "1\u{202F}234");
+        assert_eq!(group(1234, locale_for("es")), "1234");
+        assert_eq!(group(12_345, locale_for("es")), "12.345");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(32, 100, &EN), "32%");
+        assert_eq!(percent(317, 1000, &EN), "31.7%");
+        assert_eq!(percent(5, 1000, &EN), "0.5%");
+        assert_eq!(percent(317, 1000, locale_for("de")), "31,7\u{A0}%");
+    }
+}

@@ -1,0 +1,351 @@
+//! The widget's behaviour as a pure state machine: `step(state, event)`
+//! changes the state and returns the effects the browser layer must carry
+//! out. Nothing here knows about the DOM, storage or the network, so every
+//! path (including refusals and rollbacks) is tested natively.
+
+use crate::core::ballot::{indices_of, Selection, ToggleError};
+use crate::core::error::ConfigError;
+use crate::core::poll::{Poll, ResultsVisibility};
+use crate::core::tally::Tally;
+
+/// What the reader is looking at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Options to choose from.
+    Ballot,
+    /// The vote is on its way; the optimistic tally is shown.
+    Sending,
+    /// The reader has voted (or asked to see the results).
+    Results,
+    /// The poll takes no votes (closed, or not open yet).
+    Closed,
+}
+
+/// A short message shown under the ballot or the results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The reader ticked one option too many.
+    TooMany(usize),
+    /// The reader pressed Vote with nothing chosen.
+    ChooseOne,
+    /// This browser has already voted.
+    AlreadyVoted,
+    /// The backend refused the vote; its message, shown as text.
+    Refused(String),
+}
+
+/// A poll that loaded: everything the view needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Live {
+    pub poll: Poll,
+    /// The last tally the backend vouched for (at first, the published one).
+    pub server: Tally,
+    /// The reader's own ballot, if they have voted from this browser.
+    pub mine: Option<Vec<usize>>,
+    /// Whether `server` already includes `mine`.
+    pub mine_counted: bool,
+    pub selection: Selection,
+    pub phase: Phase,
+    pub notice: Option<Notice>,
+    /// The ballot before the one being sent, restored if the send is refused.
+    pub previous: Option<Vec<usize>>,
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum State {
+    Loading,
+    Live(Box<Live>),
+    Failed(ConfigError),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// The definition is known. `stored` is the ballot this browser recorded
+    /// earlier (option ids); `now` is unix seconds.
+    Loaded {
+        poll: Box<Poll>,
+        stored: Option<Vec<String>>,
+        now: i64,
+    },
+    /// The definition could not be loaded or was invalid.
+    LoadFailed(ConfigError),
+    Toggle(usize),
+    Submit,
+    /// The backend counted the vote; `Some` carries its new tally.
+    Accepted(Option<Tally>),
+    /// The backend refused the vote for good; the message is shown.
+    Refused(String),
+    /// A fresh tally from the backend, outside of voting.
+    Snapshot {
+        tally: Tally,
+        closed: bool,
+    },
+    ViewResults,
+    BackToVote,
+    ChangeVote,
+    /// Time passed: polls open and close at their dates with no timer.
+    Tick(i64),
+}
+
+/// Something the browser layer must do. Rendering is not an effect: the
+/// view is re-rendered after every step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Remember in this browser that the reader voted this ballot.
+    Persist(Vec<usize>),
+    /// Forget the stored ballot (a refused vote).
+    Forget,
+    /// Announce the vote (`poll-vote`) and, unless the host takes over, send
+    /// it. `replaces` is the ballot it replaces when a vote is changed.
+    Send {
+        ballot: Vec<usize>,
+        replaces: Option<Vec<usize>>,
+    },
+    /// Tell screen-reader users something once, through the live region.
+    Announce(Announcement),
+    /// Move focus, after the element it had is gone.
+    Focus(FocusTarget),
+    /// Fire `poll-ready`.
+    Ready,
+    /// Fire `poll-error` and log it.
+    ReportError(ConfigError),
+    /// Fire `poll-voted`.
+    Voted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Announcement {
+    VoteCounted,
+    Refused,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FocusTarget {
+    /// The results heading, after voting or "View results".
+    Results,
+    /// The first option, after "Back to vote".
+    Ballot,
+    /// The notice, after a refusal.
+    Notice,
+}
+
+impl Live {
+    /// The tally to show: the server's, plus the reader's ballot while the
+    /// server has not yet counted it (optimistic).
+    pub fn shown_tally(&self) -> Tally {
+        match (&self.mine, self.mine_counted) {
+            (Some(mine), false) => self.server.with(mine),
+            _ => self.server.clone(),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.poll.is_open_at(self.now)
+    }
+
+    pub fn has_voted(&self) -> bool {
+        self.mine.is_some()
+    }
+
+    /// Whether the results policy lets this reader see the numbers now.
+    pub fn results_visible(&self) -> bool {
+        let closed = !self.is_open() && !self.poll.not_yet_open_at(self.now);
+        match self.poll.results {
+            ResultsVisibility::Always => true,
+            ResultsVisibility::AfterVote => self.has_voted() || closed,
+            ResultsVisibility::AfterClose => closed,
+            ResultsVisibility::Never => false,
+        }
+    }
+
+    /// Whether a "View results" link belongs on the ballot.
+    pub fn can_peek(&self) -> bool {
+        self.poll.results == ResultsVisibility::Always
+    }
+
+    pub fn can_change_vote(&self) -> bool {
+        self.poll.allow_change && self.is_open() && self.has_voted()
+    }
+
+    fn resting_phase(&self) -> Phase {
+        if !self.is_open() {
+            Phase::Closed
+        } else if self.has_voted() {
+            Phase::Results
+        } else {
+            Phase::Ballot
+        }
+    }
+}
+
+/// Advances the state by one event.
+pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Loaded { poll, stored, now } => {
+            let mine = stored.map(|ids| {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                indices_of(&poll, &ids)
+            });
+            let mine = mine.filter(|m| !m.is_empty());
+            let server = poll.tally.clone();
+            let mut live = Live {
+                poll: *poll,
+                server,
+                mine,
+                mine_counted: false,
+                selection: Selection::default(),
+                phase: Phase::Ballot,
+                notice: None,
+                previous: None,
+                now,
+            };
+            if let Some(mine) = &live.mine {
+                live.selection = Selection::from_indices(mine.clone());
+            }
+            live.phase = live.resting_phase();
+            *state = State::Live(Box::new(live));
+            return vec![Effect::Ready];
+        }
+        Event::LoadFailed(error) => {
+            *state = State::Failed(error.clone());
+            return vec![Effect::ReportError(error)];
+        }
+        _ => {}
+    }
+    let State::Live(live) = state else {
+        return Vec::new();
+    };
+    let live = live.as_mut();
+    match event {
+        Event::Loaded { .. } | Event::LoadFailed(_) => Vec::new(),
+        Event::Toggle(index) => {
+            if live.phase != Phase::Ballot {
+                return Vec::new();
+            }
+            live.notice = match live.selection.toggle(&live.poll, index) {
+                Ok(()) => None,
+                Err(ToggleError::TooMany(max)) => Some(Notice::TooMany(max)),
+                Err(ToggleError::NoSuchOption) => live.notice.take(),
+            };
+            Vec::new()
+        }
+        Event::Submit => {
+            if live.phase != Phase::Ballot {
+                return Vec::new();
+            }
+            if !live.is_open() {
+                live.phase = Phase::Closed;
+                return Vec::new();
+            }
+            if live.has_voted() && !live.poll.allow_change {
+                live.notice = Some(Notice::AlreadyVoted);
+                live.phase = Phase::Results;
+                return vec![Effect::Focus(FocusTarget::Results)];
+            }
+            if !live.selection.is_valid_for(&live.poll) {
+                live.notice = Some(Notice::ChooseOne);
+                return vec![Effect::Focus(FocusTarget::Notice)];
+            }
+            let ballot = live.selection.ballot();
+            let replaces = live.mine.take();
+            if let Some(old) = &replaces {
+                // A changed vote: the old ballot leaves the shown tally.
+                if live.mine_counted {
+                    live.server.retract(old);
+                }
+            }
+            live.previous = replaces.clone();
+            live.mine = Some(ballot.clone());
+            live.mine_counted = false;
+            live.notice = None;
+            live.phase = Phase::Sending;
+            vec![
+                Effect::Persist(ballot.clone()),
+                Effect::Send { ballot, replaces },
+                Effect::Focus(FocusTarget::Results),
+            ]
+        }
+        Event::Accepted(tally) => {
+            if let Some(tally) = tally {
+                if tally.counts.len() == live.poll.options.len() {
+                    live.server = tally;
+                    live.mine_counted = true;
+                }
+            }
+            live.previous = None;
+            let was_sending = live.phase == Phase::Sending;
+            if was_sending {
+                live.phase = live.resting_phase();
+            }
+            vec![Effect::Announce(Announcement::VoteCounted), Effect::Voted]
+        }
+        Event::Refused(message) => {
+            live.mine = live.previous.take();
+            live.mine_counted = false;
+            live.selection = Selection::from_indices(live.mine.clone().unwrap_or_default());
+            live.notice = Some(Notice::Refused(message));
+            live.phase = live.resting_phase();
+            let mut effects = vec![
+                Effect::Announce(Announcement::Refused),
+                Effect::Focus(FocusTarget::Notice),
+            ];
+            effects.insert(
+                0,
+                match &live.mine {
+                    Some(old) => Effect::Persist(old.clone()),
+                    None => Effect::Forget,
+                },
+            );
+            effects
+        }
+        Event::Snapshot { tally, closed } => {
+            if tally.counts.len() == live.poll.options.len() {
+                live.server = tally;
+                // A snapshot taken after the reader's vote was confirmed
+                // includes it; one taken before does not.
+                live.mine_counted = live.mine.is_some() && live.phase != Phase::Sending;
+            }
+            if closed {
+                live.poll.closed = true;
+                if live.phase == Phase::Ballot {
+                    live.phase = Phase::Closed;
+                }
+            }
+            Vec::new()
+        }
+        Event::ViewResults => {
+            if live.phase == Phase::Ballot && live.can_peek() {
+                live.phase = Phase::Results;
+                live.notice = None;
+                return vec![Effect::Focus(FocusTarget::Results)];
+            }
+            Vec::new()
+        }
+        Event::BackToVote => {
+            if live.phase == Phase::Results && live.is_open() && !live.has_voted() {
+                live.phase = Phase::Ballot;
+                return vec![Effect::Focus(FocusTarget::Ballot)];
+            }
+            Vec::new()
+        }
+        Event::ChangeVote => {
+            if live.phase == Phase::Results && live.can_change_vote() {
+                live.phase = Phase::Ballot;
+                live.notice = None;
+                return vec![Effect::Focus(FocusTarget::Ballot)];
+            }
+            Vec::new()
+        }
+        Event::Tick(now) => {
+            live.now = now;
+            if live.phase != Phase::Sending {
+                let resting = live.resting_phase();
+                if resting == Phase::Closed || live.phase == Phase::Closed {
+                    live.phase = resting;
+                }
+            }
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Option order: given, or shuffled once per reader and then stable, so a
+//! reload never moves the option the reader was about to click.
+
+use crate::core::poll::{OptionOrder, Poll, ResultsOrder};
+
+/// FNV-1a: a tiny, stable hash. Not for security, only for a per-reader
+/// shuffle that needs no randomness source.
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The order ballot options are shown in. `seed` identifies the reader
+/// (their voter token); the same seed always gives the same order.
+pub fn ballot_order(poll: &Poll, seed: &str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..poll.options.len()).collect();
+    if poll.order == OptionOrder::Random {
+        let mut state = fnv1a(&[seed, &poll.id]) | 1;
+        for i in (1..order.len()).rev() {
+            // xorshift64*
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            let r = state.wrapping_mul(0x2545_f491_4f6c_dd1d);
+            let j = (r % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+    }
+    order
+}
+
+/// The order result rows are shown in: as given, or most votes first with
+/// ties in given order.
+pub fn results_order(poll: &Poll, counts: &[u64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..poll.options.len()).collect();
+    if poll.results_order == ResultsOrder::Votes {
+        order.sort_by(|&a, &b| {
+            let ca = counts.get(a).copied().unwrap_or(0);
+            let cb = counts.get(b).copied().unwrap_or(0);
+            cb.cmp(&ca)
+        });
+    }
+    order
+}
