@@ -1,1 +1,73 @@
+//! The only `#[wasm_bindgen]` exports: what `www/reader-poll.js` calls.
+//! Everything a page can reach goes through here, so panics are fenced
+//! here too (`panic = "abort"` turns one into a trap the element catches).
 
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, Node};
+
+use crate::core::error::{ConfigError, ErrorCode};
+use crate::core::locale::{locale_for, Texts};
+use crate::dom::{Options, Widget};
+use crate::transport::decode::decode_poll;
+
+/// A mounted poll, held by the element. `destroy()` (or garbage
+/// collection of the handle) removes every node and listener it made.
+#[wasm_bindgen]
+pub struct PollHandle {
+    widget: Option<Widget>,
+}
+
+#[wasm_bindgen]
+impl PollHandle {
+    pub fn destroy(&mut self) {
+        self.widget = None;
+    }
+
+    /// The poll id, once a definition loaded.
+    #[wasm_bindgen(getter)]
+    pub fn poll(&self) -> Option<String> {
+        self.widget.as_ref().and_then(Widget::poll_id)
+    }
+}
+
+/// Mounts a poll into `root` (the host's shadow root).
+///
+/// `config` is JSON text, an object, or `undefined` when loading failed;
+/// `options` may carry `lang` (a BCP 47 tag), `texts` (message overrides by
+/// name) and `error` (why the element could not fetch the definition).
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
+    let lang = get(&options, "lang").as_string().unwrap_or_default();
+    let mut texts = Texts::new(locale_for(&lang));
+    let overrides = get(&options, "texts");
+    if overrides.is_object() {
+        let overrides: Object = overrides.unchecked_into();
+        for entry in Object::entries(&overrides).iter() {
+            let key = Reflect::get_u32(&entry, 0).unwrap_or_default();
+            let value = Reflect::get_u32(&entry, 1).unwrap_or_default();
+            if let (Some(k), Some(v)) = (key.as_string(), value.as_string()) {
+                texts.set(&k, &v);
+            }
+        }
+    }
+    let poll = match get(&options, "error").as_string() {
+        Some(reason) => Err(ConfigError::new(ErrorCode::LoadFailed, reason)),
+        None if config.is_undefined() || config.is_null() => Err(ConfigError::new(
+            ErrorCode::LoadFailed,
+            "no poll definition: add a <script type=\"application/json\"> child or a src attribute",
+        )),
+        None => decode_poll(&config),
+    };
+    PollHandle {
+        widget: Some(Widget::mount(host, &root, poll, Options { texts })),
+    }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if object.is_object() {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}

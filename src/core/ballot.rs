@@ -72,7 +72,7 @@ impl Selection {
     /// stored and sent.
     pub fn ballot(&self) -> Vec<usize> {
         let mut b = self.0.clone();
-        b.sort_unstable();
+        crate::core::small_sort::sort_dedup(&mut b);
         b
     }
 }
@@ -96,8 +96,7 @@ pub fn valid_ballot(poll: &Poll, choices: &[usize]) -> bool {
 /// for an option an editor has since removed).
 pub fn indices_of(poll: &Poll, ids: &[&str]) -> Vec<usize> {
     let mut out: Vec<usize> = ids.iter().filter_map(|id| poll.option_index(id)).collect();
-    out.sort_unstable();
-    out.dedup();
+    crate::core::small_sort::sort_dedup(&mut out);
     out
 }
 

@@ -56,7 +56,18 @@ pub fn percent(share: u32, units: u32, locale: &Locale) -> String {
 
 /// Fills `{n}` in a template with the grouped number.
 pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
-    template.replace("{n}", &group(n, locale))
+    // By hand: `str::replace` brings in the generic substring searcher.
+    let mut out = String::with_capacity(template.len() + 8);
+    let mut rest = template;
+    while let Some(at) = rest.as_bytes().windows(3).position(|w| w == b"{n}") {
+        // `get` rather than indexing: no panic path, whose message
+        // formatting would cost more than this whole function.
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str(&group(n, locale));
+        rest = rest.get(at + 3..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

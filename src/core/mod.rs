@@ -13,9 +13,12 @@ pub mod machine;
 pub mod order;
 pub mod poll;
 pub mod share;
+pub mod small_sort;
 pub mod tally;
 
 pub use ballot::Selection;
 pub use error::{ConfigError, ErrorCode};
-pub use poll::{Mode, OptionOrder, Poll, PollOption, RawPoll, ResultsOrder, ResultsVisibility};
+pub use poll::{
+    Counts, Mode, OptionOrder, Poll, PollOption, RawPoll, ResultsOrder, ResultsVisibility,
+};
 pub use tally::Tally;

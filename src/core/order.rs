@@ -42,11 +42,8 @@ pub fn ballot_order(poll: &Poll, seed: &str) -> Vec<usize> {
 pub fn results_order(poll: &Poll, counts: &[u64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..poll.options.len()).collect();
     if poll.results_order == ResultsOrder::Votes {
-        order.sort_by(|&a, &b| {
-            let ca = counts.get(a).copied().unwrap_or(0);
-            let cb = counts.get(b).copied().unwrap_or(0);
-            cb.cmp(&ca)
-        });
+        let count = |i: usize| counts.get(i).copied().unwrap_or(0);
+        crate::core::small_sort::sort_by(&mut order, |&a, &b| count(a) > count(b));
     }
     order
 }

@@ -3,9 +3,8 @@
 //! `RawPoll` mirrors the JSON an editor writes; `Poll::from_raw` turns it into
 //! a `Poll` that every other module may trust, or into one precise error.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::core::dates::parse_rfc3339;
 use crate::core::error::{ConfigError, ErrorCode};
@@ -85,9 +84,34 @@ pub struct RawPoll {
     pub allow_change: bool,
     /// Published tally: the first paint before any server answers.
     #[serde(default)]
-    pub counts: Option<BTreeMap<String, u64>>,
+    pub counts: Option<Counts>,
     #[serde(default)]
     pub voters: Option<u64>,
+}
+
+/// Published counts by option id, in the order written. A list of pairs
+/// rather than a map type: the widget decodes it without a B-tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts(pub Vec<(String, u64)>);
+
+impl<'de> Deserialize<'de> for Counts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Counts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of counts by option id")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((id, count)) = map.next_entry::<String, u64>()? {
+                    pairs.push((id, count));
+                }
+                Ok(Counts(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -315,12 +339,13 @@ fn parse_date(text: Option<&str>, field: &str) -> Result<Option<i64>, ConfigErro
 pub fn tally_from_counts(
     options: &[PollOption],
     mode: Mode,
-    counts: Option<&BTreeMap<String, u64>>,
+    counts: Option<&Counts>,
     voters: Option<u64>,
 ) -> Result<Tally, ConfigError> {
     let mut per_option = vec![0u64; options.len()];
     if let Some(counts) = counts {
-        for (id, &count) in counts {
+        for (id, count) in &counts.0 {
+            let count = *count;
             let Some(index) = options.iter().position(|o| &o.id == id) else {
                 let mut message = String::from("counts names \"");
                 message.push_str(id);
@@ -332,6 +357,12 @@ pub fn tally_from_counts(
                     ErrorCode::CountTooLarge,
                     "a count is larger than 9007199254740991",
                 ));
+            }
+            if per_option[index] != 0 {
+                let mut message = String::from("counts names \"");
+                message.push_str(id);
+                message.push_str("\" twice");
+                return Err(ConfigError::new(ErrorCode::UnknownCountOption, message));
             }
             per_option[index] = count;
         }

@@ -5,6 +5,7 @@
 //! and integers make the widget and the server agree to the last digit.
 
 use crate::core::poll::Mode;
+use crate::core::tally::MAX_COUNT;
 
 /// Whole percent: what newspapers print.
 pub const PERCENT: u32 = 100;
@@ -20,21 +21,26 @@ pub const PERMILLE: u32 = 1000;
 /// the outcome is deterministic and monotonic: a larger count never shows a
 /// smaller share.
 pub fn largest_remainder(counts: &[u64], units: u32) -> Vec<u32> {
-    let total: u128 = counts.iter().map(|&c| c as u128).sum();
+    // u64 is enough: counts are at most 2^53 and units at most 1000, and
+    // u128 division would add a kilobyte of wasm.
+    let total: u64 = counts
+        .iter()
+        .fold(0u64, |a, &c| a.saturating_add(c.min(MAX_COUNT)));
     if total == 0 {
         return vec![0; counts.len()];
     }
-    let units_wide = units as u128;
     let mut shares: Vec<u32> = Vec::with_capacity(counts.len());
-    let mut remainders: Vec<(u128, u64, usize)> = Vec::with_capacity(counts.len());
+    let mut remainders: Vec<(u64, u64, usize)> = Vec::with_capacity(counts.len());
     for (index, &count) in counts.iter().enumerate() {
-        let scaled = count as u128 * units_wide;
+        let scaled = count.min(MAX_COUNT) * u64::from(units);
         shares.push((scaled / total) as u32);
         remainders.push((scaled % total, count, index));
     }
     let given: u32 = shares.iter().sum();
     let left = units.saturating_sub(given) as usize;
-    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    // Larger remainder first, then larger count; the sort is stable, so
+    // equal pairs stay in option order.
+    crate::core::small_sort::sort_by(&mut remainders, |a, b| (a.0, a.1) > (b.0, b.1));
     for &(_, _, index) in remainders.iter().take(left) {
         shares[index] += 1;
     }
@@ -47,12 +53,14 @@ pub fn of_voters(counts: &[u64], voters: u64, units: u32) -> Vec<u32> {
     if voters == 0 {
         return vec![0; counts.len()];
     }
-    let voters = voters as u128;
+    let voters = voters.min(MAX_COUNT);
     counts
         .iter()
         .map(|&c| {
-            let scaled = c.min(voters as u64) as u128 * units as u128;
-            ((scaled * 2 + voters) / (voters * 2)) as u32
+            // Half up: (2 * c * units + voters) / (2 * voters), in u64 range
+            // because c <= voters <= 2^53 and units <= 1000.
+            let scaled = c.min(voters) * u64::from(units);
+            (scaled / voters + u64::from(scaled % voters * 2 >= voters)) as u32
         })
         .collect()
 }
@@ -137,7 +145,7 @@ mod tests {
             prop_assume!(total > 0);
             let shares = largest_remainder(&counts, PERMILLE);
             for (c, s) in counts.iter().zip(&shares) {
-                let floor = (*c as u128 * 1000 / total as u128) as u32;
+                let floor = (*c * 1000 / total) as u32;
                 prop_assert!(*s == floor || *s == floor + 1);
             }
         }

@@ -1,0 +1,103 @@
+//! Creating nodes. Text goes in through `textContent` only: poll text is
+//! untrusted and never touches an HTML parser.
+
+use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
+
+use crate::view::{BallotRow, ResultRow};
+
+/// `<tag class="class">` with no text.
+pub fn el(doc: &Document, tag: &str, class: &str) -> Element {
+    let e = doc.create_element(tag).unwrap_throw();
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    e
+}
+
+/// `<tag class="class">text</tag>`, text set as a text node.
+pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
+    let e = el(doc, tag, class);
+    e.set_text_content(Some(text));
+    e
+}
+
+pub fn attr(e: &Element, name: &str, value: &str) {
+    e.set_attribute(name, value).unwrap_throw();
+}
+
+pub fn append(parent: &Element, child: &Element) {
+    parent.append_child(child).unwrap_throw();
+}
+
+/// The nodes of one ballot option.
+pub struct OptionEls {
+    pub index: usize,
+    pub label: Element,
+    pub input: HtmlInputElement,
+}
+
+pub fn option(doc: &Document, row: &BallotRow, group: &str, multiple: bool) -> OptionEls {
+    let label = el(doc, "label", "option");
+    attr(&label, "part", "option");
+    let input: HtmlInputElement = el(doc, "input", "").unchecked_into();
+    input.set_type(if multiple { "checkbox" } else { "radio" });
+    input.set_name(group);
+    input.set_value(&row.id);
+    attr(&input, "data-index", &index_text(row.index));
+    attr(&input, "aria-describedby", "rp-hint rp-notice");
+    label.append_child(&input).unwrap_throw();
+    append(&label, &text_el(doc, "span", "text", &row.label));
+    OptionEls {
+        index: row.index,
+        label,
+        input,
+    }
+}
+
+/// The nodes of one result row.
+pub struct RowEls {
+    pub index: usize,
+    pub li: Element,
+    pub label: Element,
+    pub figures: Element,
+    pub mine: Element,
+    pub bar: HtmlElement,
+}
+
+pub fn result_row(doc: &Document, row: &ResultRow, your_choice: &str) -> RowEls {
+    let li = el(doc, "li", "row");
+    attr(&li, "part", "result");
+    let line = el(doc, "div", "line");
+    let label = text_el(doc, "span", "label", &row.label);
+    let sep = text_el(doc, "span", "sep", " — ");
+    let figures = text_el(doc, "span", "figures", &row.figures);
+    let mine = text_el(doc, "span", "mine-tag", your_choice);
+    attr(&mine, "part", "mine-tag");
+    append(&line, &label);
+    append(&line, &sep);
+    append(&line, &figures);
+    append(&line, &mine);
+    let track = el(doc, "div", "track");
+    attr(&track, "aria-hidden", "true");
+    attr(&track, "part", "track");
+    let bar: HtmlElement = el(doc, "div", "bar").unchecked_into();
+    attr(&bar, "part", "bar");
+    track.append_child(&bar).unwrap_throw();
+    append(&li, &line);
+    append(&li, &track);
+    RowEls {
+        index: row.index,
+        li,
+        label,
+        figures,
+        mine,
+        bar,
+    }
+}
+
+pub fn index_text(index: usize) -> String {
+    let mut s = String::new();
+    crate::core::format::push_u64(&mut s, index as u64);
+    s
+}

@@ -1,0 +1,197 @@
+// <reader-poll>: the custom element around the readerpoll wasm module.
+// wasm-bindgen cannot subclass HTMLElement, so this file does the element's
+// life cycle and leaves everything else to Rust. One wasm instance serves
+// every poll on the page; it loads when the first poll nears the viewport.
+
+const base = import.meta.url;
+let runtime; // Promise<{ mount, sheet }>, shared by all polls
+
+function loadRuntime() {
+  runtime ??= (async () => {
+    const [glue, css] = await Promise.all([
+      import(new URL('./pkg/readerpoll.js', base)),
+      fetch(new URL('./reader-poll.css', base)).then((r) => (r.ok ? r.text() : '')),
+    ]);
+    try {
+      await glue.default({ module_or_path: new URL('./pkg/readerpoll_bg.wasm', base) });
+    } catch (error) {
+      if (String(error).includes('Content Security Policy') || error?.name === 'CompileError') {
+        console.error(
+          "readerpoll: this page's Content-Security-Policy blocks WebAssembly; " +
+            "add 'wasm-unsafe-eval' to script-src (the polls show their plain HTML instead)."
+        );
+      }
+      throw error;
+    }
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return { mount: glue.mount, sheet };
+  })();
+  return runtime;
+}
+
+// Start loading when a poll is within one screen of the viewport.
+const nearViewport =
+  'IntersectionObserver' in window
+    ? new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            if (entry.isIntersecting) {
+              nearViewport.unobserve(entry.target);
+              entry.target.load();
+            }
+          }
+        },
+        { rootMargin: '100% 0px' }
+      )
+    : null;
+
+const WATCHED = ['poll', 'src', 'endpoint', 'lang'];
+
+class ReaderPoll extends HTMLElement {
+  static observedAttributes = WATCHED;
+
+  #handle = null;
+  #config = undefined;
+  #texts = undefined;
+  #generation = 0;
+
+  /** A poll definition object set by script; wins over child JSON and src. */
+  get config() {
+    return this.#config;
+  }
+  set config(value) {
+    this.#config = value;
+    this.#remount();
+  }
+
+  /** Message overrides by name, e.g. { vote: 'Send my answer' }. */
+  get texts() {
+    return this.#texts;
+  }
+  set texts(value) {
+    this.#texts = value;
+    this.#remount();
+  }
+
+  get poll() {
+    return this.getAttribute('poll');
+  }
+  set poll(v) {
+    this.setAttribute('poll', v);
+  }
+  get src() {
+    return this.getAttribute('src');
+  }
+  set src(v) {
+    this.setAttribute('src', v);
+  }
+  get endpoint() {
+    return this.getAttribute('endpoint');
+  }
+  set endpoint(v) {
+    this.setAttribute('endpoint', v);
+  }
+
+  connectedCallback() {
+    if (nearViewport) nearViewport.observe(this);
+    else this.load();
+  }
+
+  disconnectedCallback() {
+    nearViewport?.unobserve(this);
+    this.#generation++;
+    this.#unmount();
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before !== after) this.#remount();
+  }
+
+  #remount() {
+    if (this.#handle) {
+      this.#unmount();
+      this.load();
+    }
+  }
+
+  #unmount() {
+    if (this.#handle) {
+      this.#handle.destroy();
+      this.#handle.free();
+      this.#handle = null;
+    }
+  }
+
+  async load() {
+    if (!this.isConnected || this.#handle) return;
+    const generation = ++this.#generation;
+    let rt;
+    try {
+      rt = await loadRuntime();
+    } catch (error) {
+      this.#fail('wasm_unavailable', String(error?.message ?? error), true);
+      return;
+    }
+    const { config, error } = await this.#definition();
+    // The element may have moved or been removed while we waited.
+    if (generation !== this.#generation || !this.isConnected || this.#handle) return;
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [rt.sheet];
+    try {
+      this.#handle = rt.mount(this, root, config, {
+        lang: this.#lang(),
+        texts: this.#textOverrides(),
+        error,
+      });
+    } catch (failure) {
+      this.#fail('internal', String(failure?.message ?? failure), false);
+    }
+  }
+
+  async #definition() {
+    if (this.#config !== undefined) return { config: this.#config };
+    const inline = this.querySelector(':scope > script[type="application/json"]');
+    if (inline) return { config: inline.textContent };
+    const src = this.getAttribute('src');
+    if (src) {
+      try {
+        const response = await fetch(new URL(src, document.baseURI), {
+          headers: { accept: 'application/json' },
+        });
+        if (!response.ok) return { error: `could not load ${src}: HTTP ${response.status}` };
+        return { config: await response.text() };
+      } catch (e) {
+        return { error: `could not load ${src}: ${e?.message ?? e}` };
+      }
+    }
+    return { config: undefined };
+  }
+
+  #lang() {
+    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+  }
+
+  #textOverrides() {
+    const texts = { ...(this.#texts ?? {}) };
+    for (const { name, value } of this.attributes) {
+      if (name.startsWith('data-text-')) texts[name.slice(10).replaceAll('-', '_')] = value;
+    }
+    return texts;
+  }
+
+  // Last resort when the wasm itself is missing or broke: the fallback HTML
+  // stays in place (wasm missing) and the site hears about it either way.
+  #fail(code, message, retryable) {
+    console.error(`readerpoll: poll unavailable: ${code}: ${message}`);
+    this.dispatchEvent(
+      new CustomEvent('poll-error', {
+        bubbles: true,
+        composed: true,
+        detail: { poll: this.getAttribute('poll'), code, message, retryable },
+      })
+    );
+  }
+}
+
+if (!customElements.get('reader-poll')) customElements.define('reader-poll', ReaderPoll);
