@@ -16,7 +16,7 @@ pub enum ViewModel {
         title: String,
         reason: String,
     },
-    Live(LiveView),
+    Live(Box<LiveView>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +119,7 @@ pub fn view(state: &State, texts: &Texts, seed: &str) -> ViewModel {
             title: texts.get(Msg::Unavailable).to_owned(),
             reason: error.message.clone(),
         },
-        State::Live(live) => ViewModel::Live(live_view(live, texts, seed)),
+        State::Live(live) => ViewModel::Live(Box::new(live_view(live, texts, seed))),
     }
 }
 

@@ -31,7 +31,7 @@ pub fn group(n: u64, locale: &Locale) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
     let first = digits.len() % 3;
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (i + 3 - first) % 3 == 0 {
+        if i > 0 && (i + 3 - first).is_multiple_of(3) {
             out.push_str(locale.group_separator);
         }
         out.push(ch);
@@ -54,6 +54,17 @@ pub fn percent(share: u32, units: u32, locale: &Locale) -> String {
     out
 }
 
+/// Appends `items` separated by `sep`; `[&str]::join` instantiates a
+/// generic copier that is several times larger.
+pub fn push_joined<S: AsRef<str>>(out: &mut String, items: &[S], sep: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+}
+
 /// Fills `{n}` in a template with the grouped number.
 pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
     // By hand: `str::replace` brings in the generic substring searcher.
@@ -70,7 +81,7 @@ pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::locale::{locale_for, EN};

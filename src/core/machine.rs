@@ -86,6 +86,9 @@ pub enum Event {
     ChangeVote,
     /// Time passed: polls open and close at their dates with no timer.
     Tick(i64),
+    /// This browser voted in the same poll elsewhere (another copy on the
+    /// page, another tab) since this copy loaded; option ids.
+    VotedElsewhere(Vec<String>),
 }
 
 /// Something the browser layer must do. Rendering is not an effect: the
@@ -336,6 +339,21 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                 return vec![Effect::Focus(FocusTarget::Ballot)];
             }
             Vec::new()
+        }
+        Event::VotedElsewhere(ids) => {
+            if live.mine.is_some() || live.phase == Phase::Sending {
+                return Vec::new();
+            }
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let mine = indices_of(&live.poll, &ids);
+            if mine.is_empty() {
+                return Vec::new();
+            }
+            live.selection = Selection::from_indices(mine.clone());
+            live.mine = Some(mine);
+            live.phase = live.resting_phase();
+            live.notice = Some(Notice::AlreadyVoted);
+            vec![Effect::Focus(FocusTarget::Results)]
         }
         Event::Tick(now) => {
             live.now = now;

@@ -57,6 +57,65 @@ pub enum ResultsOrder {
     Votes,
 }
 
+/// Names a value of a config enum, as written in JSON; for decoders that do
+/// not go through serde (the widget's, which must stay small).
+pub trait Named: Sized + Copy + 'static {
+    const NAMES: &'static [&'static str];
+    const VALUES: &'static [Self];
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::VALUES[i])
+    }
+}
+
+impl Named for Mode {
+    const NAMES: &'static [&'static str] = &["single", "multiple"];
+    const VALUES: &'static [Self] = &[Mode::Single, Mode::Multiple];
+}
+
+impl Named for ResultsVisibility {
+    const NAMES: &'static [&'static str] = &["always", "after_vote", "after_close", "never"];
+    const VALUES: &'static [Self] = &[
+        ResultsVisibility::Always,
+        ResultsVisibility::AfterVote,
+        ResultsVisibility::AfterClose,
+        ResultsVisibility::Never,
+    ];
+}
+
+impl Named for OptionOrder {
+    const NAMES: &'static [&'static str] = &["given", "random"];
+    const VALUES: &'static [Self] = &[OptionOrder::Given, OptionOrder::Random];
+}
+
+impl Named for ResultsOrder {
+    const NAMES: &'static [&'static str] = &["given", "votes"];
+    const VALUES: &'static [Self] = &[ResultsOrder::Given, ResultsOrder::Votes];
+}
+
+/// The fields `RawPoll` accepts, for decoders that check unknown fields.
+pub const POLL_FIELDS: &[&str] = &[
+    "id",
+    "question",
+    "mode",
+    "max_choices",
+    "options",
+    "opens_at",
+    "closes_at",
+    "closed",
+    "results",
+    "order",
+    "results_order",
+    "allow_change",
+    "counts",
+    "voters",
+];
+
+/// The fields `RawOption` accepts.
+pub const OPTION_FIELDS: &[&str] = &["id", "label"];
+
 /// The poll definition as written, before validation.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +216,12 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
 }
 
+/// Characters (scalar values) in `text`: bytes that do not continue a
+/// UTF-8 sequence. Smaller in wasm than `chars().count()`.
+fn char_count(text: &str) -> usize {
+    text.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 /// Text an editor typed that renders as nothing is treated as missing.
 fn blank(text: &str) -> bool {
     text.chars().all(|c| {
@@ -183,7 +248,7 @@ impl Poll {
                 "the question is empty",
             ));
         }
-        if raw.question.chars().count() > MAX_QUESTION_CHARS {
+        if char_count(&raw.question) > MAX_QUESTION_CHARS {
             return Err(ConfigError::new(
                 ErrorCode::QuestionTooLong,
                 "the question is longer than 500 characters",
@@ -243,7 +308,7 @@ impl Poll {
                     "the label is empty",
                 ));
             }
-            if option.label.chars().count() > MAX_LABEL_CHARS {
+            if char_count(&option.label) > MAX_LABEL_CHARS {
                 return Err(ConfigError::at_option(
                     ErrorCode::LabelTooLong,
                     index,
@@ -408,4 +473,38 @@ pub fn tally_from_counts(
         ));
     }
     Ok(Tally::new(per_option, voters))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// The hand-written widget decoder relies on these lists matching what
+    /// serde accepts; a field added to one and not the other fails here.
+    #[test]
+    fn field_lists_match_serde() {
+        let mut all = serde_json::Map::new();
+        for f in POLL_FIELDS {
+            all.insert((*f).into(), serde_json::Value::Null);
+        }
+        all.insert("id".into(), "p".into());
+        all.insert("question".into(), "q".into());
+        all.insert(
+            "options".into(),
+            serde_json::json!([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]),
+        );
+        all.insert("closed".into(), false.into());
+        all.insert("allow_change".into(), false.into());
+        for f in ["mode", "results", "order", "results_order"] {
+            all.remove(f);
+        }
+        serde_json::from_value::<RawPoll>(serde_json::Value::Object(all)).unwrap();
+        assert_eq!(Mode::from_name("multiple"), Some(Mode::Multiple));
+        assert_eq!(
+            ResultsVisibility::from_name("after_close"),
+            Some(ResultsVisibility::AfterClose)
+        );
+        assert_eq!(OptionOrder::from_name("random"), Some(OptionOrder::Random));
+        assert_eq!(ResultsOrder::from_name("nope"), None);
+    }
 }

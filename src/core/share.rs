@@ -74,7 +74,7 @@ pub fn shares(mode: Mode, counts: &[u64], voters: u64, units: u32) -> Vec<u32> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

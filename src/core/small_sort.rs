@@ -21,7 +21,7 @@ pub fn sort_dedup(items: &mut Vec<usize>) {
     items.dedup();
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use proptest::prelude::*;
 

@@ -102,6 +102,9 @@ fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) ->
     EventListener::new(target, kind, move |event| {
         if let Some(inner) = weak.upgrade() {
             if let Some(ev) = translate(event, kind) {
+                if ev == Event::Submit {
+                    catch_up(&inner);
+                }
                 dispatch(&inner, ev);
             }
         }
@@ -126,6 +129,18 @@ fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
         Action::BackToVote => Event::BackToVote,
         Action::ChangeVote => Event::ChangeVote,
     })
+}
+
+/// Before a vote is cast, checks whether this browser has voted in the same
+/// poll since this copy loaded (another copy on the page, another tab).
+fn catch_up(inner: &Rc<RefCell<Inner>>) {
+    let stored = match &inner.borrow().state {
+        State::Live(live) if live.mine.is_none() => memory::stored_vote(&live.poll.id),
+        _ => None,
+    };
+    if let Some(ids) = stored {
+        dispatch(inner, Event::VotedElsewhere(ids));
+    }
 }
 
 /// Steps the machine, re-renders, then runs effects with no borrow held:

@@ -34,7 +34,9 @@ pub fn stored_vote(poll: &str) -> Option<Vec<String>> {
 pub fn store_vote(poll: &str, ids: &[String]) {
     if let Some(s) = storage() {
         // A full or blocked storage only costs the memory of the vote.
-        let _ = s.set_item(&vote_key(poll), &ids.join(","));
+        let mut joined = String::new();
+        crate::core::format::push_joined(&mut joined, ids, ",");
+        let _ = s.set_item(&vote_key(poll), &joined);
     }
 }
 

@@ -3,5 +3,4 @@
 //! remembers between visits.
 
 pub mod decode;
-pub mod jsde;
 pub mod memory;
