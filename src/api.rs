@@ -8,6 +8,7 @@ use web_sys::{HtmlElement, Node};
 
 use crate::core::error::{ConfigError, ErrorCode};
 use crate::core::locale::{locale_for, Texts};
+use crate::core::outbox::{endpoint_allowed, Protocol};
 use crate::dom::{Options, Widget};
 use crate::transport::decode::decode_poll;
 
@@ -22,6 +23,15 @@ pub struct PollHandle {
 impl PollHandle {
     pub fn destroy(&mut self) {
         self.widget = None;
+    }
+
+    /// The host page's answer for a vote it took over by cancelling
+    /// `poll-vote`: `ok`, or a refusal with a message for the reader.
+    #[wasm_bindgen(js_name = resolveVote)]
+    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+        if let Some(w) = &self.widget {
+            w.resolve_vote(ok, message);
+        }
     }
 
     /// The poll id, once a definition loaded.
@@ -51,8 +61,21 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
             }
         }
     }
+    let endpoint = get(&options, "endpoint")
+        .as_string()
+        .filter(|e| !e.is_empty());
+    let protocol_name = get(&options, "protocol").as_string().unwrap_or_default();
+    let protocol = Protocol::from_name(&protocol_name);
     let poll = match get(&options, "error").as_string() {
         Some(reason) => Err(ConfigError::new(ErrorCode::LoadFailed, reason)),
+        None if endpoint.as_deref().is_some_and(|e| !endpoint_allowed(e)) => Err(ConfigError::new(
+            ErrorCode::BadEndpoint,
+            "the endpoint must be an https:// URL (or http:// on localhost)",
+        )),
+        None if protocol.is_none() => Err(ConfigError::new(
+            ErrorCode::BadEndpoint,
+            "protocol must be json, form or wp-polls",
+        )),
         None if config.is_undefined() || config.is_null() => Err(ConfigError::new(
             ErrorCode::LoadFailed,
             "no poll definition: add a <script type=\"application/json\"> child or a src attribute",
@@ -60,7 +83,16 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
         None => decode_poll(&config),
     };
     PollHandle {
-        widget: Some(Widget::mount(host, &root, poll, Options { texts })),
+        widget: Some(Widget::mount(
+            host,
+            &root,
+            poll,
+            Options {
+                texts,
+                endpoint,
+                protocol: protocol.unwrap_or(Protocol::Json),
+            },
+        )),
     }
 }
 

@@ -18,5 +18,4 @@ pub mod view;
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;
-#[cfg(target_arch = "wasm32")]
 pub mod transport;

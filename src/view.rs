@@ -154,6 +154,7 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
         actions.push(Action::ChangeVote);
     }
     let status = match live.phase {
+        Phase::Sending if live.waiting => Some(texts.get(Msg::Waiting).to_owned()),
         Phase::Sending => Some(texts.get(Msg::Sending).to_owned()),
         Phase::Closed if poll.not_yet_open_at(live.now) => Some(texts.get(Msg::NotOpen).to_owned()),
         Phase::Closed => Some(texts.get(Msg::Closed).to_owned()),

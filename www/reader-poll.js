@@ -46,7 +46,7 @@ const nearViewport =
       )
     : null;
 
-const WATCHED = ['poll', 'src', 'endpoint', 'lang'];
+const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang'];
 
 class ReaderPoll extends HTMLElement {
   static observedAttributes = WATCHED;
@@ -91,6 +91,20 @@ class ReaderPoll extends HTMLElement {
   }
   set endpoint(v) {
     this.setAttribute('endpoint', v);
+  }
+  get protocol() {
+    return this.getAttribute('protocol') ?? 'json';
+  }
+  set protocol(v) {
+    this.setAttribute('protocol', v);
+  }
+
+  /**
+   * For a host page that took over a vote (cancelled `poll-vote`): report
+   * whether its backend counted it; `message` is shown to the reader.
+   */
+  resolveVote({ ok, message } = {}) {
+    this.#handle?.resolveVote(Boolean(ok), message == null ? undefined : String(message));
   }
 
   connectedCallback() {
@@ -142,6 +156,8 @@ class ReaderPoll extends HTMLElement {
       this.#handle = rt.mount(this, root, config, {
         lang: this.#lang(),
         texts: this.#textOverrides(),
+        endpoint: this.#endpointUrl(),
+        protocol: this.protocol,
         error,
       });
     } catch (failure) {
@@ -165,7 +181,35 @@ class ReaderPoll extends HTMLElement {
         return { error: `could not load ${src}: ${e?.message ?? e}` };
       }
     }
+    const endpoint = this.#endpointUrl();
+    const poll = this.getAttribute('poll');
+    if (endpoint && poll && this.protocol === 'json') {
+      // The readerpoll protocol's poll resource carries the definition too.
+      const url = `${endpoint.replace(/\/+$/, '')}/polls/${encodeURIComponent(poll)}`;
+      try {
+        const response = await fetch(url, { headers: { accept: 'application/json' } });
+        if (!response.ok) return { error: `could not load poll ${poll}: HTTP ${response.status}` };
+        const body = await response.json();
+        const tally = body?.tally ?? {};
+        return {
+          config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+        };
+      } catch (e) {
+        return { error: `could not load poll ${poll}: ${e?.message ?? e}` };
+      }
+    }
     return { config: undefined };
+  }
+
+  /** The endpoint as an absolute URL (the wasm checks which are allowed). */
+  #endpointUrl() {
+    const endpoint = this.getAttribute('endpoint');
+    if (!endpoint) return undefined;
+    try {
+      return new URL(endpoint, document.baseURI).href.replace(/\/+$/, '');
+    } catch {
+      return endpoint;
+    }
   }
 
   #lang() {

@@ -31,6 +31,7 @@ pub enum ErrorCode {
     CountTooLarge,
     VotersTooFew,
     LoadFailed,
+    BadEndpoint,
 }
 
 impl ErrorCode {
@@ -58,6 +59,7 @@ impl ErrorCode {
             ErrorCode::CountTooLarge => "count_too_large",
             ErrorCode::VotersTooFew => "voters_too_few",
             ErrorCode::LoadFailed => "load_failed",
+            ErrorCode::BadEndpoint => "bad_endpoint",
         }
     }
 }

@@ -39,6 +39,7 @@ pub enum Msg {
     ChangeVote,
     Thanks,
     Results,
+    Waiting,
 }
 
 const MSG_NAMES: [&str; MSG_COUNT] = [
@@ -63,9 +64,10 @@ const MSG_NAMES: [&str; MSG_COUNT] = [
     "change_vote",
     "thanks",
     "results",
+    "waiting",
 ];
 
-pub const MSG_COUNT: usize = 21;
+pub const MSG_COUNT: usize = 22;
 
 impl Msg {
     pub fn from_name(name: &str) -> Option<Msg> {
@@ -91,6 +93,7 @@ impl Msg {
             Msg::ChangeVote,
             Msg::Thanks,
             Msg::Results,
+            Msg::Waiting,
         ];
         MSG_NAMES
             .iter()
@@ -179,6 +182,7 @@ pub static EN: Locale = Locale {
         "Change your vote",
         "Thank you for voting.",
         "Results",
+        "Your vote is saved on this device and will be sent when the connection is back.",
     ],
 };
 
@@ -220,6 +224,7 @@ pub static DE: Locale = Locale {
         "Stimme ändern",
         "Danke für Ihre Stimme.",
         "Ergebnisse",
+        "Ihre Stimme ist auf diesem Gerät gespeichert und wird gesendet, sobald die Verbindung wieder steht.",
     ],
 };
 
@@ -261,6 +266,7 @@ pub static FR: Locale = Locale {
         "Modifier votre vote",
         "Merci d’avoir voté.",
         "Résultats",
+        "Votre vote est enregistré sur cet appareil et sera envoyé dès le retour de la connexion.",
     ],
 };
 
@@ -302,6 +308,7 @@ pub static ES: Locale = Locale {
         "Cambiar su voto",
         "Gracias por votar.",
         "Resultados",
+        "Su voto está guardado en este dispositivo y se enviará cuando vuelva la conexión.",
     ],
 };
 
@@ -343,6 +350,7 @@ pub static AR: Locale = Locale {
         "غيّر صوتك",
         "شكرًا لتصويتك.",
         "النتائج",
+        "صوتك محفوظ على هذا الجهاز وسيُرسل عند عودة الاتصال.",
     ],
 };
 

@@ -49,6 +49,8 @@ pub struct Live {
     pub notice: Option<Notice>,
     /// The ballot before the one being sent, restored if the send is refused.
     pub previous: Option<Vec<usize>>,
+    /// A send failed and will be retried: the vote is safe on this device.
+    pub waiting: bool,
     pub now: i64,
 }
 
@@ -86,6 +88,12 @@ pub enum Event {
     ChangeVote,
     /// Time passed: polls open and close at their dates with no timer.
     Tick(i64),
+    /// A send failed in a way worth retrying; the vote waits in the outbox.
+    Retrying,
+    /// The backend already had this reader's vote; its message.
+    AlreadyCounted(String),
+    /// A vote from an earlier visit is still on its way (found in the outbox).
+    Resending,
     /// This browser voted in the same poll elsewhere (another copy on the
     /// page, another tab) since this copy loaded; option ids.
     VotedElsewhere(Vec<String>),
@@ -201,6 +209,7 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                 phase: Phase::Ballot,
                 notice: None,
                 previous: None,
+                waiting: false,
                 now,
             };
             if let Some(mine) = &live.mine {
@@ -269,7 +278,30 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                 Effect::Focus(FocusTarget::Results),
             ]
         }
+        Event::Retrying => {
+            live.waiting = live.phase == Phase::Sending;
+            Vec::new()
+        }
+        Event::Resending => {
+            if live.mine.is_some() && live.phase != Phase::Sending {
+                live.phase = Phase::Sending;
+            }
+            Vec::new()
+        }
+        Event::AlreadyCounted(message) => {
+            // Nothing new was counted; the backend's numbers already hold
+            // the reader's earlier vote.
+            live.mine_counted = true;
+            live.previous = None;
+            live.waiting = false;
+            live.notice = Some(Notice::Refused(message));
+            if live.phase == Phase::Sending {
+                live.phase = live.resting_phase();
+            }
+            Vec::new()
+        }
         Event::Accepted(tally) => {
+            live.waiting = false;
             if let Some(tally) = tally {
                 if tally.counts.len() == live.poll.options.len() {
                     live.server = tally;
@@ -284,6 +316,7 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             vec![Effect::Announce(Announcement::VoteCounted), Effect::Voted]
         }
         Event::Refused(message) => {
+            live.waiting = false;
             live.mine = live.previous.take();
             live.mine_counted = false;
             live.selection = Selection::from_indices(live.mine.clone().unwrap_or_default());

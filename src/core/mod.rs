@@ -11,6 +11,7 @@ pub mod format;
 pub mod locale;
 pub mod machine;
 pub mod order;
+pub mod outbox;
 pub mod poll;
 pub mod share;
 pub mod small_sort;

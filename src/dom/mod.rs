@@ -1,8 +1,11 @@
 //! The only module that touches the DOM. A `Widget` owns everything it
-//! creates: nodes, listeners (gloo `EventListener`, removed on drop) and the
-//! state; dropping it leaves the host element as it found it.
+//! creates: nodes, listeners (gloo `EventListener`, removed on drop), retry
+//! timers and the state; dropping it leaves the host element as it found it.
+//! Votes still on their way stay in the outbox (storage), not in the widget,
+//! so destroying a poll or closing the page never loses one.
 
 mod build;
+mod delivery;
 mod emit;
 mod patch;
 
@@ -17,6 +20,7 @@ use crate::core::ballot::ids_of;
 use crate::core::error::ConfigError;
 use crate::core::locale::{Msg, Texts};
 use crate::core::machine::{step, Announcement, Effect, Event, State};
+use crate::core::outbox::Protocol;
 use crate::transport::memory;
 use crate::view::{view, Action};
 
@@ -26,20 +30,31 @@ use self::patch::Dom;
 /// What the mounting code knows besides the poll itself.
 pub struct Options {
     pub texts: Texts,
+    /// An absolute, allowed URL (checked by the caller); `None` counts
+    /// votes in this browser only.
+    pub endpoint: Option<String>,
+    pub protocol: Protocol,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     host: HtmlElement,
     state: State,
     texts: Texts,
-    seed: String,
+    /// The voter token; also seeds this reader's option shuffle.
+    voter: String,
+    endpoint: Option<String>,
+    protocol: Protocol,
     dom: Dom,
+    /// The pending retry, cancelled when the widget goes.
+    retry: Option<gloo_timers::callback::Timeout>,
 }
 
-/// A mounted poll. Dropping it removes its nodes and listeners.
+type Shared = Rc<RefCell<Inner>>;
+
+/// A mounted poll. Dropping it removes its nodes, listeners and timers.
 pub struct Widget {
-    inner: Rc<RefCell<Inner>>,
-    _listeners: [EventListener; 2],
+    inner: Shared,
+    _listeners: Vec<EventListener>,
 }
 
 impl Widget {
@@ -51,20 +66,22 @@ impl Widget {
         poll: Result<crate::core::Poll, ConfigError>,
         options: Options,
     ) -> Widget {
-        let seed = memory::voter_token();
         let dom = Dom::new(root, options.texts.locale);
         let listen_on: Element = dom.container().clone();
         let inner = Rc::new(RefCell::new(Inner {
             host,
             state: State::Loading,
             texts: options.texts,
-            seed,
+            voter: memory::voter_token(),
+            endpoint: options.endpoint,
+            protocol: options.protocol,
             dom,
+            retry: None,
         }));
         let weak = Rc::downgrade(&inner);
-        let listeners = [
+        let mut listeners = vec![
             listener(&listen_on, "click", weak.clone()),
-            listener(&listen_on, "change", weak),
+            listener(&listen_on, "change", weak.clone()),
         ];
         let event = match poll {
             Ok(poll) => Event::Loaded {
@@ -75,6 +92,10 @@ impl Widget {
             Err(error) => Event::LoadFailed(error),
         };
         dispatch(&inner, event);
+        if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
+            listeners.extend(delivery::listen(&weak));
+            delivery::start(&inner);
+        }
         Widget {
             inner,
             _listeners: listeners,
@@ -83,16 +104,38 @@ impl Widget {
 
     /// The poll's id, if it loaded.
     pub fn poll_id(&self) -> Option<String> {
-        match &self.inner.borrow().state {
-            State::Live(live) => Some(live.poll.id.clone()),
-            _ => None,
+        poll_id(&self.inner)
+    }
+
+    /// The host page's answer for a vote it took over (`poll-vote` with
+    /// `preventDefault()`): counted, or refused with a message for the reader.
+    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+        let sending = matches!(&self.inner.borrow().state,
+            State::Live(live) if live.phase == crate::core::machine::Phase::Sending);
+        if !sending {
+            return;
         }
+        let event = if ok {
+            Event::Accepted(None)
+        } else {
+            Event::Refused(message.unwrap_or_else(|| String::from("The vote was not accepted.")))
+        };
+        dispatch(&self.inner, event);
     }
 }
 
 impl Drop for Widget {
     fn drop(&mut self) {
-        self.inner.borrow().dom.remove();
+        let mut inner = self.inner.borrow_mut();
+        inner.retry = None;
+        inner.dom.remove();
+    }
+}
+
+fn poll_id(inner: &Shared) -> Option<String> {
+    match &inner.borrow().state {
+        State::Live(live) => Some(live.poll.id.clone()),
+        _ => None,
     }
 }
 
@@ -133,7 +176,7 @@ fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
 
 /// Before a vote is cast, checks whether this browser has voted in the same
 /// poll since this copy loaded (another copy on the page, another tab).
-fn catch_up(inner: &Rc<RefCell<Inner>>) {
+fn catch_up(inner: &Shared) {
     let stored = match &inner.borrow().state {
         State::Live(live) if live.mine.is_none() => memory::stored_vote(&live.poll.id),
         _ => None,
@@ -146,12 +189,12 @@ fn catch_up(inner: &Rc<RefCell<Inner>>) {
 /// Steps the machine, re-renders, then runs effects with no borrow held:
 /// effects fire DOM events, and a site's listener may call back into the
 /// element (even destroy it) before they return.
-fn dispatch(inner: &Rc<RefCell<Inner>>, event: Event) {
+pub(crate) fn dispatch(inner: &Shared, event: Event) {
     let effects = {
         let mut guard = inner.borrow_mut();
         let this = &mut *guard;
         let effects = step(&mut this.state, event);
-        let vm = view(&this.state, &this.texts, &this.seed);
+        let vm = view(&this.state, &this.texts, &this.voter);
         this.dom.render(&vm, &this.texts);
         effects
     };
@@ -160,42 +203,31 @@ fn dispatch(inner: &Rc<RefCell<Inner>>, event: Event) {
     }
 }
 
-fn run(inner: &Rc<RefCell<Inner>>, effect: Effect) {
-    let (host, poll_id) = {
-        let this = inner.borrow();
-        let id = match &this.state {
-            State::Live(live) => live.poll.id.clone(),
-            _ => String::new(),
-        };
-        (this.host.clone(), id)
-    };
+fn run(inner: &Shared, effect: Effect) {
+    let host = inner.borrow().host.clone();
+    let poll = poll_id(inner).unwrap_or_default();
     match effect {
         Effect::Ready => {
-            fire(&host, "poll-ready", Detail::new(&poll_id), false);
+            fire(&host, "poll-ready", Detail::new(&poll), false);
         }
         Effect::ReportError(error) => {
-            let mut line = String::from("readerpoll: poll unavailable: ");
-            line.push_str(error.code.as_str());
-            line.push_str(": ");
-            line.push_str(&error.message);
-            web_sys::console::error_1(&JsValue::from_str(&line));
-            let detail = Detail::new(host.get_attribute("poll").as_deref().unwrap_or(""))
-                .str("code", error.code.as_str())
-                .str("message", &error.message)
-                .set("retryable", &JsValue::FALSE);
-            fire(&host, "poll-error", detail, false);
+            let id = host.get_attribute("poll").unwrap_or_default();
+            report_error(&host, &id, error.code.as_str(), &error.message, false);
         }
-        Effect::Persist(ballot) => {
-            let ids = ballot_ids(inner, &ballot);
-            memory::store_vote(&poll_id, &ids);
-        }
-        Effect::Forget => memory::forget_vote(&poll_id),
+        Effect::Persist(ballot) => memory::store_vote(&poll, &ballot_ids(inner, &ballot)),
+        Effect::Forget => memory::forget_vote(&poll),
         Effect::Send { ballot, .. } => {
             let ids = ballot_ids(inner, &ballot);
-            let detail = Detail::new(&poll_id).strings("choices", &ids);
+            let detail = Detail::new(&poll).strings("choices", &ids);
+            // A cancelled `poll-vote` means the host page sends the vote
+            // itself and answers through `resolveVote`.
             if fire(&host, "poll-vote", detail, true) {
-                // No endpoint: the vote is counted in this browser.
-                dispatch(inner, Event::Accepted(None));
+                if inner.borrow().endpoint.is_some() {
+                    delivery::send(inner, ids);
+                } else {
+                    // No backend: the vote is counted in this browser.
+                    dispatch(inner, Event::Accepted(None));
+                }
             }
         }
         Effect::Voted => {
@@ -207,7 +239,7 @@ fn run(inner: &Rc<RefCell<Inner>>, effect: Effect) {
             fire(
                 &host,
                 "poll-voted",
-                Detail::new(&poll_id).strings("choices", &ids),
+                Detail::new(&poll).strings("choices", &ids),
                 false,
             );
         }
@@ -219,14 +251,39 @@ fn run(inner: &Rc<RefCell<Inner>>, effect: Effect) {
             };
             this.dom.announce(&text);
         }
-        Effect::Focus(target) => {
-            let this = inner.borrow();
-            this.dom.focus(target);
-        }
+        Effect::Focus(target) => inner.borrow().dom.focus(target),
     }
 }
 
-fn ballot_ids(inner: &Rc<RefCell<Inner>>, ballot: &[usize]) -> Vec<String> {
+/// Logs a problem once to the console and fires `poll-error`.
+pub(crate) fn report_error(
+    host: &HtmlElement,
+    poll: &str,
+    code: &str,
+    message: &str,
+    retryable: bool,
+) {
+    let mut line = String::from(if retryable {
+        "readerpoll: vote not sent yet, will retry: "
+    } else {
+        "readerpoll: poll unavailable: "
+    });
+    line.push_str(code);
+    line.push_str(": ");
+    line.push_str(message);
+    if retryable {
+        web_sys::console::warn_1(&JsValue::from_str(&line));
+    } else {
+        web_sys::console::error_1(&JsValue::from_str(&line));
+    }
+    let detail = Detail::new(poll)
+        .str("code", code)
+        .str("message", message)
+        .set("retryable", &JsValue::from_bool(retryable));
+    fire(host, "poll-error", detail, false);
+}
+
+fn ballot_ids(inner: &Shared, ballot: &[usize]) -> Vec<String> {
     match &inner.borrow().state {
         State::Live(live) => ids_of(&live.poll, ballot),
         _ => Vec::new(),

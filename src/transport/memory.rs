@@ -7,6 +7,8 @@
 
 use web_sys::Storage;
 
+use crate::core::outbox::{self, Pending};
+
 const PREFIX: &str = "readerpoll:v1:";
 
 fn storage() -> Option<Storage> {
@@ -82,4 +84,46 @@ pub fn random_uuid() -> String {
 
 fn secure_context() -> bool {
     web_sys::window().is_some_and(|w| w.is_secure_context())
+}
+
+fn outbox_key() -> String {
+    let mut key = String::from(PREFIX);
+    key.push_str("outbox");
+    key
+}
+
+/// Every vote waiting to be delivered, from every poll and tab.
+pub fn outbox() -> Vec<Pending> {
+    storage()
+        .and_then(|s| s.get_item(&outbox_key()).ok().flatten())
+        .map(|text| outbox::decode(&text))
+        .unwrap_or_default()
+}
+
+/// Adds or replaces (by key) one entry. Read-modify-write on every change,
+/// so several tabs editing the outbox keep each other's entries.
+pub fn outbox_put(entry: &Pending) {
+    let mut all = outbox();
+    all.retain(|e| e.key != entry.key);
+    all.push(entry.clone());
+    save_outbox(&all);
+}
+
+pub fn outbox_remove(key: &str) {
+    let mut all = outbox();
+    let before = all.len();
+    all.retain(|e| e.key != key);
+    if all.len() != before {
+        save_outbox(&all);
+    }
+}
+
+fn save_outbox(entries: &[Pending]) {
+    if let Some(s) = storage() {
+        let _ = if entries.is_empty() {
+            s.remove_item(&outbox_key())
+        } else {
+            s.set_item(&outbox_key(), &outbox::encode(entries))
+        };
+    }
 }

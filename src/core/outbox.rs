@@ -1,0 +1,289 @@
+//! Votes waiting to reach a backend, and when to try again.
+//!
+//! A vote is written here before its first send and leaves only when the
+//! backend confirmed it or refused it for good, so a flaky network, a closed
+//! tab or a crash never loses it. Every retry reuses the vote's idempotency
+//! key, so a vote that did arrive (but whose answer was lost) is not counted
+//! twice. The encoding is a line per vote, tab-separated: storage needs no
+//! JSON encoder in the wasm, and every field is free of tabs and newlines
+//! by construction (ids are `[A-Za-z0-9._-]`, keys are UUIDs, endpoints are
+//! validated URLs).
+
+use crate::core::format::push_u64;
+
+/// How a vote travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// readerpoll's JSON protocol (docs/protocol.md).
+    Json,
+    /// A urlencoded POST to any URL; any 2xx is success.
+    Form,
+    /// A WordPress site running WP-Polls.
+    WpPolls,
+}
+
+impl Protocol {
+    pub fn from_name(name: &str) -> Option<Protocol> {
+        match name {
+            "" | "json" => Some(Protocol::Json),
+            "form" => Some(Protocol::Form),
+            "wp-polls" => Some(Protocol::WpPolls),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Json => "json",
+            Protocol::Form => "form",
+            Protocol::WpPolls => "wp-polls",
+        }
+    }
+}
+
+/// One vote on its way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub poll: String,
+    pub endpoint: String,
+    pub protocol: Protocol,
+    /// Idempotency key, the same on every attempt.
+    pub key: String,
+    pub voter: String,
+    pub choices: Vec<String>,
+    pub attempts: u32,
+    /// Unix milliseconds before which no retry is made.
+    pub not_before: u64,
+}
+
+/// Serialises the outbox for storage.
+pub fn encode(entries: &[Pending]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        for field in [
+            e.poll.as_str(),
+            e.endpoint.as_str(),
+            e.protocol.name(),
+            e.key.as_str(),
+            e.voter.as_str(),
+        ] {
+            out.push_str(field);
+            out.push('\t');
+        }
+        crate::core::format::push_joined(&mut out, &e.choices, ",");
+        out.push('\t');
+        push_u64(&mut out, u64::from(e.attempts));
+        out.push('\t');
+        push_u64(&mut out, e.not_before);
+        out.push('\n');
+    }
+    out
+}
+
+fn number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
+}
+
+/// Reads the outbox back; lines that do not parse (a newer or damaged
+/// format) are skipped rather than failing the whole outbox.
+pub fn decode(text: &str) -> Vec<Pending> {
+    text.lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() != 8 || f[0].is_empty() || f[3].is_empty() {
+                return None;
+            }
+            let choices: Vec<String> = f[5]
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if choices.is_empty() {
+                return None;
+            }
+            Some(Pending {
+                poll: f[0].to_owned(),
+                endpoint: f[1].to_owned(),
+                protocol: Protocol::from_name(f[2])?,
+                key: f[3].to_owned(),
+                voter: f[4].to_owned(),
+                choices,
+                attempts: u32::try_from(number(f[6])?).ok()?,
+                not_before: number(f[7])?,
+            })
+        })
+        .collect()
+}
+
+/// First retry delay.
+pub const BASE_DELAY_MS: u64 = 1_000;
+/// Longest wait between two tries, whatever the backoff says.
+pub const MAX_DELAY_MS: u64 = 60_000;
+/// Longest `Retry-After` honoured; a server asking for more is capped.
+pub const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
+
+/// Delay before try number `attempts + 1`: exponential with a cap and
+/// "equal jitter" (half fixed, half random), so a thousand readers whose
+/// network came back together do not retry in lockstep. `random` is uniform
+/// in 0..1000. A server's `Retry-After` wins when it asks for longer.
+pub fn backoff_ms(attempts: u32, random: u32, retry_after_ms: Option<u64>) -> u64 {
+    let exp = BASE_DELAY_MS
+        .saturating_mul(1u64 << attempts.min(16))
+        .min(MAX_DELAY_MS);
+    let jittered = exp / 2 + exp / 2 * u64::from(random.min(999)) / 1000;
+    match retry_after_ms {
+        Some(after) => after.min(MAX_RETRY_AFTER_MS).max(jittered),
+        None => jittered,
+    }
+}
+
+/// `Retry-After` in milliseconds: delta-seconds, or an HTTP date compared
+/// with `now_ms`. Unparseable values are ignored.
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Some(seconds) = number(value) {
+        return Some(seconds.saturating_mul(1000));
+    }
+    let at = parse_http_date(value)?;
+    Some((at.max(0) as u64 * 1000).saturating_sub(now_ms))
+}
+
+/// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") to unix seconds.
+fn parse_http_date(value: &str) -> Option<i64> {
+    let parts: Vec<&str> = value.split(' ').collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == parts[2])? + 1;
+    let mut iso = String::new();
+    iso.push_str(parts[3]);
+    iso.push('-');
+    if month < 10 {
+        iso.push('0');
+    }
+    push_u64(&mut iso, month as u64);
+    iso.push('-');
+    iso.push_str(parts[1]);
+    iso.push('T');
+    iso.push_str(parts[4]);
+    iso.push('Z');
+    crate::core::dates::parse_rfc3339(&iso)
+}
+
+/// Whether `url` may receive votes: https anywhere, http only on this
+/// machine (development), and nothing else (`javascript:`, `data:`...).
+/// Relative URLs are resolved by the browser first and then checked.
+pub fn endpoint_allowed(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return lower.len() > "https://".len();
+    }
+    let Some(rest) = lower.strip_prefix("http://") else {
+        return false;
+    };
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next().map(|h| &h[1..]).unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost")
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry() -> Pending {
+        Pending {
+            poll: "overtime-hours".into(),
+            endpoint: "https://example.org/api".into(),
+            protocol: Protocol::Json,
+            key: "3f2c0d7e-1111-4c8e-9b1e-5b7d2a9e0001".into(),
+            voter: "v-1".into(),
+            choices: vec!["6-10".into()],
+            attempts: 2,
+            not_before: 1_800_000_000_123,
+        }
+    }
+
+    #[test]
+    fn outbox_round_trips() {
+        let mut b = entry();
+        b.protocol = Protocol::Form;
+        b.choices = vec!["a".into(), "b".into()];
+        let entries = vec![entry(), b];
+        assert_eq!(decode(&encode(&entries)), entries);
+    }
+
+    #[test]
+    fn damaged_lines_are_skipped_not_fatal() {
+        let text = encode(&[entry()]) + "garbage\n\t\t\t\t\t\t\t\n" + &encode(&[entry()]);
+        assert_eq!(decode(&text).len(), 2);
+        assert!(decode("").is_empty());
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_honours_retry_after() {
+        assert_eq!(backoff_ms(0, 0, None), 500);
+        assert_eq!(backoff_ms(0, 999, None), 999);
+        assert_eq!(backoff_ms(3, 0, None), 4_000);
+        assert_eq!(backoff_ms(30, 999, None), 59_970);
+        assert_eq!(backoff_ms(0, 0, Some(120_000)), 120_000);
+        assert_eq!(backoff_ms(0, 0, Some(99_000_000)), MAX_RETRY_AFTER_MS);
+        assert_eq!(backoff_ms(5, 0, Some(1)), 16_000);
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        assert_eq!(parse_retry_after("120", 0), Some(120_000));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_717_000),
+            Some(60_000)
+        );
+        assert_eq!(parse_retry_after("soon", 0), None);
+    }
+
+    #[test]
+    fn endpoints_must_be_https_or_local_http() {
+        for ok in [
+            "https://example.org/api",
+            "http://localhost:8080/api",
+            "http://127.0.0.1:9/api",
+            "http://[::1]:8080/api",
+        ] {
+            assert!(endpoint_allowed(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "http://example.org/api",
+            "ftp://example.org",
+            "https://",
+            "http://localhost.evil.com/",
+            "",
+        ] {
+            assert!(!endpoint_allowed(bad), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn backoff_is_bounded(attempts in 0u32..100, random in 0u32..1000) {
+            let d = backoff_ms(attempts, random, None);
+            prop_assert!((BASE_DELAY_MS / 2..=MAX_DELAY_MS).contains(&d));
+        }
+
+        #[test]
+        fn decode_never_panics(text in ".{0,300}") {
+            let _ = decode(&text);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Getting a vote to the backend and its answer back into the widget.
+//!
+//! Every vote is put in the outbox before its first send; answers are
+//! classified by `transport::payload::classify`; retries back off with
+//! jitter and honour `Retry-After`, and resume on `online`, on the next page
+//! load, and (as a beacon) when the page is hidden.
+
+use std::rc::Weak;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen_futures::spawn_local;
+
+use super::{dispatch, report_error, Shared};
+use crate::core::machine::{Event, State};
+use crate::core::outbox::{backoff_ms, Pending, Protocol};
+use crate::transport::memory;
+use crate::transport::net::{self, read_tally};
+use crate::transport::payload::{classify, poll_url, vote_request, Outcome};
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// This widget's poll id and endpoint, when it has both.
+fn target(inner: &Shared) -> Option<(String, String)> {
+    let this = inner.borrow();
+    let State::Live(live) = &this.state else {
+        return None;
+    };
+    Some((live.poll.id.clone(), this.endpoint.clone()?))
+}
+
+/// Votes in the outbox for this widget's poll and endpoint.
+fn pending_here(inner: &Shared) -> Vec<Pending> {
+    let Some((poll, endpoint)) = target(inner) else {
+        return Vec::new();
+    };
+    memory::outbox()
+        .into_iter()
+        .filter(|e| e.poll == poll && e.endpoint == endpoint)
+        .collect()
+}
+
+/// After mounting: fetch the live tally (the page's numbers are only a
+/// first paint) and resume votes left over from an earlier visit.
+pub fn start(inner: &Shared) {
+    let left_over = pending_here(inner);
+    if !left_over.is_empty() {
+        dispatch(inner, Event::Resending);
+    }
+    for entry in left_over {
+        attempt(Shared::downgrade(inner), entry);
+    }
+    refresh(inner);
+}
+
+/// Fetches `GET {endpoint}/polls/{id}` and applies its tally.
+pub fn refresh(inner: &Shared) {
+    let Some((poll, endpoint)) = target(inner) else {
+        return;
+    };
+    if inner.borrow().protocol != Protocol::Json {
+        return;
+    }
+    let weak = Shared::downgrade(inner);
+    spawn_local(async move {
+        let answer = net::send("GET", &poll_url(&endpoint, &poll), None, false).await;
+        if !(200..300).contains(&answer.status) {
+            return;
+        }
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        let Ok(value) = js_sys::JSON::parse(&answer_text(&answer)) else {
+            return;
+        };
+        let get = |o: &wasm_bindgen::JsValue, k: &str| {
+            js_sys::Reflect::get(o, &wasm_bindgen::JsValue::from_str(k)).unwrap_or_default()
+        };
+        let Some(wire) = read_tally(&get(&value, "tally")) else {
+            return;
+        };
+        let closed = get(&value, "open").as_bool() == Some(false);
+        let tally = match &inner.borrow().state {
+            State::Live(live) => wire.for_poll(&live.poll),
+            _ => return,
+        };
+        dispatch(&inner, Event::Snapshot { tally, closed });
+    });
+}
+
+fn answer_text(answer: &net::HttpAnswer) -> String {
+    answer.body.clone()
+}
+
+/// A new vote: into the outbox first, then on its way.
+pub fn send(inner: &Shared, choices: Vec<String>) {
+    let Some((poll, endpoint)) = target(inner) else {
+        return;
+    };
+    let (voter, protocol) = {
+        let this = inner.borrow();
+        (this.voter.clone(), this.protocol)
+    };
+    let entry = Pending {
+        poll,
+        endpoint,
+        protocol,
+        key: memory::random_uuid(),
+        voter,
+        choices,
+        attempts: 0,
+        not_before: 0,
+    };
+    memory::outbox_put(&entry);
+    attempt(Shared::downgrade(inner), entry);
+}
+
+/// One try. The answer is applied even if the widget is gone in the
+/// meantime, as far as the outbox is concerned.
+fn attempt(weak: Weak<std::cell::RefCell<super::Inner>>, entry: Pending) {
+    spawn_local(async move {
+        let request = vote_request(&entry);
+        let answer = net::send(
+            "POST",
+            &request.url,
+            Some((request.content_type, &request.body)),
+            false,
+        )
+        .await;
+        let outcome = classify(
+            entry.protocol,
+            answer.status,
+            &answer.answer,
+            answer.retry_after.as_deref(),
+            now_ms(),
+        );
+        settle(weak, entry, outcome);
+    });
+}
+
+fn settle(weak: Weak<std::cell::RefCell<super::Inner>>, mut entry: Pending, outcome: Outcome) {
+    // Another tab may have delivered it while this answer was on its way.
+    let still_pending = memory::outbox().iter().any(|e| e.key == entry.key);
+    match &outcome {
+        Outcome::Retry { after_ms, .. } if still_pending => {
+            let random = (js_sys::Math::random() * 1000.0) as u32;
+            let delay = backoff_ms(entry.attempts, random, *after_ms);
+            entry.attempts += 1;
+            entry.not_before = now_ms() + delay;
+            memory::outbox_put(&entry);
+            if let Some(inner) = weak.upgrade() {
+                let again = entry.clone();
+                let weak_again = weak.clone();
+                inner.borrow_mut().retry = Some(Timeout::new(delay as u32, move || {
+                    attempt(weak_again, again);
+                }));
+            }
+        }
+        Outcome::Retry { .. } => {}
+        _ => memory::outbox_remove(&entry.key),
+    }
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let host = inner.borrow().host.clone();
+    match outcome {
+        Outcome::Counted(wire) => {
+            let tally = match (&inner.borrow().state, wire) {
+                (State::Live(live), Some(w)) => Some(w.for_poll(&live.poll)),
+                _ => None,
+            };
+            dispatch(&inner, Event::Accepted(tally));
+        }
+        Outcome::AlreadyCounted(message) => {
+            dispatch(&inner, Event::AlreadyCounted(message));
+            refresh(&inner);
+        }
+        Outcome::Refused { code, message } => {
+            report_error(&host, &entry.poll, &code, &message, false);
+            dispatch(&inner, Event::Refused(message));
+            refresh(&inner);
+        }
+        Outcome::Retry { code, .. } => {
+            if !still_pending {
+                return;
+            }
+            report_error(
+                &host,
+                &entry.poll,
+                code,
+                "the vote will be sent again",
+                true,
+            );
+            dispatch(&inner, Event::Retrying);
+        }
+    }
+}
+
+/// Sends waiting votes now (the network is back).
+fn flush_now(inner: &Shared) {
+    inner.borrow_mut().retry = None;
+    for entry in pending_here(inner) {
+        attempt(Shared::downgrade(inner), entry);
+    }
+}
+
+/// The page is being hidden (tab switch, navigation, app close): hand
+/// waiting votes to the browser, which delivers them even if the page dies.
+/// They stay in the outbox until a confirmed answer; the key makes the
+/// resend on the next visit harmless.
+fn flush_hidden(inner: &Shared) {
+    for entry in pending_here(inner) {
+        let request = vote_request(&entry);
+        if entry.protocol == Protocol::Json && net::beacon(&request) {
+            continue;
+        }
+        attempt(Shared::downgrade(inner), entry);
+    }
+}
+
+/// The widget's window and document listeners, owned by the widget.
+pub fn listen(weak: &Weak<std::cell::RefCell<super::Inner>>) -> Vec<EventListener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let w = weak.clone();
+    out.push(EventListener::new(&window, "online", move |_| {
+        if let Some(inner) = w.upgrade() {
+            flush_now(&inner);
+        }
+    }));
+    if let Some(document) = window.document() {
+        let w = weak.clone();
+        let doc = document.clone();
+        out.push(EventListener::new(
+            &document,
+            "visibilitychange",
+            move |_| {
+                if doc.visibility_state() == web_sys::VisibilityState::Hidden {
+                    if let Some(inner) = w.upgrade() {
+                        flush_hidden(&inner);
+                    }
+                }
+            },
+        ));
+    }
+    out
+}

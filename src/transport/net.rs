@@ -1,0 +1,152 @@
+//! Talking to backends from the browser: `fetch` with a timeout, the beacon
+//! for pages being hidden, and reading JSON answers.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+
+use crate::transport::payload::{Answer, VoteRequest, WireTally};
+
+/// How long a vote request may take before it counts as failed (and is
+/// retried with the same key).
+pub const TIMEOUT_MS: i32 = 10_000;
+
+/// An answer as far as the widget cares.
+pub struct HttpAnswer {
+    /// 0 when there was no HTTP answer (offline, refused, timed out, CORS).
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub answer: Answer,
+    pub body: String,
+}
+
+fn no_answer() -> HttpAnswer {
+    HttpAnswer {
+        status: 0,
+        retry_after: None,
+        answer: Answer::default(),
+        body: String::new(),
+    }
+}
+
+/// Sends a request and reads the answer; never fails, a failure is status 0.
+/// `keepalive` lets the request outlive the page (used when it is hidden).
+pub async fn send(
+    method: &str,
+    url: &str,
+    body: Option<(&str, &str)>,
+    keepalive: bool,
+) -> HttpAnswer {
+    let controller = AbortController::new().ok();
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let headers = Headers::new().ok();
+    if let Some(h) = &headers {
+        let _ = h.set("accept", "application/json");
+        if let Some((content_type, _)) = body {
+            let _ = h.set("content-type", content_type);
+        }
+        init.set_headers(h);
+    }
+    if let Some((_, text)) = body {
+        init.set_body(&JsValue::from_str(text));
+    }
+    if keepalive {
+        // Not in web-sys' RequestInit yet; a plain property on the dictionary.
+        let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
+    }
+    let Ok(request) = Request::new_with_str_and_init(url, &init) else {
+        return no_answer();
+    };
+    let Some(window) = web_sys::window() else {
+        return no_answer();
+    };
+    // The timer aborts the fetch; dropping it (when the answer came first)
+    // cancels it.
+    let _timeout = controller
+        .map(|c| gloo_timers::callback::Timeout::new(TIMEOUT_MS as u32, move || c.abort()));
+    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
+        return no_answer();
+    };
+    let response: Response = response.unchecked_into();
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    HttpAnswer {
+        status,
+        retry_after,
+        answer: read_answer(&text),
+        body: text,
+    }
+}
+
+/// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for
+/// a page that is going away. True if the browser queued it.
+pub fn beacon(request: &VoteRequest) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    window
+        .navigator()
+        .send_beacon_with_opt_str(&request.url, Some(&request.body))
+        .unwrap_or(false)
+}
+
+fn field(object: &JsValue, key: &str) -> JsValue {
+    if object.is_object() {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// Reads a JSON answer body: a tally and/or an error, tolerating anything.
+pub fn read_answer(text: &str) -> Answer {
+    let Ok(value) = js_sys::JSON::parse(text) else {
+        return Answer::default();
+    };
+    if !value.is_object() {
+        return Answer::default();
+    }
+    let error = field(&value, "error");
+    Answer {
+        json: true,
+        tally: read_tally(&field(&value, "tally")),
+        error_code: field(&error, "code").as_string(),
+        error_message: field(&error, "message").as_string(),
+    }
+}
+
+/// `{"counts": {"id": n, ...}, "voters": n}`; `None` if any part is off.
+pub fn read_tally(value: &JsValue) -> Option<WireTally> {
+    let counts = field(value, "counts");
+    if !counts.is_object() || js_sys::Array::is_array(&counts) {
+        return None;
+    }
+    let voters = whole(&field(value, "voters"))?;
+    let mut out = Vec::new();
+    for entry in Object::entries(counts.unchecked_ref::<Object>()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        out.push((entry.get(0).as_string()?, whole(&entry.get(1))?));
+    }
+    Some(WireTally {
+        counts: out,
+        voters,
+    })
+}
+
+fn whole(v: &JsValue) -> Option<u64> {
+    let n = v.as_f64()?;
+    (n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n)).then_some(n as u64)
+}

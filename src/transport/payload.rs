@@ -1,0 +1,368 @@
+//! What goes on the wire and what an answer means: pure, so every status
+//! code and body shape is tested natively.
+
+use crate::core::outbox::{parse_retry_after, Pending, Protocol};
+
+/// An HTTP request to make for a vote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoteRequest {
+    pub url: String,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+/// `{endpoint}/polls/{id}`: the readerpoll protocol's poll resource.
+pub fn poll_url(endpoint: &str, poll: &str) -> String {
+    let mut url = String::from(endpoint.trim_end_matches('/'));
+    url.push_str("/polls/");
+    url.push_str(poll);
+    url
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `application/x-www-form-urlencoded` escaping.
+fn push_form(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+    }
+}
+
+fn push_pair(out: &mut String, key: &str, value: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    push_form(out, key);
+    out.push('=');
+    push_form(out, value);
+}
+
+/// The JSON vote body of protocol v1.
+pub fn json_body(p: &Pending) -> String {
+    let mut body = String::from("{\"choices\":[");
+    for (i, c) in p.choices.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        push_json_string(&mut body, c);
+    }
+    body.push_str("],\"key\":");
+    push_json_string(&mut body, &p.key);
+    body.push_str(",\"voter\":");
+    push_json_string(&mut body, &p.voter);
+    body.push('}');
+    body
+}
+
+/// The request that delivers `p`.
+pub fn vote_request(p: &Pending) -> VoteRequest {
+    match p.protocol {
+        Protocol::Json | Protocol::WpPolls => {
+            let mut url = poll_url(&p.endpoint, &p.poll);
+            url.push_str("/votes");
+            VoteRequest {
+                url,
+                content_type: "application/json",
+                body: json_body(p),
+            }
+        }
+        Protocol::Form => {
+            let mut body = String::new();
+            push_pair(&mut body, "poll", &p.poll);
+            for c in &p.choices {
+                push_pair(&mut body, "choice", c);
+            }
+            push_pair(&mut body, "key", &p.key);
+            push_pair(&mut body, "voter", &p.voter);
+            VoteRequest {
+                url: p.endpoint.clone(),
+                content_type: "application/x-www-form-urlencoded",
+                body,
+            }
+        }
+    }
+}
+
+/// A tally as a backend reports it: counts by option id, and voters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WireTally {
+    pub counts: Vec<(String, u64)>,
+    pub voters: u64,
+}
+
+/// The parts of a JSON answer the widget reads (decoded by the caller,
+/// which in the browser is `JSON.parse`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// Whether the body was JSON at all.
+    pub json: bool,
+    pub tally: Option<WireTally>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// What the widget does with an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Counted; with the backend's new tally when it sent one.
+    Counted(Option<WireTally>),
+    /// This voter's vote was already in; nothing new was counted.
+    AlreadyCounted(String),
+    /// Try again later (same key); `after_ms` from `Retry-After`.
+    Retry {
+        code: &'static str,
+        after_ms: Option<u64>,
+    },
+    /// Refused for good; the message is for the reader.
+    Refused { code: String, message: String },
+}
+
+/// Longest server message shown to a reader.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+fn clip(message: &str) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => {
+            let mut m = String::from(message.get(..at).unwrap_or_default());
+            m.push('…');
+            m
+        }
+        None => message.to_owned(),
+    }
+}
+
+/// Classifies an HTTP answer to a vote. `status` 0 means no answer at all
+/// (network error, timeout, CORS failure).
+pub fn classify(
+    protocol: Protocol,
+    status: u16,
+    answer: &Answer,
+    retry_after: Option<&str>,
+    now_ms: u64,
+) -> Outcome {
+    let after_ms = retry_after.and_then(|v| parse_retry_after(v, now_ms));
+    match status {
+        0 => Outcome::Retry {
+            code: "network",
+            after_ms: None,
+        },
+        200..=299 => match protocol {
+            Protocol::Form => Outcome::Counted(None),
+            _ => match &answer.tally {
+                Some(t) => Outcome::Counted(Some(t.clone())),
+                // A 2xx that is not our JSON is a portal, a proxy or a
+                // misrouted URL: the vote may not have arrived, and the key
+                // makes another try safe.
+                None => Outcome::Retry {
+                    code: "bad_response",
+                    after_ms,
+                },
+            },
+        },
+        409 => Outcome::AlreadyCounted(clip(
+            answer
+                .error_message
+                .as_deref()
+                .unwrap_or("You have already voted in this poll."),
+        )),
+        408 | 425 | 429 | 500..=599 => Outcome::Retry {
+            code: match status {
+                429 => "rate_limited",
+                503 => "unavailable",
+                408 => "timeout",
+                _ => "server_error",
+            },
+            after_ms,
+        },
+        _ => {
+            let code = answer.error_code.clone().unwrap_or_else(|| {
+                let mut c = String::from("http_");
+                crate::core::format::push_u64(&mut c, u64::from(status));
+                c
+            });
+            let message = match &answer.error_message {
+                Some(m) if !m.trim().is_empty() => clip(m),
+                _ => String::from("The vote was not accepted."),
+            };
+            Outcome::Refused { code, message }
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn pending(protocol: Protocol) -> Pending {
+        Pending {
+            poll: "overtime-hours".into(),
+            endpoint: "https://example.org/api/".into(),
+            protocol,
+            key: "k-1".into(),
+            voter: "v \"1\"".into(),
+            choices: vec!["6-10".into(), "16+x".into()],
+            attempts: 0,
+            not_before: 0,
+        }
+    }
+
+    #[test]
+    fn json_request() {
+        let r = vote_request(&pending(Protocol::Json));
+        assert_eq!(r.url, "https://example.org/api/polls/overtime-hours/votes");
+        assert_eq!(r.content_type, "application/json");
+        assert_eq!(
+            r.body,
+            r#"{"choices":["6-10","16+x"],"key":"k-1","voter":"v \"1\""}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(parsed["voter"], "v \"1\"");
+    }
+
+    #[test]
+    fn json_strings_escape_controls() {
+        let mut s = String::new();
+        push_json_string(&mut s, "a\u{1}\\\n");
+        assert_eq!(s, r#""a\u0001\\\u000a""#);
+        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a\u{1}\\\n");
+    }
+
+    #[test]
+    fn form_request() {
+        let r = vote_request(&pending(Protocol::Form));
+        assert_eq!(r.url, "https://example.org/api/");
+        assert_eq!(
+            r.body,
+            "poll=overtime-hours&choice=6-10&choice=16%2Bx&key=k-1&voter=v+%221%22"
+        );
+    }
+
+    fn answer_with_tally() -> Answer {
+        Answer {
+            json: true,
+            tally: Some(WireTally {
+                counts: vec![("a".into(), 3)],
+                voters: 3,
+            }),
+            ..Answer::default()
+        }
+    }
+
+    #[test]
+    fn classification() {
+        let none = Answer::default();
+        let json = |code: &str, msg: &str| Answer {
+            json: true,
+            tally: None,
+            error_code: Some(code.into()),
+            error_message: Some(msg.into()),
+        };
+        let c = |status, a: &Answer, ra| classify(Protocol::Json, status, a, ra, 0);
+        assert!(matches!(
+            c(201, &answer_with_tally(), None),
+            Outcome::Counted(Some(_))
+        ));
+        assert_eq!(
+            c(200, &none, None),
+            Outcome::Retry {
+                code: "bad_response",
+                after_ms: None
+            }
+        );
+        assert_eq!(
+            c(503, &none, Some("7")),
+            Outcome::Retry {
+                code: "unavailable",
+                after_ms: Some(7000)
+            }
+        );
+        assert_eq!(
+            c(429, &none, Some("1")),
+            Outcome::Retry {
+                code: "rate_limited",
+                after_ms: Some(1000)
+            }
+        );
+        assert_eq!(
+            c(500, &none, None),
+            Outcome::Retry {
+                code: "server_error",
+                after_ms: None
+            }
+        );
+        assert_eq!(
+            c(0, &none, None),
+            Outcome::Retry {
+                code: "network",
+                after_ms: None
+            }
+        );
+        assert_eq!(
+            c(422, &json("bad_choice", "No such option."), None),
+            Outcome::Refused {
+                code: "bad_choice".into(),
+                message: "No such option.".into()
+            }
+        );
+        assert_eq!(
+            c(404, &none, None),
+            Outcome::Refused {
+                code: "http_404".into(),
+                message: "The vote was not accepted.".into()
+            }
+        );
+        assert!(
+            matches!(c(409, &json("already_voted", "Already."), None), Outcome::AlreadyCounted(m) if m == "Already.")
+        );
+        assert_eq!(
+            classify(Protocol::Form, 204, &none, None, 0),
+            Outcome::Counted(None)
+        );
+        let long = json("x", &"m".repeat(500));
+        match c(400, &long, None) {
+            Outcome::Refused { message, .. } => assert_eq!(message.chars().count(), 201),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+impl WireTally {
+    /// This tally in the poll's option order; ids the poll does not have
+    /// are ignored (an option an editor removed), missing ones count 0.
+    pub fn for_poll(&self, poll: &crate::core::Poll) -> crate::core::Tally {
+        let mut counts = vec![0u64; poll.options.len()];
+        for (id, n) in &self.counts {
+            if let Some(i) = poll.option_index(id) {
+                counts[i] = (*n).min(crate::core::tally::MAX_COUNT);
+            }
+        }
+        crate::core::Tally::new(counts, self.voters.min(crate::core::tally::MAX_COUNT))
+    }
+}
