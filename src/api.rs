@@ -11,6 +11,7 @@ use crate::core::locale::{locale_for, Texts};
 use crate::core::outbox::{endpoint_allowed, Protocol};
 use crate::dom::{Options, Widget};
 use crate::transport::decode::decode_poll;
+use crate::transport::net::DEFAULT_TIMEOUT_MS;
 
 /// A mounted poll, held by the element. `destroy()` (or garbage
 /// collection of the handle) removes every node and listener it made.
@@ -91,6 +92,10 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                 texts,
                 endpoint,
                 protocol: protocol.unwrap_or(Protocol::Json),
+                timeout_ms: get(&options, "timeout")
+                    .as_f64()
+                    .filter(|t| *t >= 1.0 && *t <= 120_000.0)
+                    .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
             },
         )),
     }

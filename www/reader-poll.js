@@ -158,6 +158,7 @@ class ReaderPoll extends HTMLElement {
         texts: this.#textOverrides(),
         endpoint: this.#endpointUrl(),
         protocol: this.protocol,
+        timeout: Number(this.getAttribute('timeout')) || undefined,
         error,
       });
     } catch (failure) {

@@ -64,8 +64,9 @@ pub fn refresh(inner: &Shared) {
         return;
     }
     let weak = Shared::downgrade(inner);
+    let timeout = inner.borrow().timeout_ms;
     spawn_local(async move {
-        let answer = net::send("GET", &poll_url(&endpoint, &poll), None, false).await;
+        let answer = net::send("GET", &poll_url(&endpoint, &poll), None, timeout).await;
         if !(200..300).contains(&answer.status) {
             return;
         }
@@ -120,13 +121,16 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
 /// One try. The answer is applied even if the widget is gone in the
 /// meantime, as far as the outbox is concerned.
 fn attempt(weak: Weak<std::cell::RefCell<super::Inner>>, entry: Pending) {
+    let timeout = weak
+        .upgrade()
+        .map_or(net::DEFAULT_TIMEOUT_MS, |i| i.borrow().timeout_ms);
     spawn_local(async move {
         let request = vote_request(&entry);
         let answer = net::send(
             "POST",
             &request.url,
             Some((request.content_type, &request.body)),
-            false,
+            timeout,
         )
         .await;
         let outcome = classify(

@@ -34,6 +34,8 @@ pub struct Options {
     /// votes in this browser only.
     pub endpoint: Option<String>,
     pub protocol: Protocol,
+    /// How long one request may take.
+    pub timeout_ms: u32,
 }
 
 pub(crate) struct Inner {
@@ -44,6 +46,7 @@ pub(crate) struct Inner {
     voter: String,
     endpoint: Option<String>,
     protocol: Protocol,
+    timeout_ms: u32,
     dom: Dom,
     /// The pending retry, cancelled when the widget goes.
     retry: Option<gloo_timers::callback::Timeout>,
@@ -75,6 +78,7 @@ impl Widget {
             voter: memory::voter_token(),
             endpoint: options.endpoint,
             protocol: options.protocol,
+            timeout_ms: options.timeout_ms,
             dom,
             retry: None,
         }));

@@ -8,9 +8,9 @@ use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
 use crate::transport::payload::{Answer, VoteRequest, WireTally};
 
-/// How long a vote request may take before it counts as failed (and is
-/// retried with the same key).
-pub const TIMEOUT_MS: i32 = 10_000;
+/// How long a request may take before it counts as failed (and a vote is
+/// retried with the same key), unless the element says otherwise.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
 /// An answer as far as the widget cares.
 pub struct HttpAnswer {
@@ -31,12 +31,12 @@ fn no_answer() -> HttpAnswer {
 }
 
 /// Sends a request and reads the answer; never fails, a failure is status 0.
-/// `keepalive` lets the request outlive the page (used when it is hidden).
+/// Requests are `keepalive`, so one under way survives the page closing.
 pub async fn send(
     method: &str,
     url: &str,
     body: Option<(&str, &str)>,
-    keepalive: bool,
+    timeout_ms: u32,
 ) -> HttpAnswer {
     let controller = AbortController::new().ok();
     let init = RequestInit::new();
@@ -55,10 +55,8 @@ pub async fn send(
     if let Some((_, text)) = body {
         init.set_body(&JsValue::from_str(text));
     }
-    if keepalive {
-        // Not in web-sys' RequestInit yet; a plain property on the dictionary.
-        let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
-    }
+    // Not in web-sys' RequestInit yet; a plain property on the dictionary.
+    let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
     let Ok(request) = Request::new_with_str_and_init(url, &init) else {
         return no_answer();
     };
@@ -67,8 +65,8 @@ pub async fn send(
     };
     // The timer aborts the fetch; dropping it (when the answer came first)
     // cancels it.
-    let _timeout = controller
-        .map(|c| gloo_timers::callback::Timeout::new(TIMEOUT_MS as u32, move || c.abort()));
+    let _timeout =
+        controller.map(|c| gloo_timers::callback::Timeout::new(timeout_ms, move || c.abort()));
     let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else {
         return no_answer();
     };

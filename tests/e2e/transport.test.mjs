@@ -1,0 +1,206 @@
+// Votes against a flaky backend, in real Chromium: each failure mode leaves
+// the reader with an honest state, and every vote that should be retried
+// arrives exactly once (asserted on the keys the backend received).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { ORIGIN, serveSite, fakeBackend, pollPage } from './fake-site.mjs';
+
+const POLL = {
+  id: 'overtime-hours',
+  question: 'How many hours above your contracted hours are you working a week?',
+  options: [
+    { id: '1-5', label: '1-5' },
+    { id: '6-10', label: '6-10' },
+    { id: '11-15', label: '11-15' },
+    { id: '16-plus', label: '16+' },
+  ],
+  counts: { '1-5': 93, '6-10': 184, '11-15': 134, '16-plus': 170 },
+  voters: 581,
+};
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(() => browser?.close());
+
+async function setup(attrs = '') {
+  const context = await browser.newContext();
+  const backend = fakeBackend(POLL);
+  await serveSite(context, { '/poll': pollPage(POLL, attrs) });
+  await backend.install(context);
+  const errors = [];
+  const open = async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${ORIGIN}/poll`);
+    await page.locator('reader-poll .poll[data-state]').waitFor();
+    return page;
+  };
+  return { context, backend, open, errors };
+}
+
+const poll = (page) => page.locator('reader-poll');
+
+async function vote(page, option = '6-10') {
+  await poll(page).locator(`input[value="${option}"]`).check();
+  await poll(page).locator('button.vote').click();
+}
+
+async function waitForCounted(page, voters) {
+  await assert.doesNotReject(
+    poll(page).locator('.total', { hasText: `Total voters: ${voters}` }).waitFor({ timeout: 15000 })
+  );
+  await poll(page).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+}
+
+const outbox = (page) => page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox'));
+
+for (const [name, failure] of [
+  ['500', { status: 500, body: 'oops', contentType: 'text/plain' }],
+  ['503 with Retry-After', { status: 503, headers: { 'retry-after': '1' }, body: '{"error":{"code":"unavailable","message":"busy"}}' }],
+  ['429', { status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"code":"rate_limited","message":"slow down"}}' }],
+  ['200 with an HTML body', { status: 200, contentType: 'text/html', body: '<html><body>Sign in to the Wi-Fi</body></html>' }],
+  ['200 with broken JSON', { status: 200, body: '{"tally": {"counts": ' }],
+  ['a hang past the timeout', 'hang'],
+  ['a refused connection', 'refuse'],
+]) {
+  test(`after ${name} the vote is retried and counted exactly once`, async () => {
+    const { context, backend, open, errors } = await setup();
+    backend.script.push(failure);
+    const page = await open();
+    const errorEvents = page.evaluate(
+      () => new Promise((resolve) => document.addEventListener('poll-error', (e) => resolve(e.detail), { once: true }))
+    );
+    await vote(page);
+    // At once: the optimistic tally, marked as not yet confirmed.
+    await poll(page).locator('.total', { hasText: 'Total voters: 582' }).waitFor();
+    const detail = await errorEvents;
+    assert.equal(detail.retryable, true);
+    assert.equal(typeof detail.code, 'string');
+    await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+    await waitForCounted(page, 582);
+    // The backend saw the same key twice (failure, then success) and
+    // counted it once.
+    assert.equal(backend.received.length, 2);
+    assert.equal(backend.received[0], backend.received[1]);
+    assert.equal(backend.counted.size, 1);
+    assert.equal(backend.voters, 582);
+    assert.equal(await outbox(page), null);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+for (const [status, body, shown] of [
+  [404, '{"error":{"code":"unknown_poll","message":"This poll does not exist."}}', 'This poll does not exist.'],
+  [422, '{"error":{"code":"closed","message":"This poll closed at 09:00."}}', 'This poll closed at 09:00.'],
+]) {
+  test(`a ${status} refusal is final: the reader is told, the tally rolls back`, async () => {
+    const { context, backend, open } = await setup();
+    backend.script.push({ status, body });
+    const page = await open();
+    const refused = page.evaluate(
+      () => new Promise((resolve) => document.addEventListener('poll-error', (e) => resolve(e.detail), { once: true }))
+    );
+    await vote(page);
+    const detail = await refused;
+    assert.equal(detail.retryable, false);
+    await poll(page).locator('.notice', { hasText: shown }).waitFor();
+    // Back to the ballot with the server's numbers; nothing left to send.
+    await poll(page).locator('fieldset.ballot').waitFor();
+    assert.equal(await outbox(page), null);
+    assert.equal(backend.received.length, 1);
+    assert.equal(backend.counted.size, 0);
+    await poll(page).locator('button[data-action="view-results"]').click();
+    await poll(page).locator('.total', { hasText: 'Total voters: 581' }).waitFor();
+    await context.close();
+  });
+}
+
+test('offline, then online: the vote waits and is sent once the network returns', async () => {
+  const { context, backend, open } = await setup();
+  const page = await open();
+  await context.setOffline(true);
+  backend.offline = true;
+  await vote(page);
+  await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  assert.notEqual(await outbox(page), null);
+  // Long after any backoff would have given up waiting: still saved.
+  await page.waitForTimeout(2500);
+  await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor();
+  backend.offline = false;
+  await context.setOffline(false);
+  await waitForCounted(page, 582);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(new Set(backend.received).size, 1);
+  await context.close();
+});
+
+test('a page closed with a vote pending sends it when reopened, once', async () => {
+  const { context, backend, open } = await setup();
+  backend.script.push({ status: 500, body: 'down' }, { status: 500, body: 'down' }, { status: 500, body: 'down' });
+  const first = await open();
+  await vote(first);
+  await poll(first).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  const pending = await outbox(first);
+  assert.match(pending, /overtime-hours/);
+  await first.close({ runBeforeUnload: true });
+  backend.script.length = 0; // the backend recovers
+  const second = await open();
+  // The reopened page shows the reader's vote at once, then confirms it.
+  await waitForCounted(second, 582);
+  assert.equal(await outbox(second), null);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(new Set(backend.received).size, 1, 'every attempt reused one key');
+  await context.close();
+});
+
+test('two tabs on the same poll: one vote from this browser', async () => {
+  const { context, backend, open } = await setup();
+  const a = await open();
+  const b = await open();
+  await vote(a, '1-5');
+  await waitForCounted(a, 582);
+  await vote(b, '16-plus');
+  await poll(b).locator('.notice', { hasText: 'already voted' }).waitFor();
+  assert.equal(backend.counted.size, 1);
+  await context.close();
+});
+
+test('a host page can take over sending through poll-vote', async () => {
+  const { context, backend, open } = await setup();
+  const page = await open();
+  await page.evaluate(() => {
+    document.addEventListener('poll-vote', (e) => {
+      e.preventDefault();
+      window.__took = e.detail.choices;
+      setTimeout(() => e.target.resolveVote({ ok: false, message: 'Our own backend said no.' }), 50);
+    });
+  });
+  await vote(page, '11-15');
+  await poll(page).locator('.notice', { hasText: 'Our own backend said no.' }).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__took), ['11-15']);
+  assert.equal(backend.received.length, 0);
+  await context.close();
+});
+
+test('an endpoint that is not https or local is refused before any vote', async () => {
+  const context = await browser.newContext();
+  await serveSite(context, {
+    '/poll': pollPage(POLL).replace('endpoint="/api"', 'endpoint="javascript:alert(1)"'),
+  });
+  const page = await context.newPage();
+  await page.addInitScript(() =>
+    document.addEventListener('poll-error', (e) => (window.__error = e.detail), { once: true })
+  );
+  await page.goto(`${ORIGIN}/poll`);
+  await poll(page).locator('.unavailable-title').waitFor();
+  assert.equal(await page.evaluate(() => window.__error.code), 'bad_endpoint');
+  await context.close();
+});
