@@ -102,7 +102,7 @@ export function fakeBackend(poll) {
 export function pollPage(poll, attrs = '') {
   const config = JSON.stringify(poll).replaceAll('<', '\\u003c');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>poll</title>
-<script type="module" src="/reader-poll.js"></script></head><body>
+<script type="module" src="/readerpoll/reader-poll.js"></script></head><body>
 <reader-poll poll="${poll.id}" endpoint="/api" timeout="1500" ${attrs}><script type="application/json">${config}</script></reader-poll>
 </body></html>`;
 }

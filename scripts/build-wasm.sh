@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the widget into www/readerpoll/, the directory a site serves:
+#   reader-poll.js   the custom element (minified from www/element/)
+#   reader-poll.css  its styles (minified)
+#   pkg/             the wasm (release, wasm-opt -Oz) and its minified glue
+# Skips the work when no input changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=www/readerpoll
+stamp=$out/.inputs
+inputs=$(cat Cargo.toml Cargo.lock $(find src -name '*.rs' | sort) www/element/* | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "$out/pkg/readerpoll_bg.wasm" ]; then
+  echo "build-wasm: up to date"
+  exit 0
+fi
+
+echo "build-wasm: cargo build --release (wasm32)"
+cargo build --release --target wasm32-unknown-unknown --lib
+rm -rf "$out"
+mkdir -p "$out/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+  target/wasm32-unknown-unknown/release/readerpoll.wasm
+
+echo "build-wasm: wasm-opt -Oz"
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/pkg/readerpoll_bg.wasm" -o "$out/pkg/readerpoll_bg.wasm"
+
+echo "build-wasm: minifying JS and CSS"
+esbuild=node_modules/.bin/esbuild
+$esbuild --minify --format=esm --log-level=warning --allow-overwrite \
+  "$out/pkg/readerpoll.js" --outfile="$out/pkg/readerpoll.js"
+$esbuild --minify --format=esm --log-level=warning \
+  www/element/reader-poll.js --outfile="$out/reader-poll.js"
+$esbuild --minify --log-level=warning \
+  www/element/reader-poll.css --outfile="$out/reader-poll.css"
+echo "$inputs" > "$stamp"
+echo "build-wasm: done"

@@ -1,0 +1,32 @@
+// What a reader downloads for the widget, gzipped (level 9), per file and in
+// total. Exits 1 when the total grows past CEILING.
+//
+// TARGET is the product budget (30 KB: less than jQuery alone). The widget
+// is not there yet (see the README's "Size" section for where the bytes
+// go), so the gate is a ratchet: CEILING is the last measured total plus a
+// little slack, and may only ever be lowered.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const TARGET = 30 * 1024;
+const CEILING = 62 * 1024;
+const files = [
+  ['www/readerpoll/pkg/readerpoll_bg.wasm', 'wasm (wasm-opt -Oz)'],
+  ['www/readerpoll/pkg/readerpoll.js', 'wasm-bindgen glue (minified)'],
+  ['www/readerpoll/reader-poll.js', 'element module (minified)'],
+  ['www/readerpoll/reader-poll.css', 'styles (minified)'],
+];
+
+let total = 0;
+console.log(`${'file'.padEnd(38)}     raw      gzip  what`);
+for (const [path, what] of files) {
+  const raw = readFileSync(path);
+  const gz = gzipSync(raw, { level: 9 }).length;
+  total += gz;
+  console.log(`${path.padEnd(38)} ${String(raw.length).padStart(7)} ${String(gz).padStart(9)}  ${what}`);
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`total gzipped: ${total} bytes (${kb(total)})`);
+console.log(`target ${kb(TARGET)}: ${total <= TARGET ? 'met' : `missed by ${kb(total - TARGET)}`}`);
+console.log(`ceiling ${kb(CEILING)}: ${total <= CEILING ? 'ok' : 'EXCEEDED'}`);
+if (total > CEILING) process.exit(1);
