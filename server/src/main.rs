@@ -1,1 +1,210 @@
-fn main() {}
+//! readerpoll-server: the reference backend.
+//!
+//! ```text
+//! readerpoll-server serve [--addr 127.0.0.1:8080] [--www www] [--db data/readerpoll.sqlite3]
+//!                         [--csp] [--rate-limit N] [--trusted-proxy IP]... [--allow-origin URL]...
+//! readerpoll-server poll add FILE.json | list | close ID | export ID --csv   [--db PATH]
+//! ```
+
+mod embed;
+mod http;
+mod limits;
+mod store;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::http::{AppState, Config};
+use crate::limits::RateLimiter;
+use crate::store::Store;
+
+const SEED: &str = include_str!("seed-polls.json");
+
+struct Args {
+    words: Vec<String>,
+    addr: String,
+    www: PathBuf,
+    db: PathBuf,
+    csp: bool,
+    rate: f64,
+    trusted: Vec<IpAddr>,
+    origins: Vec<String>,
+    csv: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        words: Vec::new(),
+        addr: "127.0.0.1:8080".into(),
+        www: "www".into(),
+        db: "data/readerpoll.sqlite3".into(),
+        csp: std::env::var("READERPOLL_CSP").is_ok_and(|v| v == "1"),
+        rate: 5.0,
+        trusted: Vec::new(),
+        origins: Vec::new(),
+        csv: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--addr" => args.addr = value("--addr")?,
+            "--www" => args.www = value("--www")?.into(),
+            "--db" => args.db = value("--db")?.into(),
+            "--csp" => args.csp = true,
+            "--csv" => args.csv = true,
+            "--rate-limit" => {
+                args.rate = value("--rate-limit")?
+                    .parse()
+                    .map_err(|_| "--rate-limit takes votes per second (0 turns it off)")?
+            }
+            "--trusted-proxy" => args.trusted.push(
+                value("--trusted-proxy")?
+                    .parse()
+                    .map_err(|_| "--trusted-proxy takes an IP address")?,
+            ),
+            "--allow-origin" => args.origins.push(value("--allow-origin")?),
+            "-h" | "--help" => args.words = vec!["help".into()],
+            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
+            other => args.words.push(other.into()),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("readerpoll-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    let result = match words.as_slice() {
+        ["serve"] | [] => serve(&args),
+        ["poll", "add", file] => poll_add(&args, file),
+        ["poll", "list"] => poll_list(&args),
+        ["poll", "close", id] => poll_close(&args, id),
+        ["poll", "export", id] if args.csv => poll_export(&args, id),
+        _ => {
+            eprintln!("usage: readerpoll-server serve [--addr A] [--www DIR] [--db FILE] [--csp] [--rate-limit N]");
+            eprintln!("       readerpoll-server poll add FILE.json | list | close ID | export ID --csv [--db FILE]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("readerpoll-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &Args) -> Result<(), String> {
+    let store = Store::open(&args.db, SEED)?;
+    let state = Arc::new(AppState {
+        store,
+        limiter: RateLimiter::new(args.rate, (args.rate * 4.0).max(10.0)),
+        config: Config {
+            www: args.www.clone(),
+            csp: args.csp,
+            trusted_proxies: args.trusted.clone(),
+            allowed_origins: args.origins.clone(),
+        },
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("readerpoll listening on http://{local}");
+        let _ = std::io::stdout().flush();
+        tracing::info!(addr = %local, db = %args.db.display(), "serving");
+        let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn poll_add(args: &Args, file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let mut conn = store::connect(&args.db).map_err(|e| e.to_string())?;
+    let poll = store::add_poll(&mut conn, &text)?;
+    println!("added {}", poll.id);
+    Ok(())
+}
+
+fn poll_list(args: &Args) -> Result<(), String> {
+    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
+    for id in store::poll_ids(&conn).map_err(|e| e.to_string())? {
+        if let Some(p) = store::load_poll(&conn, &id).map_err(|e| e.to_string())? {
+            let state = if p.open_at(store::now_seconds()) {
+                "open"
+            } else {
+                "closed"
+            };
+            println!(
+                "{id}\t{state}\t{} voters\t{}",
+                p.tally.voters, p.poll.question
+            );
+        }
+    }
+    Ok(())
+}
+
+fn poll_close(args: &Args, id: &str) -> Result<(), String> {
+    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
+    if store::close_poll(&conn, id).map_err(|e| e.to_string())? {
+        println!("closed {id}");
+        Ok(())
+    } else {
+        Err(format!("no poll {id}"))
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn poll_export(args: &Args, id: &str) -> Result<(), String> {
+    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
+    let p = store::load_poll(&conn, id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no poll {id}"))?;
+    let shares = readerpoll::core::share::shares(
+        p.poll.mode,
+        &p.tally.counts,
+        p.tally.voters,
+        readerpoll::core::share::PERCENT,
+    );
+    println!("option_id,label,votes,percent");
+    for ((o, c), s) in p.poll.options.iter().zip(&p.tally.counts).zip(&shares) {
+        println!("{},{},{c},{s}", csv_field(&o.id), csv_field(&o.label));
+    }
+    println!("voters,,{},", p.tally.voters);
+    Ok(())
+}

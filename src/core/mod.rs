@@ -16,6 +16,7 @@ pub mod poll;
 pub mod share;
 pub mod small_sort;
 pub mod tally;
+pub mod wire;
 
 pub use ballot::Selection;
 pub use error::{ConfigError, ErrorCode};

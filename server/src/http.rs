@@ -1,0 +1,389 @@
+//! The HTTP surface: the JSON protocol under /api, the no-JS fallback, and
+//! the demo's static files.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use readerpoll::core::wire::{ErrorBody, ErrorDetail, TallyBody, VoteAnswer, VoteBody};
+use serde_json::json;
+use tower_http::services::ServeDir;
+
+use crate::embed;
+use crate::limits::{client_ip, RateLimiter};
+use crate::store::{now_seconds, Store, VoteError, VoteRequest};
+
+/// Largest vote body accepted: a ballot is a few dozen bytes.
+pub const MAX_BODY: usize = 4 * 1024;
+
+pub struct Config {
+    pub www: std::path::PathBuf,
+    pub csp: bool,
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Origins allowed to post votes; empty allows any.
+    pub allowed_origins: Vec<String>,
+}
+
+pub struct AppState {
+    pub store: Store,
+    pub limiter: RateLimiter,
+    pub config: Config,
+}
+
+type Shared = Arc<AppState>;
+
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+pub fn router(state: Shared) -> Router {
+    let www = state.config.www.clone();
+    Router::new()
+        .route("/api/polls/{id}", get(get_poll).options(preflight))
+        .route("/api/polls/{id}/votes", post(post_vote).options(preflight))
+        .route("/polls/{id}/embed", get(embed_page))
+        .route("/polls/{id}/vote-form", post(post_form))
+        .fallback_service(ServeDir::new(www).append_index_html_on_directories(true))
+        .layer(middleware::from_fn_with_state(state.clone(), headers))
+        .with_state(state)
+}
+
+/// Security and caching headers on every answer.
+async fn headers(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "referrer-policy",
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    if state.config.csp {
+        h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    }
+    if path.starts_with("/api/") {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    } else if path.ends_with(".wasm") || path.ends_with(".js") || path.ends_with(".css") {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+    }
+    if path.ends_with(".wasm") {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/wasm"),
+        );
+    }
+    response
+}
+
+pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+        },
+    };
+    (status, Json(body)).into_response()
+}
+
+fn with_retry_after(mut response: Response, seconds: u64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+async fn preflight() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            ("access-control-allow-methods", "GET, POST, OPTIONS"),
+            ("access-control-allow-headers", "content-type, accept"),
+            ("access-control-max-age", "600"),
+        ],
+    )
+        .into_response()
+}
+
+async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let Some(p) = state.store.get(&id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_poll",
+            "There is no poll with this id.",
+        );
+    };
+    let mut definition = (*p.definition).clone();
+    if let Some(obj) = definition.as_object_mut() {
+        obj.remove("counts");
+        obj.remove("voters");
+    }
+    Json(json!({
+        "poll": definition,
+        "tally": TallyBody::from_tally(&p.poll, &p.tally),
+        "open": p.open_at(now_seconds()),
+    }))
+    .into_response()
+}
+
+/// Whether the request's origin may vote: same-origin and non-browser
+/// clients always; cross-site browsers only from allowed origins.
+fn origin_allowed(config: &Config, headers: &HeaderMap) -> bool {
+    if config.allowed_origins.is_empty() {
+        return true;
+    }
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(site, Some("same-origin") | Some("none")) {
+        return true;
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => config.allowed_origins.iter().any(|o| o == origin),
+        None => site.is_none(),
+    }
+}
+
+async fn post_vote(
+    State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
+    if let Err(wait) = state.limiter.check(client) {
+        return with_retry_after(
+            error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many votes from this address; try again shortly.",
+            ),
+            wait,
+        );
+    }
+    if !origin_allowed(&state.config, &headers) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "Votes are not accepted from this site.",
+        );
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if media != "application/json" && media != "text/plain" {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the vote as application/json (or text/plain from sendBeacon).",
+        );
+    }
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "The vote is larger than 4 KB.",
+        );
+    };
+    let vote: VoteBody = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                &format!("The vote is not valid JSON of the expected shape: {e}"),
+            );
+        }
+    };
+    if vote.key.is_empty()
+        || vote.key.len() > 64
+        || !vote
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_key",
+            "The vote needs a key: a UUID or similar token of up to 64 letters, digits and dashes.",
+        );
+    }
+    if vote.voter.len() > 64 || vote.choices.len() > 64 || vote.choices.iter().any(|c| c.len() > 64)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_vote",
+            "The vote's voter or choices are too long.",
+        );
+    }
+    let result = state
+        .store
+        .vote(VoteRequest {
+            poll: id,
+            key: vote.key,
+            voter: vote.voter,
+            choices: vote.choices,
+        })
+        .await;
+    match result {
+        Ok(ok) => {
+            let status = if ok.counted {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let answer = VoteAnswer {
+                tally: TallyBody::from_tally(&ok.poll, &ok.tally),
+                counted: ok.counted,
+            };
+            (status, Json(answer)).into_response()
+        }
+        Err(e) => vote_error(e),
+    }
+}
+
+fn vote_error(e: VoteError) -> Response {
+    match e {
+        VoteError::UnknownPoll => error(
+            StatusCode::NOT_FOUND,
+            "unknown_poll",
+            "There is no poll with this id.",
+        ),
+        VoteError::Closed => error(StatusCode::FORBIDDEN, "poll_closed", "This poll is closed."),
+        VoteError::NotOpenYet => error(
+            StatusCode::FORBIDDEN,
+            "poll_not_open",
+            "This poll is not open yet.",
+        ),
+        VoteError::NoChoice => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_choice",
+            "Choose an option.",
+        ),
+        VoteError::TooManyChoices => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_choices",
+            "Too many options were chosen.",
+        ),
+        VoteError::InvalidChoice(_) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_choice",
+            "A chosen option is not part of this poll.",
+        ),
+        VoteError::AlreadyVoted => error(
+            StatusCode::CONFLICT,
+            "already_voted",
+            "You have already voted in this poll.",
+        ),
+        VoteError::Storage(_) => with_retry_after(
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Votes cannot be stored right now; try again shortly.",
+            ),
+            2,
+        ),
+    }
+}
+
+async fn embed_page(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    match state.store.get(&id) {
+        Some(p) => embed::page(&p, now_seconds()).into_response(),
+        None => (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response(),
+    }
+}
+
+/// The no-JS fallback's form post: counts the vote, then shows the results.
+async fn post_form(
+    State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
+    if let Err(wait) = state.limiter.check(client) {
+        return with_retry_after(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many votes; try again shortly.",
+            )
+                .into_response(),
+            wait,
+        );
+    }
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The vote is too large.").into_response();
+    };
+    let choices: Vec<String> = form_values(&bytes, "choice");
+    let key = form_values(&bytes, "key")
+        .pop()
+        .unwrap_or_else(embed::random_key);
+    let result = state
+        .store
+        .vote(VoteRequest {
+            poll: id.clone(),
+            key,
+            voter: String::new(),
+            choices,
+        })
+        .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/polls/{id}/embed?voted=1")).into_response(),
+        Err(VoteError::UnknownPoll) => {
+            (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response()
+        }
+        Err(_) => Redirect::to(&format!("/polls/{id}/embed?refused=1")).into_response(),
+    }
+}
+
+/// Values of `name` in an urlencoded body.
+fn form_values(body: &[u8], name: &str) -> Vec<String> {
+    let text = String::from_utf8_lossy(body);
+    text.split('&')
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (decode(k) == name).then(|| decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
