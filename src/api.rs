@@ -35,6 +35,15 @@ impl PollHandle {
         }
     }
 
+    /// A live update from the server, `{tally, open}` as the protocol's
+    /// poll resource has them; malformed updates are ignored.
+    #[wasm_bindgen(js_name = applyUpdate)]
+    pub fn apply_update(&self, update: JsValue) {
+        if let Some(w) = &self.widget {
+            w.apply_update(&update);
+        }
+    }
+
     /// The poll id, once a definition loaded.
     #[wasm_bindgen(getter)]
     pub fn poll(&self) -> Option<String> {

@@ -17,7 +17,7 @@ use tower_http::services::ServeDir;
 
 use crate::embed;
 use crate::limits::{client_ip, RateLimiter};
-use crate::store::{now_seconds, Store, VoteError, VoteRequest};
+use crate::store::{now_seconds, PollState, Store, VoteError, VoteRequest};
 
 /// Largest vote body accepted: a ballot is a few dozen bytes.
 pub const MAX_BODY: usize = 4 * 1024;
@@ -28,6 +28,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Origins allowed to post votes; empty allows any.
     pub allowed_origins: Vec<String>,
+    /// Bearer token for /api/admin; None turns the admin API off.
+    pub admin_token: Option<String>,
 }
 
 pub struct AppState {
@@ -47,6 +49,10 @@ pub fn router(state: Shared) -> Router {
         .route("/api/polls/{id}/votes", post(post_vote).options(preflight))
         .route("/polls/{id}/embed", get(embed_page))
         .route("/polls/{id}/vote-form", post(post_form))
+        .route("/polls/{id}/events", get(crate::live::events))
+        .route("/api/polls/{id}/events", get(crate::live::events))
+        .route("/oembed", get(crate::oembed::oembed))
+        .nest("/api/admin", crate::admin::routes())
         .fallback_service(ServeDir::new(www).append_index_html_on_directories(true))
         .layer(middleware::from_fn_with_state(state.clone(), headers))
         .with_state(state)
@@ -115,13 +121,26 @@ async fn preflight() -> Response {
         .into_response()
 }
 
-async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let Some(p) = state.store.get(&id) else {
-        return error(
+/// A poll by id, or the error answer to send instead.
+pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response> {
+    match state.store.get(id).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(error(
             StatusCode::NOT_FOUND,
             "unknown_poll",
             "There is no poll with this id.",
-        );
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a poll failed");
+            Err(vote_error(VoteError::Storage(e)))
+        }
+    }
+}
+
+async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let p = match find_poll(&state, &id).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
     };
     let mut definition = (*p.definition).clone();
     if let Some(obj) = definition.as_object_mut() {
@@ -255,7 +274,7 @@ async fn post_vote(
     }
 }
 
-fn vote_error(e: VoteError) -> Response {
+pub fn vote_error(e: VoteError) -> Response {
     match e {
         VoteError::UnknownPoll => error(
             StatusCode::NOT_FOUND,
@@ -300,9 +319,9 @@ fn vote_error(e: VoteError) -> Response {
 }
 
 async fn embed_page(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.store.get(&id) {
-        Some(p) => embed::page(&p, now_seconds()).into_response(),
-        None => (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response(),
+    match find_poll(&state, &id).await {
+        Ok(p) => embed::page(&p, now_seconds()).into_response(),
+        Err(answer) => answer,
     }
 }
 
@@ -353,37 +372,8 @@ async fn post_form(
 
 /// Values of `name` in an urlencoded body.
 fn form_values(body: &[u8], name: &str) -> Vec<String> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (decode(k) == name).then(|| decode(v))
-        })
+    form_urlencoded::parse(body)
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
         .collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

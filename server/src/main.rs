@@ -5,10 +5,16 @@
 //!                         [--csp] [--rate-limit N] [--trusted-proxy IP]... [--allow-origin URL]...
 //! readerpoll-server poll add FILE.json | list | close ID | export ID --csv   [--db PATH]
 //! ```
+//!
+//! `DATABASE_URL=postgres://...` switches from the SQLite file to PostgreSQL;
+//! `READERPOLL_ADMIN_TOKEN` turns on the admin API under /api/admin.
 
+mod admin;
 mod embed;
 mod http;
 mod limits;
+mod live;
+mod oembed;
 mod store;
 
 use std::io::Write;
@@ -112,30 +118,43 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(args: &Args) -> Result<(), String> {
-    let store = Store::open(&args.db, SEED)?;
-    let state = Arc::new(AppState {
-        store,
-        limiter: RateLimiter::new(args.rate, (args.rate * 4.0).max(10.0)),
-        config: Config {
-            www: args.www.clone(),
-            csp: args.csp,
-            trusted_proxies: args.trusted.clone(),
-            allowed_origins: args.origins.clone(),
-        },
-    });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The database: PostgreSQL when `DATABASE_URL` says so, else SQLite.
+async fn open_store(args: &Args) -> Result<Store, String> {
+    let url = std::env::var("DATABASE_URL").ok();
+    Store::open(url.as_deref(), &args.db, SEED).await
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
+        .map_err(|e| e.to_string())
+}
+
+fn serve(args: &Args) -> Result<(), String> {
+    runtime()?.block_on(async move {
+        let store = open_store(args).await?;
+        let backend = store.backend();
+        let state = Arc::new(AppState {
+            store,
+            limiter: RateLimiter::new(args.rate, (args.rate * 4.0).max(10.0)),
+            config: Config {
+                www: args.www.clone(),
+                csp: args.csp,
+                trusted_proxies: args.trusted.clone(),
+                allowed_origins: args.origins.clone(),
+                admin_token: std::env::var("READERPOLL_ADMIN_TOKEN")
+                    .ok()
+                    .filter(|t| !t.is_empty()),
+            },
+        });
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         println!("readerpoll listening on http://{local}");
         let _ = std::io::stdout().flush();
-        tracing::info!(addr = %local, db = %args.db.display(), "serving");
+        tracing::info!(addr = %local, backend, "serving");
         let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -148,38 +167,39 @@ fn serve(args: &Args) -> Result<(), String> {
 
 fn poll_add(args: &Args, file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-    let mut conn = store::connect(&args.db).map_err(|e| e.to_string())?;
-    let poll = store::add_poll(&mut conn, &text)?;
-    println!("added {}", poll.id);
-    Ok(())
+    runtime()?.block_on(async {
+        let poll = open_store(args).await?.add_poll(&text).await?;
+        println!("added {}", poll.id);
+        Ok(())
+    })
 }
 
 fn poll_list(args: &Args) -> Result<(), String> {
-    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
-    for id in store::poll_ids(&conn).map_err(|e| e.to_string())? {
-        if let Some(p) = store::load_poll(&conn, &id).map_err(|e| e.to_string())? {
+    runtime()?.block_on(async {
+        for p in open_store(args).await?.list().await? {
             let state = if p.open_at(store::now_seconds()) {
                 "open"
             } else {
                 "closed"
             };
             println!(
-                "{id}\t{state}\t{} voters\t{}",
-                p.tally.voters, p.poll.question
+                "{}\t{state}\t{} voters\t{}",
+                p.poll.id, p.tally.voters, p.poll.question
             );
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn poll_close(args: &Args, id: &str) -> Result<(), String> {
-    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
-    if store::close_poll(&conn, id).map_err(|e| e.to_string())? {
-        println!("closed {id}");
-        Ok(())
-    } else {
-        Err(format!("no poll {id}"))
-    }
+    runtime()?.block_on(async {
+        if open_store(args).await?.close(id).await? {
+            println!("closed {id}");
+            Ok(())
+        } else {
+            Err(format!("no poll {id}"))
+        }
+    })
 }
 
 fn csv_field(s: &str) -> String {
@@ -191,9 +211,8 @@ fn csv_field(s: &str) -> String {
 }
 
 fn poll_export(args: &Args, id: &str) -> Result<(), String> {
-    let conn = store::connect(&args.db).map_err(|e| e.to_string())?;
-    let p = store::load_poll(&conn, id)
-        .map_err(|e| e.to_string())?
+    let p = runtime()?
+        .block_on(async { open_store(args).await?.get(id).await })?
         .ok_or_else(|| format!("no poll {id}"))?;
     let shares = readerpoll::core::share::shares(
         p.poll.mode,

@@ -73,22 +73,27 @@ pub fn refresh(inner: &Shared) {
         let Some(inner) = weak.upgrade() else {
             return;
         };
-        let Ok(value) = js_sys::JSON::parse(&answer_text(&answer)) else {
-            return;
-        };
-        let get = |o: &wasm_bindgen::JsValue, k: &str| {
-            js_sys::Reflect::get(o, &wasm_bindgen::JsValue::from_str(k)).unwrap_or_default()
-        };
-        let Some(wire) = read_tally(&get(&value, "tally")) else {
-            return;
-        };
-        let closed = get(&value, "open").as_bool() == Some(false);
-        let tally = match &inner.borrow().state {
-            State::Live(live) => wire.for_poll(&live.poll),
-            _ => return,
-        };
-        dispatch(&inner, Event::Snapshot { tally, closed });
+        if let Ok(value) = js_sys::JSON::parse(&answer_text(&answer)) {
+            apply_server_state(&inner, &value);
+        }
     });
+}
+
+/// Takes the server's `{tally, open}` (a poll resource, or a live event) as
+/// the truth; ignored unless it is well formed.
+pub fn apply_server_state(inner: &Shared, value: &wasm_bindgen::JsValue) {
+    let get = |o: &wasm_bindgen::JsValue, k: &str| {
+        js_sys::Reflect::get(o, &wasm_bindgen::JsValue::from_str(k)).unwrap_or_default()
+    };
+    let Some(wire) = read_tally(&get(value, "tally")) else {
+        return;
+    };
+    let closed = get(value, "open").as_bool() == Some(false);
+    let tally = match &inner.borrow().state {
+        State::Live(live) => wire.for_poll(&live.poll),
+        _ => return,
+    };
+    dispatch(inner, Event::Snapshot { tally, closed });
 }
 
 fn answer_text(answer: &net::HttpAnswer) -> String {

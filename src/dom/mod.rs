@@ -106,6 +106,11 @@ impl Widget {
         }
     }
 
+    /// A tally pushed by the server (the element's `live` event stream).
+    pub fn apply_update(&self, update: &JsValue) {
+        delivery::apply_server_state(&self.inner, update);
+    }
+
     /// The poll's id, if it loaded.
     pub fn poll_id(&self) -> Option<String> {
         poll_id(&self.inner)

@@ -46,12 +46,13 @@ const nearViewport =
       )
     : null;
 
-const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang'];
+const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live'];
 
 class ReaderPoll extends HTMLElement {
   static observedAttributes = WATCHED;
 
   #handle = null;
+  #events = null; // EventSource of live results
   #config = undefined;
   #texts = undefined;
   #generation = 0;
@@ -130,6 +131,8 @@ class ReaderPoll extends HTMLElement {
   }
 
   #unmount() {
+    this.#events?.close();
+    this.#events = null;
     if (this.#handle) {
       this.#handle.destroy();
       this.#handle.free();
@@ -163,7 +166,27 @@ class ReaderPoll extends HTMLElement {
       });
     } catch (failure) {
       this.#fail('internal', String(failure?.message ?? failure), false);
+      return;
     }
+    this.#listen();
+  }
+
+  // With the `live` attribute, the server pushes tallies (readerpoll
+  // protocol only); EventSource reconnects by itself after a network drop.
+  #listen() {
+    const endpoint = this.#endpointUrl();
+    const poll = this.#handle?.poll;
+    if (!this.hasAttribute('live') || !endpoint || !poll || this.protocol !== 'json') return;
+    if (typeof EventSource !== 'function') return;
+    const url = `${endpoint}/polls/${encodeURIComponent(poll)}/events`;
+    this.#events = new EventSource(url);
+    this.#events.addEventListener('tally', (event) => {
+      try {
+        this.#handle?.applyUpdate(JSON.parse(event.data));
+      } catch {
+        // A malformed event changes nothing; the next one may be fine.
+      }
+    });
   }
 
   async #definition() {

@@ -1,97 +1,42 @@
-//! Polls and votes in SQLite.
+//! The SQLite backend: one process, one file, WAL mode.
 //!
-//! All writes go through one writer thread that commits votes in groups:
-//! it takes every vote waiting, applies them in one transaction and answers
-//! them only after the commit (synchronous=FULL in WAL mode), so each
-//! acknowledged vote is durable while the fsync cost is shared by the batch.
-//! Each vote is a row with a unique (poll, key), so a retried request is
-//! recognised and counted once; the counters change in the same transaction.
-//! Reads are served from an in-memory snapshot the writer refreshes after
-//! each commit.
+//! All vote writes go through one writer thread that commits in groups: it
+//! takes every vote waiting, applies them in one transaction and answers
+//! them only after the commit (synchronous=FULL), so each acknowledged vote
+//! is durable while the fsync is shared by the batch. Reads come from an
+//! in-memory snapshot the writer refreshes after each commit.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use readerpoll::core::ballot::valid_ballot;
-use readerpoll::core::poll::{Poll, RawPoll};
+use readerpoll::core::poll::Poll;
 use readerpoll::core::tally::Tally;
-use readerpoll::core::ConfigError;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
+
+use super::{
+    check_ballot, now_seconds, parse_definition, seed_definitions, PollState, VoteError, VoteOk,
+    VoteRequest,
+};
 
 /// Most votes committed in one transaction.
 const MAX_BATCH: usize = 512;
 
-/// A poll as served: its definition (validated), the JSON it was written
-/// as, and its current tally.
-#[derive(Clone, Debug)]
-pub struct PollState {
-    pub poll: Arc<Poll>,
-    pub definition: Arc<serde_json::Value>,
-    pub tally: Tally,
-}
-
-impl PollState {
-    pub fn open_at(&self, now: i64) -> bool {
-        self.poll.is_open_at(now)
-    }
-}
-
-/// Why a vote was not counted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VoteError {
-    UnknownPoll,
-    Closed,
-    NotOpenYet,
-    NoChoice,
-    TooManyChoices,
-    InvalidChoice(String),
-    AlreadyVoted,
-    Storage(String),
-}
-
-/// A counted (or replayed) vote.
-#[derive(Clone, Debug)]
-pub struct VoteOk {
-    pub poll: Arc<Poll>,
-    pub tally: Tally,
-    /// False when the key had been counted before.
-    pub counted: bool,
-}
-
-pub struct VoteRequest {
-    pub poll: String,
-    pub key: String,
-    pub voter: String,
-    pub choices: Vec<String>,
-}
-
 type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
+type Snapshot = Arc<RwLock<HashMap<String, PollState>>>;
 
-enum Job {
-    Vote(VoteRequest, Reply),
-}
-
-/// The store's handle: cheap to clone, shared by all request handlers.
 #[derive(Clone)]
-pub struct Store {
-    jobs: Sender<Job>,
-    snapshot: Arc<RwLock<HashMap<String, PollState>>>,
-}
-
-pub fn now_seconds() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+pub struct SqliteStore {
+    path: PathBuf,
+    jobs: Sender<(VoteRequest, Reply)>,
+    snapshot: Snapshot,
 }
 
 /// Opens (creating if needed) the database with the settings every
 /// connection must have.
-pub fn connect(path: &Path) -> rusqlite::Result<Connection> {
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -128,26 +73,13 @@ pub fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Validates a definition with the widget's own rules.
-pub fn parse_definition(text: &str) -> Result<(Poll, serde_json::Value), ConfigError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ConfigError::from_decoder(e.to_string()))?;
-    let raw: RawPoll = serde_json::from_value(value.clone())
-        .map_err(|e| ConfigError::from_decoder(e.to_string()))?;
-    Ok((Poll::from_raw(raw)?, value))
-}
-
-/// Adds a poll with its starting tally (the definition's `counts`).
-pub fn add_poll(conn: &mut Connection, text: &str) -> Result<Poll, String> {
-    let (poll, _) = parse_definition(text).map_err(|e| e.to_string())?;
+fn insert_poll(conn: &mut Connection, poll: &Poll, text: &str) -> Result<(), String> {
     let tx = conn.transaction().map_err(|e| e.to_string())?;
-    let exists: bool = tx
-        .query_row("SELECT 1 FROM polls WHERE id = ?1", [&poll.id], |_| {
-            Ok(true)
-        })
+    let exists = tx
+        .query_row("SELECT 1 FROM polls WHERE id = ?1", [&poll.id], |_| Ok(()))
         .optional()
         .map_err(|e| e.to_string())?
-        .unwrap_or(false);
+        .is_some();
     if exists {
         return Err(format!("a poll with id {} already exists", poll.id));
     }
@@ -163,23 +95,23 @@ pub fn add_poll(conn: &mut Connection, text: &str) -> Result<Poll, String> {
         )
         .map_err(|e| e.to_string())?;
     }
-    tx.commit().map_err(|e| e.to_string())?;
-    Ok(poll)
+    tx.commit().map_err(|e| e.to_string())
 }
 
 /// Reads one poll with its tally.
-pub fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollState>> {
+fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollState>> {
     let row: Option<(String, bool, i64)> = conn
-        .query_row(
-            "SELECT definition, closed, voters FROM polls WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached("SELECT definition, closed, voters FROM polls WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((text, closed, voters)) = row else {
         return Ok(None);
     };
     let Ok((mut poll, definition)) = parse_definition(&text) else {
+        tracing::error!(
+            poll = id,
+            "stored definition no longer validates; poll hidden"
+        );
         return Ok(None);
     };
     poll.closed = poll.closed || closed;
@@ -199,26 +131,21 @@ pub fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollSta
     }))
 }
 
-pub fn poll_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+fn poll_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT id FROM polls ORDER BY created_at, id")?;
     let ids = stmt.query_map([], |r| r.get(0))?.collect();
     ids
 }
 
-pub fn close_poll(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    Ok(conn.execute("UPDATE polls SET closed = 1 WHERE id = ?1", [id])? == 1)
-}
-
-impl Store {
+impl SqliteStore {
     /// Opens the database, seeds it if empty, loads every poll and starts
     /// the writer thread.
-    pub fn open(path: &Path, seed: &str) -> Result<Store, String> {
-        let mut conn = connect(path).map_err(|e| e.to_string())?;
+    pub fn open(path: &Path, seed: &str) -> Result<SqliteStore, String> {
+        let mut conn = connect(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if poll_ids(&conn).map_err(|e| e.to_string())?.is_empty() {
-            let polls: Vec<serde_json::Value> =
-                serde_json::from_str(seed).map_err(|e| e.to_string())?;
-            for p in polls {
-                add_poll(&mut conn, &p.to_string())?;
+            for text in seed_definitions(seed)? {
+                let (poll, _) = parse_definition(&text).map_err(|e| e.to_string())?;
+                insert_poll(&mut conn, &poll, &text)?;
             }
         }
         let mut snapshot = HashMap::new();
@@ -234,29 +161,87 @@ impl Store {
             .name("vote-writer".into())
             .spawn(move || writer(conn, rx, shared))
             .map_err(|e| e.to_string())?;
-        Ok(Store { jobs, snapshot })
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            jobs,
+            snapshot,
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<PollState> {
         self.snapshot.read().ok()?.get(id).cloned()
     }
 
-    /// Counts a vote; answers after it is durable.
     pub async fn vote(&self, request: VoteRequest) -> Result<VoteOk, VoteError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
-            .send(Job::Vote(request, tx))
+            .send((request, tx))
             .map_err(|_| VoteError::Storage("the writer has stopped".into()))?;
         rx.await
             .unwrap_or_else(|_| Err(VoteError::Storage("the writer has stopped".into())))
     }
+
+    /// Runs `f` on a connection of its own, off the async threads, then
+    /// refreshes the snapshot of `refresh` (a poll id) from the database.
+    async fn admin<T: Send + 'static>(
+        &self,
+        refresh: Option<String>,
+        f: impl FnOnce(&mut Connection) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let path = self.path.clone();
+        let snapshot = self.snapshot.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = connect(&path).map_err(|e| e.to_string())?;
+            let out = f(&mut conn)?;
+            if let Some(id) = refresh {
+                if let Ok(Some(state)) = load_poll(&conn, &id) {
+                    if let Ok(mut snap) = snapshot.write() {
+                        snap.insert(id, state);
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+    }
+
+    pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, String> {
+        let text = text.to_owned();
+        let poll = Arc::new(poll);
+        let p = poll.clone();
+        self.admin(Some(poll.id.clone()), move |conn| {
+            insert_poll(conn, &p, &text)
+        })
+        .await?;
+        Ok(poll)
+    }
+
+    pub async fn list(&self) -> Result<Vec<PollState>, String> {
+        self.admin(None, |conn| {
+            let mut all = Vec::new();
+            for id in poll_ids(conn).map_err(|e| e.to_string())? {
+                if let Some(p) = load_poll(conn, &id).map_err(|e| e.to_string())? {
+                    all.push(p);
+                }
+            }
+            Ok(all)
+        })
+        .await
+    }
+
+    pub async fn close(&self, id: &str) -> Result<bool, String> {
+        let owned = id.to_owned();
+        self.admin(Some(id.to_owned()), move |conn| {
+            conn.execute("UPDATE polls SET closed = 1 WHERE id = ?1", [&owned])
+                .map(|n| n == 1)
+                .map_err(|e| e.to_string())
+        })
+        .await
+    }
 }
 
-fn writer(
-    mut conn: Connection,
-    rx: Receiver<Job>,
-    snapshot: Arc<RwLock<HashMap<String, PollState>>>,
-) {
+fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Snapshot) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -269,7 +254,7 @@ fn writer(
         let mut touched: Vec<String> = Vec::new();
         let result = (|| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            for Job::Vote(request, reply) in batch.drain(..) {
+            for (request, reply) in batch.drain(..) {
                 let outcome = apply_vote(&tx, &request)?;
                 if outcome.as_ref().is_ok_and(|o| o.counted) && !touched.contains(&request.poll) {
                     touched.push(request.poll.clone());
@@ -295,19 +280,19 @@ fn writer(
             }
             Err(e) => {
                 tracing::error!(error = %e, "vote batch failed; nothing in it was counted");
+                let failed = || Err(VoteError::Storage(e.to_string()));
                 for (reply, _) in answers {
-                    let _ = reply.send(Err(VoteError::Storage(e.to_string())));
+                    let _ = reply.send(failed());
                 }
-                for Job::Vote(_, reply) in batch {
-                    let _ = reply.send(Err(VoteError::Storage(e.to_string())));
+                for (_, reply) in batch {
+                    let _ = reply.send(failed());
                 }
             }
         }
     }
 }
 
-/// One vote inside the batch's transaction. Validation reads the poll in
-/// the same transaction, so a poll closed a moment ago refuses the vote.
+/// One vote inside the batch's transaction.
 fn apply_vote(
     tx: &rusqlite::Transaction,
     request: &VoteRequest,
@@ -317,9 +302,9 @@ fn apply_vote(
     };
     let poll = state.poll.clone();
     // A replayed key gets the first answer again, counted once.
-    let seen: Option<String> = tx
-        .prepare_cached("SELECT choices FROM votes WHERE poll = ?1 AND key = ?2")?
-        .query_row(params![request.poll, request.key], |r| r.get(0))
+    let seen = tx
+        .prepare_cached("SELECT 1 FROM votes WHERE poll = ?1 AND key = ?2")?
+        .query_row(params![request.poll, request.key], |_| Ok(()))
         .optional()?;
     if seen.is_some() {
         return Ok(Ok(VoteOk {
@@ -329,31 +314,10 @@ fn apply_vote(
         }));
     }
     let now = now_seconds();
-    if poll.not_yet_open_at(now) {
-        return Ok(Err(VoteError::NotOpenYet));
-    }
-    if !poll.is_open_at(now) {
-        return Ok(Err(VoteError::Closed));
-    }
-    if request.choices.is_empty() {
-        return Ok(Err(VoteError::NoChoice));
-    }
-    if request.choices.len() > poll.max_choices {
-        return Ok(Err(VoteError::TooManyChoices));
-    }
-    let mut indices = Vec::with_capacity(request.choices.len());
-    for choice in &request.choices {
-        match poll.option_index(choice) {
-            Some(i) => indices.push(i),
-            None => return Ok(Err(VoteError::InvalidChoice(choice.clone()))),
-        }
-    }
-    indices.sort_unstable();
-    if !valid_ballot(&poll, &indices) {
-        return Ok(Err(VoteError::InvalidChoice(String::from(
-            "a choice appears twice",
-        ))));
-    }
+    let indices = match check_ballot(&poll, now, &request.choices) {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(e)),
+    };
     let previous: Option<(String, String)> = if request.voter.is_empty() {
         None
     } else {
@@ -399,10 +363,7 @@ fn apply_vote(
     }
     tx.prepare_cached("UPDATE polls SET voters = voters + ?2 WHERE id = ?1")?
         .execute(params![request.poll, voters_delta])?;
-    let tally = match load_poll(tx, &request.poll)? {
-        Some(now) => now.tally,
-        None => state.tally,
-    };
+    let tally = load_poll(tx, &request.poll)?.map_or(state.tally, |now| now.tally);
     Ok(Ok(VoteOk {
         poll,
         tally,

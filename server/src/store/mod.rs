@@ -1,0 +1,186 @@
+//! Polls and votes, stored durably in SQLite (one process) or PostgreSQL
+//! (any number of processes on one database). Both backends share the rules
+//! here, so a vote means the same thing whichever one counts it.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use readerpoll::core::ballot::valid_ballot;
+use readerpoll::core::poll::{Poll, RawPoll};
+use readerpoll::core::tally::Tally;
+use readerpoll::core::ConfigError;
+
+/// A poll as served: its definition (validated), the JSON it was written
+/// as, and its current tally.
+#[derive(Clone, Debug)]
+pub struct PollState {
+    pub poll: Arc<Poll>,
+    pub definition: Arc<serde_json::Value>,
+    pub tally: Tally,
+}
+
+impl PollState {
+    pub fn open_at(&self, now: i64) -> bool {
+        self.poll.is_open_at(now)
+    }
+}
+
+/// Why a vote was not counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VoteError {
+    UnknownPoll,
+    Closed,
+    NotOpenYet,
+    NoChoice,
+    TooManyChoices,
+    InvalidChoice(String),
+    AlreadyVoted,
+    Storage(String),
+}
+
+/// A counted (or replayed) vote.
+#[derive(Clone, Debug)]
+pub struct VoteOk {
+    pub poll: Arc<Poll>,
+    pub tally: Tally,
+    /// False when the key had been counted before.
+    pub counted: bool,
+}
+
+pub struct VoteRequest {
+    pub poll: String,
+    pub key: String,
+    pub voter: String,
+    pub choices: Vec<String>,
+}
+
+pub fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Validates a definition with the widget's own rules.
+pub fn parse_definition(text: &str) -> Result<(Poll, serde_json::Value), ConfigError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ConfigError::from_decoder(e.to_string()))?;
+    let raw: RawPoll = serde_json::from_value(value.clone())
+        .map_err(|e| ConfigError::from_decoder(e.to_string()))?;
+    Ok((Poll::from_raw(raw)?, value))
+}
+
+/// The options a ballot picks, in option order, if the poll takes it now.
+/// Checked inside the vote's transaction, so a poll closed a moment ago
+/// refuses the vote (no cron lag).
+pub fn check_ballot(poll: &Poll, now: i64, choices: &[String]) -> Result<Vec<usize>, VoteError> {
+    if poll.not_yet_open_at(now) {
+        return Err(VoteError::NotOpenYet);
+    }
+    if !poll.is_open_at(now) {
+        return Err(VoteError::Closed);
+    }
+    if choices.is_empty() {
+        return Err(VoteError::NoChoice);
+    }
+    if choices.len() > poll.max_choices {
+        return Err(VoteError::TooManyChoices);
+    }
+    let mut indices = Vec::with_capacity(choices.len());
+    for choice in choices {
+        match poll.option_index(choice) {
+            Some(i) => indices.push(i),
+            None => return Err(VoteError::InvalidChoice(choice.clone())),
+        }
+    }
+    indices.sort_unstable();
+    if !valid_ballot(poll, &indices) {
+        return Err(VoteError::InvalidChoice("a choice appears twice".into()));
+    }
+    Ok(indices)
+}
+
+/// The seed polls a new database starts with.
+fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
+    let polls: Vec<serde_json::Value> = serde_json::from_str(seed).map_err(|e| e.to_string())?;
+    Ok(polls.iter().map(|p| p.to_string()).collect())
+}
+
+/// The store's handle: cheap to clone, shared by all request handlers.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+impl Store {
+    /// Opens the database named by `DATABASE_URL` when it is a PostgreSQL
+    /// URL, else the SQLite file at `path`; creates the schema and loads the
+    /// seed polls if the database has none.
+    pub async fn open(
+        database_url: Option<&str>,
+        path: &std::path::Path,
+        seed: &str,
+    ) -> Result<Store, String> {
+        match database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Store::Postgres(postgres::PgStore::open(url, seed).await?))
+            }
+            Some(other) if !other.is_empty() => Err(format!(
+                "DATABASE_URL must be a postgres:// URL (got {other:?}); unset it to use SQLite"
+            )),
+            _ => Ok(Store::Sqlite(sqlite::SqliteStore::open(path, seed)?)),
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
+        match self {
+            Store::Sqlite(s) => Ok(s.get(id)),
+            Store::Postgres(s) => s.get(id).await,
+        }
+    }
+
+    /// Counts a vote; answers after it is durable.
+    pub async fn vote(&self, request: VoteRequest) -> Result<VoteOk, VoteError> {
+        match self {
+            Store::Sqlite(s) => s.vote(request).await,
+            Store::Postgres(s) => s.vote(request).await,
+        }
+    }
+
+    /// Adds a poll (validated with the widget's rules) with its starting
+    /// tally, the definition's `counts`.
+    pub async fn add_poll(&self, text: &str) -> Result<Arc<Poll>, String> {
+        let (poll, _) = parse_definition(text).map_err(|e| e.to_string())?;
+        match self {
+            Store::Sqlite(s) => s.add_poll(poll, text).await,
+            Store::Postgres(s) => s.add_poll(poll, text).await,
+        }
+    }
+
+    /// Every poll, oldest first.
+    pub async fn list(&self) -> Result<Vec<PollState>, String> {
+        match self {
+            Store::Sqlite(s) => s.list().await,
+            Store::Postgres(s) => s.list().await,
+        }
+    }
+
+    /// Closes a poll now; false when there is no such poll.
+    pub async fn close(&self, id: &str) -> Result<bool, String> {
+        match self {
+            Store::Sqlite(s) => s.close(id).await,
+            Store::Postgres(s) => s.close(id).await,
+        }
+    }
+}

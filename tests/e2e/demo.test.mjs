@@ -1,0 +1,147 @@
+// The demo article against the real reference server, as a reader sees it:
+// the published numbers, a vote in each seed poll, the vote remembered after
+// a reload, keyboard-only voting, no console errors, and screenshots.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, startServer, watchErrors, percentages, RESULTS, ROOT } from './harness.mjs';
+
+const seed = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/seed-polls.json'), 'utf8')).polls;
+
+let browser;
+let server;
+before(async () => {
+  [browser, server] = await Promise.all([launch(), startServer()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const poll = (page, id) => page.locator(`reader-poll[poll="${id}"]`);
+
+async function rows(page, id) {
+  const items = poll(page, id).locator('li.row');
+  await items.first().waitFor();
+  const out = {};
+  for (const row of await items.all()) {
+    out[(await row.locator('.label').textContent()).trim()] = (await row.locator('.figures').textContent()).trim();
+  }
+  return out;
+}
+
+test('the published results render exactly as published', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  for (const p of seed) {
+    await poll(page, p.id).scrollIntoViewIfNeeded();
+    await poll(page, p.id).locator('button[data-action="view-results"]').click();
+    const shown = await rows(page, p.id);
+    const percent = (label) => Number(shown[label].match(/^(\d+)%/)[1]);
+    const byId = Object.fromEntries(p.options.map((o) => [o.id, o.label]));
+    for (const [key, want] of Object.entries(p.published_percent)) {
+      const got = key.split('+').reduce((sum, id) => sum + percent(byId[id]), 0);
+      assert.equal(got, want, `${p.id} ${key}`);
+    }
+    await poll(page, p.id).locator('.total', { hasText: `Total voters: ${p.voters}` }).waitFor();
+  }
+  const overtime = await rows(page, 'overtime-hours');
+  assert.deepEqual(overtime, {
+    '1-5': '16% (93 votes)',
+    '6-10': '32% (184 votes)',
+    '11-15': '23% (134 votes)',
+    '16+': '29% (170 votes)',
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a reader votes in each seed poll, sees the bars, and is remembered after a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  for (const [i, p] of seed.entries()) {
+    const choice = p.options[(i + 1) % p.options.length];
+    const el = poll(page, p.id);
+    await el.scrollIntoViewIfNeeded();
+    await el.locator('label.option', { hasText: choice.label }).first().click();
+    await el.locator('button.vote').click();
+    // Confirmed by the server: the status line goes away.
+    await el.locator('.poll[data-state="results"]').waitFor();
+    const counts = p.options.map((o) => p.counts[o.id] + (o.id === choice.id ? 1 : 0));
+    const pct = percentages(counts);
+    const shown = await rows(page, p.id);
+    p.options.forEach((o, k) => {
+      const votes = counts[k] === 1 ? '1 vote' : `${counts[k].toLocaleString('en')} votes`;
+      assert.equal(shown[o.label], `${pct[k]}% (${votes})`, `${p.id} ${o.id}`);
+    });
+    await el.locator('.total', { hasText: `Total voters: ${p.voters + 1}` }).waitFor();
+    assert.equal((await el.locator('li.row.mine .label').textContent()).trim(), choice.label);
+    const width = await el.locator('li.row.mine .bar').evaluate((b) => b.style.width);
+    assert.match(width, /^\d+\.\d%$/);
+  }
+  await page.screenshot({ path: join(RESULTS, 'demo-voted.png'), fullPage: true });
+  await page.reload();
+  for (const [i, p] of seed.entries()) {
+    const choice = p.options[(i + 1) % p.options.length];
+    const el = poll(page, p.id);
+    await el.scrollIntoViewIfNeeded();
+    await el.locator('.poll[data-state="results"]').waitFor();
+    assert.equal((await el.locator('li.row.mine .label').textContent()).trim(), choice.label);
+    await el.locator('.total', { hasText: `Total voters: ${p.voters + 1}` }).waitFor();
+    assert.equal(await el.locator('fieldset.ballot').isVisible(), false);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard only: tab to a poll, arrow to an option, vote with Enter', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  for (const p of seed) {
+    const el = poll(page, p.id);
+    await el.scrollIntoViewIfNeeded();
+    await el.locator('.poll fieldset input').first().waitFor();
+    // Focus lands on the first option by tabbing from just before the poll.
+    await el.evaluate((node) => {
+      const before = document.createElement('button');
+      before.textContent = 'before';
+      before.className = 'kbd-start';
+      node.before(before);
+      before.focus();
+    });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const checked = await el.locator('.poll input:checked').getAttribute('value');
+    assert.equal(checked, p.options[2].id, `${p.id}: arrows move the choice`);
+    await page.keyboard.press('Tab');
+    assert.equal(await el.locator('button.vote').evaluate((b) => b.matches(':focus')), true);
+    await page.keyboard.press('Enter');
+    await el.locator('.poll[data-state="results"]').waitFor();
+    assert.equal((await el.locator('li.row.mine .label').textContent()).trim(), p.options[2].label);
+    // Focus moved to the results heading, not lost.
+    assert.equal(await el.locator('.results-title').evaluate((t) => t.matches(':focus')), true);
+    await el.locator('.live', { hasText: 'Vote counted.' }).waitFor({ state: 'attached' });
+  }
+  await page.screenshot({ path: join(RESULTS, 'demo-keyboard.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the page is screenshotted before voting for people to look at', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+  await page.goto(server.url);
+  for (const p of seed) {
+    await poll(page, p.id).scrollIntoViewIfNeeded();
+    await poll(page, p.id).locator('.poll fieldset input').first().waitFor();
+  }
+  await page.screenshot({ path: join(RESULTS, 'demo-ballot.png'), fullPage: true });
+  await page.close();
+});
