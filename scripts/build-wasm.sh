@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the widget into www/readerpoll/, the directory a site serves:
 #   reader-poll.js   the custom element (minified from www/element/)
+#   wp-polls.js      the WP-Polls adapter's page side, loaded only by such polls
 #   reader-poll.css  its styles (minified)
 #   pkg/             the wasm (release, wasm-opt -Oz) and its minified glue
 # Skips the work when no input changed.
@@ -34,6 +35,8 @@ $esbuild --minify --format=esm --log-level=warning --allow-overwrite \
   "$out/pkg/readerpoll.js" --outfile="$out/pkg/readerpoll.js"
 $esbuild --minify --format=esm --log-level=warning \
   www/element/reader-poll.js --outfile="$out/reader-poll.js"
+$esbuild --minify --format=esm --log-level=warning \
+  www/element/wp-polls.js --outfile="$out/wp-polls.js"
 $esbuild --minify --log-level=warning \
   www/element/reader-poll.css --outfile="$out/reader-poll.css"
 echo "$inputs" > "$stamp"

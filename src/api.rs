@@ -55,7 +55,8 @@ impl PollHandle {
 ///
 /// `config` is JSON text, an object, or `undefined` when loading failed;
 /// `options` may carry `lang` (a BCP 47 tag), `texts` (message overrides by
-/// name) and `error` (why the element could not fetch the definition).
+/// name), `error` (why the element could not fetch the definition), and for
+/// WP-Polls `nonce` and `voted` (comma-separated option ids).
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
     let lang = get(&options, "lang").as_string().unwrap_or_default();
@@ -101,6 +102,13 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                 texts,
                 endpoint,
                 protocol: protocol.unwrap_or(Protocol::Json),
+                nonce: get(&options, "nonce").as_string(),
+                voted: get(&options, "voted").as_string().map(|ids| {
+                    ids.split(',')
+                        .map(|id| id.trim().to_owned())
+                        .filter(|id| !id.is_empty())
+                        .collect()
+                }),
                 timeout_ms: get(&options, "timeout")
                     .as_f64()
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)

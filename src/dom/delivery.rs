@@ -55,18 +55,21 @@ pub fn start(inner: &Shared) {
     refresh(inner);
 }
 
-/// Fetches `GET {endpoint}/polls/{id}` and applies its tally.
-pub fn refresh(inner: &Shared) {
+/// Fetches `GET {endpoint}/polls/{id}` and applies its tally. (For
+/// WP-Polls the element's module reads the plugin's REST API and hands the
+/// numbers over with `applyUpdate`.)
+fn refresh(inner: &Shared) {
     let Some((poll, endpoint)) = target(inner) else {
         return;
     };
     if inner.borrow().protocol != Protocol::Json {
         return;
     }
+    let url = poll_url(&endpoint, &poll);
     let weak = Shared::downgrade(inner);
     let timeout = inner.borrow().timeout_ms;
     spawn_local(async move {
-        let answer = net::send("GET", &poll_url(&endpoint, &poll), None, timeout).await;
+        let answer = net::send("GET", &url, None, timeout).await;
         if !(200..300).contains(&answer.status) {
             return;
         }
@@ -107,7 +110,11 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
     };
     let (voter, protocol) = {
         let this = inner.borrow();
-        (this.voter.clone(), this.protocol)
+        let voter = match this.protocol {
+            Protocol::WpPolls => this.nonce.clone().unwrap_or_default(),
+            _ => this.voter.clone(),
+        };
+        (voter, this.protocol)
     };
     let entry = Pending {
         poll,
@@ -139,9 +146,10 @@ fn attempt(weak: Weak<std::cell::RefCell<super::Inner>>, entry: Pending) {
         )
         .await;
         let outcome = classify(
-            entry.protocol,
+            &entry,
             answer.status,
             &answer.answer,
+            &answer.body,
             answer.retry_after.as_deref(),
             now_ms(),
         );
@@ -180,7 +188,11 @@ fn settle(weak: Weak<std::cell::RefCell<super::Inner>>, mut entry: Pending, outc
                 (State::Live(live), Some(w)) => Some(w.for_poll(&live.poll)),
                 _ => None,
             };
+            let without_numbers = tally.is_none();
             dispatch(&inner, Event::Accepted(tally));
+            if without_numbers {
+                refresh(&inner);
+            }
         }
         Outcome::AlreadyCounted(message) => {
             dispatch(&inner, Event::AlreadyCounted(message));

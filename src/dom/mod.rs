@@ -36,6 +36,11 @@ pub struct Options {
     pub protocol: Protocol,
     /// How long one request may take.
     pub timeout_ms: u32,
+    /// The WP-Polls form nonce (`protocol="wp-polls"` only).
+    pub nonce: Option<String>,
+    /// Option ids this reader voted for according to the backend (the
+    /// WP-Polls `voted_{ID}` cookie), when this browser has no record.
+    pub voted: Option<Vec<String>>,
 }
 
 pub(crate) struct Inner {
@@ -47,6 +52,7 @@ pub(crate) struct Inner {
     endpoint: Option<String>,
     protocol: Protocol,
     timeout_ms: u32,
+    nonce: Option<String>,
     dom: Dom,
     /// The pending retry, cancelled when the widget goes.
     retry: Option<gloo_timers::callback::Timeout>,
@@ -79,6 +85,7 @@ impl Widget {
             endpoint: options.endpoint,
             protocol: options.protocol,
             timeout_ms: options.timeout_ms,
+            nonce: options.nonce,
             dom,
             retry: None,
         }));
@@ -96,6 +103,9 @@ impl Widget {
             Err(error) => Event::LoadFailed(error),
         };
         dispatch(&inner, event);
+        if let Some(ids) = options.voted.filter(|ids| !ids.is_empty()) {
+            dispatch(&inner, Event::VotedElsewhere(ids));
+        }
         if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
             listeners.extend(delivery::listen(&weak));
             delivery::start(&inner);

@@ -2,6 +2,7 @@
 //! code and body shape is tested natively.
 
 use crate::core::outbox::{parse_retry_after, Pending, Protocol};
+use crate::transport::wp_polls;
 
 /// An HTTP request to make for a vote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +56,7 @@ fn push_form(out: &mut String, s: &str) {
     }
 }
 
-fn push_pair(out: &mut String, key: &str, value: &str) {
+pub(crate) fn push_pair(out: &mut String, key: &str, value: &str) {
     if !out.is_empty() {
         out.push('&');
     }
@@ -84,7 +85,8 @@ pub fn json_body(p: &Pending) -> String {
 /// The request that delivers `p`.
 pub fn vote_request(p: &Pending) -> VoteRequest {
     match p.protocol {
-        Protocol::Json | Protocol::WpPolls => {
+        Protocol::WpPolls => wp_polls::vote_request(p),
+        Protocol::Json => {
             let mut url = poll_url(&p.endpoint, &p.poll);
             url.push_str("/votes");
             VoteRequest {
@@ -147,7 +149,7 @@ pub enum Outcome {
 /// Longest server message shown to a reader.
 const MAX_MESSAGE_CHARS: usize = 200;
 
-fn clip(message: &str) -> String {
+pub(crate) fn clip(message: &str) -> String {
     match message.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((at, _)) => {
             let mut m = String::from(message.get(..at).unwrap_or_default());
@@ -161,12 +163,14 @@ fn clip(message: &str) -> String {
 /// Classifies an HTTP answer to a vote. `status` 0 means no answer at all
 /// (network error, timeout, CORS failure).
 pub fn classify(
-    protocol: Protocol,
+    pending: &Pending,
     status: u16,
     answer: &Answer,
+    body: &str,
     retry_after: Option<&str>,
     now_ms: u64,
 ) -> Outcome {
+    let protocol = pending.protocol;
     let after_ms = retry_after.and_then(|v| parse_retry_after(v, now_ms));
     match status {
         0 => Outcome::Retry {
@@ -175,6 +179,7 @@ pub fn classify(
         },
         200..=299 => match protocol {
             Protocol::Form => Outcome::Counted(None),
+            Protocol::WpPolls => wp_polls::outcome(&pending.poll, body),
             _ => match &answer.tally {
                 Some(t) => Outcome::Counted(Some(t.clone())),
                 // A 2xx that is not our JSON is a portal, a proxy or a
@@ -284,7 +289,8 @@ mod tests {
             error_code: Some(code.into()),
             error_message: Some(msg.into()),
         };
-        let c = |status, a: &Answer, ra| classify(Protocol::Json, status, a, ra, 0);
+        let p = pending(Protocol::Json);
+        let c = |status, a: &Answer, ra| classify(&p, status, a, "", ra, 0);
         assert!(matches!(
             c(201, &answer_with_tally(), None),
             Outcome::Counted(Some(_))
@@ -342,7 +348,7 @@ mod tests {
             matches!(c(409, &json("already_voted", "Already."), None), Outcome::AlreadyCounted(m) if m == "Already.")
         );
         assert_eq!(
-            classify(Protocol::Form, 204, &none, None, 0),
+            classify(&pending(Protocol::Form), 204, &none, "", None, 0),
             Outcome::Counted(None)
         );
         let long = json("x", &"m".repeat(500));

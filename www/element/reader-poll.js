@@ -53,6 +53,7 @@ class ReaderPoll extends HTMLElement {
 
   #handle = null;
   #events = null; // EventSource of live results
+  #stopWp = null; // WP-Polls: stops following the site's numbers
   #config = undefined;
   #texts = undefined;
   #generation = 0;
@@ -133,6 +134,8 @@ class ReaderPoll extends HTMLElement {
   #unmount() {
     this.#events?.close();
     this.#events = null;
+    this.#stopWp?.();
+    this.#stopWp = null;
     if (this.#handle) {
       this.#handle.destroy();
       this.#handle.free();
@@ -150,7 +153,11 @@ class ReaderPoll extends HTMLElement {
       this.#fail('wasm_unavailable', String(error?.message ?? error), true);
       return;
     }
-    const { config, error } = await this.#definition();
+    // WP-Polls sites get their adapter; other pages never download it.
+    const wp = this.protocol === 'wp-polls' ? await import(new URL('./wp-polls.js', base)) : null;
+    const { config, error, nonce, voted } = wp
+      ? await wp.definition(this, this.getAttribute('poll') ?? '', this.#endpointUrl())
+      : await this.#definition();
     // The element may have moved or been removed while we waited.
     if (generation !== this.#generation || !this.isConnected || this.#handle) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
@@ -163,11 +170,14 @@ class ReaderPoll extends HTMLElement {
         protocol: this.protocol,
         timeout: Number(this.getAttribute('timeout')) || undefined,
         error,
+        nonce,
+        voted,
       });
     } catch (failure) {
       this.#fail('internal', String(failure?.message ?? failure), false);
       return;
     }
+    if (wp) this.#stopWp = wp.follow(this, this.#handle, this.getAttribute('poll') ?? '', this.#endpointUrl());
     this.#listen();
   }
 
