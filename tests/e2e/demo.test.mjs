@@ -145,3 +145,28 @@ test('the page is screenshotted before voting for people to look at', async () =
   await page.screenshot({ path: join(RESULTS, 'demo-ballot.png'), fullPage: true });
   await page.close();
 });
+
+test('with the live attribute, votes cast elsewhere appear without a reload', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  const el = poll(page, 'overtime-hours');
+  await el.scrollIntoViewIfNeeded();
+  await el.locator('button[data-action="view-results"]').click();
+  const api = `${server.url}/api/polls/overtime-hours`;
+  const before = (await (await fetch(api)).json()).tally;
+  await el.locator('.total', { hasText: `Total voters: ${before.voters}` }).waitFor();
+  for (const key of ['live-1', 'live-2']) {
+    const r = await fetch(`${api}/votes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ choices: ['1-5'], key, voter: '' }),
+    });
+    assert.equal(r.status, 201);
+  }
+  await el.locator('.total', { hasText: `Total voters: ${before.voters + 2}` }).waitFor({ timeout: 5000 });
+  const row = el.locator('li.row', { hasText: '1-5' });
+  assert.match(await row.locator('.figures').textContent(), new RegExp(`\\(${before.counts['1-5'] + 2} votes\\)`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -114,6 +114,32 @@ const injected = (el) =>
     )
   );
 
+test("without 'wasm-unsafe-eval' the fallback form stays usable and one message says what the page needs", async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await recordPage(context);
+  const noWasm = "default-src 'self'; script-src 'self'; style-src 'self'";
+  await page.route(`${server.url}/`, async (route) => {
+    const original = await route.fetch();
+    await route.fulfill({ response: original, headers: { ...original.headers(), 'content-security-policy': noWasm } });
+  });
+  await page.goto(server.url);
+  const el = poll(page, 'overtime-hours');
+  await el.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.__events.some((e) => e.type === 'poll-error'));
+  const failures = await events(page, 'poll-error');
+  assert.ok(failures.every((f) => f.detail.code === 'wasm_unavailable' && f.detail.retryable === true));
+  const advice = errors.filter((e) => e.startsWith('readerpoll:') && e.includes("'wasm-unsafe-eval'"));
+  assert.equal(advice.length, 1, errors.join('\n'));
+  // No shadow root: the plain form is what the reader sees, and it votes.
+  assert.equal(await el.evaluate((node) => node.shadowRoot), null);
+  const form = el.locator('form.poll-fallback');
+  await form.locator('input[value="16-plus"]').check();
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL(/\/polls\/overtime-hours\/embed/);
+  await page.getByText(/Total voters: 5\d\d/).waitFor();
+  await context.close();
+});
+
 test('XSS: hostile question, labels and texts are shown as text and never run', async () => {
   const context = await browser.newContext();
   const { page, errors } = await recordPage(context);
