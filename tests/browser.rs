@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use readerpoll::api::{mount, PollHandle};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use wasm_bindgen_test::*;
 use web_sys::{
     CustomEvent, Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
@@ -409,4 +409,121 @@ fn destroy_removes_nodes_and_leaves_no_live_js_references() {
     let (ready, _l) = f.record("poll-ready");
     let _h2 = f.mount(OVERTIME);
     assert_eq!(ready.borrow().len(), 1);
+}
+
+/// The hostile corpus (tests/corpus/configs, `CODE--what.json`) through the
+/// widget's own decoder: each file renders as a poll with its text intact or
+/// as "Poll unavailable" with the file's error code, and nothing panics.
+#[wasm_bindgen_test]
+fn hostile_corpus_is_shown_as_text_or_refused_with_its_code() {
+    let corpus = [
+        (
+            "bad_id--id-with-spaces-and-quotes.json",
+            include_str!("corpus/configs/bad_id--id-with-spaces-and-quotes.json"),
+        ),
+        (
+            "count_too_large--beyond-2-to-the-53.json",
+            include_str!("corpus/configs/count_too_large--beyond-2-to-the-53.json"),
+        ),
+        (
+            "duplicate_option_id--same-id-twice.json",
+            include_str!("corpus/configs/duplicate_option_id--same-id-twice.json"),
+        ),
+        (
+            "empty_label--whitespace-label.json",
+            include_str!("corpus/configs/empty_label--whitespace-label.json"),
+        ),
+        (
+            "invalid_json--empty.json",
+            include_str!("corpus/configs/invalid_json--empty.json"),
+        ),
+        (
+            "invalid_json--lone-surrogate.json",
+            include_str!("corpus/configs/invalid_json--lone-surrogate.json"),
+        ),
+        (
+            "invalid_json--nan-count.json",
+            include_str!("corpus/configs/invalid_json--nan-count.json"),
+        ),
+        (
+            "label_too_long--ten-thousand-characters.json",
+            include_str!("corpus/configs/label_too_long--ten-thousand-characters.json"),
+        ),
+        (
+            "missing_field--no-options.json",
+            include_str!("corpus/configs/missing_field--no-options.json"),
+        ),
+        (
+            "ok--bidi-override-and-zero-width.json",
+            include_str!("corpus/configs/ok--bidi-override-and-zero-width.json"),
+        ),
+        (
+            "ok--four-byte-emoji.json",
+            include_str!("corpus/configs/ok--four-byte-emoji.json"),
+        ),
+        (
+            "ok--markup-in-every-text.json",
+            include_str!("corpus/configs/ok--markup-in-every-text.json"),
+        ),
+        (
+            "ok--thousands-of-votes.json",
+            include_str!("corpus/configs/ok--thousands-of-votes.json"),
+        ),
+        (
+            "too_many_options--a-thousand-options.json",
+            include_str!("corpus/configs/too_many_options--a-thousand-options.json"),
+        ),
+        (
+            "unknown_field--prototype-pollution.json",
+            include_str!("corpus/configs/unknown_field--prototype-pollution.json"),
+        ),
+        (
+            "voters_too_few--fewer-voters-than-votes.json",
+            include_str!("corpus/configs/voters_too_few--fewer-voters-than-votes.json"),
+        ),
+        (
+            "wrong_type--deeply-nested.json",
+            include_str!("corpus/configs/wrong_type--deeply-nested.json"),
+        ),
+        (
+            "wrong_type--huge-float-count.json",
+            include_str!("corpus/configs/wrong_type--huge-float-count.json"),
+        ),
+        (
+            "wrong_type--negative-count.json",
+            include_str!("corpus/configs/wrong_type--negative-count.json"),
+        ),
+        (
+            "wrong_type--options-is-a-string.json",
+            include_str!("corpus/configs/wrong_type--options-is-a-string.json"),
+        ),
+        (
+            "wrong_type--question-is-a-number.json",
+            include_str!("corpus/configs/wrong_type--question-is-a-number.json"),
+        ),
+    ];
+    for (file, text) in corpus {
+        let expected = match file {
+            // JSON.parse keeps a lone surrogate; the widget's text decoding
+            // replaces it, so the poll is shown (serde_json refuses it).
+            "invalid_json--lone-surrogate.json" => "ok",
+            // JSON.parse cannot tell 1e300 from a whole number; refused as
+            // too large rather than as a fraction.
+            "wrong_type--huge-float-count.json" => "count_too_large",
+            _ => file.split("--").next().unwrap_throw(),
+        };
+        let f = Fixture::new();
+        let (errors, _l) = f.record("poll-error");
+        let _h = f.mount(text);
+        if expected == "ok" {
+            assert!(errors.borrow().is_empty(), "{file}");
+            assert!(f.visible("fieldset.ballot"), "{file}");
+            assert!(f.all("img, script, svg, b").is_empty(), "{file}");
+        } else {
+            assert_eq!(f.text(".unavailable-title"), "Poll unavailable", "{file}");
+            assert_eq!(errors.borrow().len(), 1, "{file}");
+            assert_eq!(detail(&errors.borrow()[0], "code"), expected, "{file}");
+            assert!(f.all("input").is_empty(), "{file}");
+        }
+    }
 }

@@ -184,6 +184,13 @@ impl<'a> Obj<'a> {
 fn whole(v: &JsValue, path: &str) -> Result<u64, ConfigError> {
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => Ok(n as u64),
+        // Past 2^53 JSON.parse has already rounded the number: refuse it as
+        // too large, as the native decoder does.
+        Some(n) if n.fract() == 0.0 && n > MAX_SAFE => {
+            let mut message = String::from(path);
+            message.push_str(": larger than 9007199254740991");
+            Err(ConfigError::new(ErrorCode::CountTooLarge, message))
+        }
         Some(_) => {
             let mut message = String::from(path);
             message.push_str(": expected a whole number from 0 to 9007199254740991");
