@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::http::{error, AppState};
+use crate::http::{error, read_body, AppState, BodyError};
 use crate::store::now_seconds;
 
 type Shared = Arc<AppState>;
@@ -88,12 +88,22 @@ async fn add(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Res
     if let Some(answer) = refusal(&state, &headers) {
         return answer;
     }
-    let Ok(bytes) = to_bytes(body, MAX_DEFINITION).await else {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "A poll definition is at most 64 KB.",
-        );
+    let bytes = match read_body(body, MAX_DEFINITION).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "A poll definition is at most 64 KB.",
+            )
+        }
+        Err(BodyError::Slow) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "The definition took too long to arrive.",
+            )
+        }
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return error(

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use readerpoll::core::wire::{ErrorBody, ErrorDetail, TallyBody, VoteAnswer, VoteBody};
 use serde_json::json;
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::embed;
 use crate::limits::{client_ip, RateLimiter};
@@ -30,6 +31,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Bearer token for /api/admin; None turns the admin API off.
     pub admin_token: Option<String>,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
 }
 
 pub struct AppState {
@@ -44,16 +47,26 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 pub fn router(state: Shared) -> Router {
     let www = state.config.www.clone();
-    Router::new()
+    let body_timeout = state.config.body_timeout;
+    // Every answer but the event streams is due within the time limit; a
+    // client that trickles its body in is cut off sooner still.
+    let bounded = Router::new()
         .route("/api/polls/{id}", get(get_poll).options(preflight))
         .route("/api/polls/{id}/votes", post(post_vote).options(preflight))
         .route("/polls/{id}/embed", get(embed_page))
         .route("/polls/{id}/vote-form", post(post_form))
-        .route("/polls/{id}/events", get(crate::live::events))
-        .route("/api/polls/{id}/events", get(crate::live::events))
         .route("/oembed", get(crate::oembed::oembed))
         .nest("/api/admin", crate::admin::routes())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            body_timeout * 2,
+        ));
+    Router::new()
+        .merge(bounded)
+        .route("/polls/{id}/events", get(crate::live::events))
+        .route("/api/polls/{id}/events", get(crate::live::events))
         .fallback_service(ServeDir::new(www).append_index_html_on_directories(true))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn_with_state(state.clone(), headers))
         .with_state(state)
 }
@@ -90,6 +103,23 @@ async fn headers(State(state): State<Shared>, request: Request, next: Next) -> R
         );
     }
     response
+}
+
+pub enum BodyError {
+    TooLarge,
+    /// The body stopped arriving (or was cut off) before it was complete.
+    Slow,
+}
+
+/// The whole body, at most `limit` bytes.
+pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, BodyError> {
+    to_bytes(body, limit).await.map_err(|e| {
+        if e.to_string().contains("length limit") {
+            BodyError::TooLarge
+        } else {
+            BodyError::Slow
+        }
+    })
 }
 
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -210,12 +240,22 @@ async fn post_vote(
             "Send the vote as application/json (or text/plain from sendBeacon).",
         );
     }
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "The vote is larger than 4 KB.",
-        );
+    let bytes = match read_body(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "The vote is larger than 4 KB.",
+            )
+        }
+        Err(BodyError::Slow) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "The vote took too long to arrive.",
+            )
+        }
     };
     let vote: VoteBody = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
@@ -345,8 +385,14 @@ async fn post_form(
             wait,
         );
     }
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "The vote is too large.").into_response();
+    let bytes = match read_body(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "The vote is too large.").into_response()
+        }
+        Err(BodyError::Slow) => {
+            return (StatusCode::REQUEST_TIMEOUT, "The vote took too long.").into_response()
+        }
     };
     let choices: Vec<String> = form_values(&bytes, "choice");
     let key = form_values(&bytes, "key")

@@ -3,6 +3,7 @@
 //! ```text
 //! readerpoll-server serve [--addr 127.0.0.1:8080] [--www www] [--db data/readerpoll.sqlite3]
 //!                         [--csp] [--rate-limit N] [--trusted-proxy IP]... [--allow-origin URL]...
+//!                         [--body-timeout SECONDS]
 //! readerpoll-server poll add FILE.json | list | close ID | export ID --csv   [--db PATH]
 //! ```
 //!
@@ -39,6 +40,7 @@ struct Args {
     trusted: Vec<IpAddr>,
     origins: Vec<String>,
     csv: bool,
+    body_timeout: f64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -52,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
         trusted: Vec::new(),
         origins: Vec::new(),
         csv: false,
+        body_timeout: 10.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -73,6 +76,13 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--trusted-proxy takes an IP address")?,
             ),
             "--allow-origin" => args.origins.push(value("--allow-origin")?),
+            "--body-timeout" => {
+                args.body_timeout = value("--body-timeout")?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
+                    .ok_or("--body-timeout takes seconds (0 to 600)")?
+            }
             "-h" | "--help" => args.words = vec!["help".into()],
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             other => args.words.push(other.into()),
@@ -146,6 +156,7 @@ fn serve(args: &Args) -> Result<(), String> {
                 admin_token: std::env::var("READERPOLL_ADMIN_TOKEN")
                     .ok()
                     .filter(|t| !t.is_empty()),
+                body_timeout: std::time::Duration::from_secs_f64(args.body_timeout),
             },
         });
         let listener = tokio::net::TcpListener::bind(&args.addr)

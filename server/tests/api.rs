@@ -515,3 +515,26 @@ fn live_events_push_the_tally_after_a_vote() {
         assert_eq!(pushed["tally"]["counts"]["1-5"], 94);
     }
 }
+
+#[test]
+fn a_trickling_body_is_cut_off_with_408() {
+    use std::io::{Read, Write};
+    let b = Backend::sqlite("slow");
+    let s = Server::start(&b, &["--rate-limit", "0", "--body-timeout", "1"]);
+    let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    write!(
+        stream,
+        "POST /api/polls/overtime-hours/votes HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 200\r\nconnection: close\r\n\r\n{{\"choices\":"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(voters(&s, "overtime-hours"), 581);
+}
