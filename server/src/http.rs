@@ -18,7 +18,9 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::embed;
 use crate::limits::{client_ip, RateLimiter};
-use crate::store::{now_seconds, PollState, Store, VoteError, VoteRequest};
+use crate::store::{
+    allowed_origins, now_seconds, PollState, Store, VoteError, VoteRequest, ALLOWED_ORIGINS,
+};
 
 /// Largest vote body accepted: a ballot is a few dozen bytes.
 pub const MAX_BODY: usize = 4 * 1024;
@@ -176,6 +178,7 @@ async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Respon
     if let Some(obj) = definition.as_object_mut() {
         obj.remove("counts");
         obj.remove("voters");
+        obj.remove(ALLOWED_ORIGINS);
     }
     Json(json!({
         "poll": definition,
@@ -186,9 +189,15 @@ async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Respon
 }
 
 /// Whether the request's origin may vote: same-origin and non-browser
-/// clients always; cross-site browsers only from allowed origins.
-fn origin_allowed(config: &Config, headers: &HeaderMap) -> bool {
-    if config.allowed_origins.is_empty() {
+/// clients always; cross-site browsers only from allowed origins (the
+/// poll's own list, else the server's; no list allows every site).
+fn origin_allowed(config: &Config, poll: &[&str], headers: &HeaderMap) -> bool {
+    let allowed: Vec<&str> = if poll.is_empty() {
+        config.allowed_origins.iter().map(String::as_str).collect()
+    } else {
+        poll.to_vec()
+    };
+    if allowed.is_empty() {
         return true;
     }
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -196,7 +205,7 @@ fn origin_allowed(config: &Config, headers: &HeaderMap) -> bool {
         return true;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => config.allowed_origins.iter().any(|o| o == origin),
+        Some(origin) => allowed.contains(&origin),
         None => site.is_none(),
     }
 }
@@ -220,7 +229,11 @@ async fn post_vote(
             wait,
         );
     }
-    if !origin_allowed(&state.config, &headers) {
+    let poll = match find_poll(&state, &id).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    if !origin_allowed(&state.config, &allowed_origins(&poll.definition), &headers) {
         return error(
             StatusCode::FORBIDDEN,
             "origin_not_allowed",

@@ -538,3 +538,50 @@ fn a_trickling_body_is_cut_off_with_408() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(voters(&s, "overtime-hours"), 581);
 }
+
+#[test]
+fn a_poll_can_name_the_sites_that_may_vote() {
+    for b in backends("origins") {
+        b.add_poll(
+            r#"{"id":"site-only","question":"Q?","allowed_origins":["https://news.example"],
+                "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}"#,
+        );
+        let s = server(&b);
+        let from = |origin: &str| {
+            s.request(
+                "POST",
+                "/api/polls/site-only/votes",
+                &[
+                    ("content-type", "application/json"),
+                    ("origin", origin),
+                    ("sec-fetch-site", "cross-site"),
+                ],
+                vote_json(&["a"], &key(), "").as_bytes(),
+            )
+        };
+        let r = from("https://evil.example");
+        assert_eq!((r.status, r.code().as_str()), (403, "origin_not_allowed"));
+        assert_eq!(from("https://news.example").status, 201);
+        // The list is the server's business: the widget never sees it.
+        let poll = s.get("/api/polls/site-only").json();
+        assert!(poll["poll"].get("allowed_origins").is_none(), "{poll}");
+        // Polls without a list take votes from any site.
+        let r = s.request(
+            "POST",
+            "/api/polls/overtime-hours/votes",
+            &[
+                ("content-type", "application/json"),
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            vote_json(&["1-5"], &key(), "").as_bytes(),
+        );
+        assert_eq!(r.status, 201);
+        let bad = r#"{"id":"bad-origins","question":"Q?","allowed_origins":["javascript:alert(1)"],"options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}"#;
+        let file =
+            std::env::temp_dir().join(format!("readerpoll-origins-{}.json", std::process::id()));
+        std::fs::write(&file, bad).unwrap();
+        let err = b.cli(&["poll", "add", file.to_str().unwrap()]).unwrap_err();
+        assert!(err.contains("allowed_origins"), "{err}");
+    }
+}

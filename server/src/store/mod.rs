@@ -64,13 +64,50 @@ pub fn now_seconds() -> i64 {
         .unwrap_or(0)
 }
 
-/// Validates a definition with the widget's own rules.
+/// The one field a stored definition has that the widget does not: the
+/// sites allowed to post votes to this poll (empty or absent: the server's
+/// own list applies).
+pub const ALLOWED_ORIGINS: &str = "allowed_origins";
+
+/// Validates a definition with the widget's own rules, and the server's
+/// `allowed_origins` (a list of `scheme://host[:port]`).
 pub fn parse_definition(text: &str) -> Result<(Poll, serde_json::Value), ConfigError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| ConfigError::from_decoder(e.to_string()))?;
-    let raw: RawPoll = serde_json::from_value(value.clone())
+    let mut widget_part = value.clone();
+    if let Some(origins) = widget_part
+        .as_object_mut()
+        .and_then(|o| o.remove(ALLOWED_ORIGINS))
+    {
+        let valid = origins.as_array().is_some_and(|list| {
+            list.iter().all(|o| {
+                o.as_str().is_some_and(|o| {
+                    let rest = o
+                        .strip_prefix("https://")
+                        .or_else(|| o.strip_prefix("http://"));
+                    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ']))
+                })
+            })
+        });
+        if !valid {
+            return Err(ConfigError::new(
+                readerpoll::core::ErrorCode::WrongType,
+                "allowed_origins: expected a list of origins like \"https://news.example\"",
+            ));
+        }
+    }
+    let raw: RawPoll = serde_json::from_value(widget_part)
         .map_err(|e| ConfigError::from_decoder(e.to_string()))?;
     Ok((Poll::from_raw(raw)?, value))
+}
+
+/// The origins this poll accepts votes from (empty: no list of its own).
+pub fn allowed_origins(definition: &serde_json::Value) -> Vec<&str> {
+    definition
+        .get(ALLOWED_ORIGINS)
+        .and_then(|o| o.as_array())
+        .map(|list| list.iter().filter_map(|o| o.as_str()).collect())
+        .unwrap_or_default()
 }
 
 /// The options a ballot picks, in option order, if the poll takes it now.
