@@ -3,11 +3,11 @@
 // through the open shadow roots; plus screenshots in dark mode, forced
 // colours, Arabic and a 320px phone, with the layout checks that go with them.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, startServer, watchErrors, RESULTS, ROOT } from './harness.mjs';
+import { pollOf, sharedBrowserAndServer, watchErrors, RESULTS, ROOT } from './harness.mjs';
 import { articlePage, pollElement, servePage, settlePolls } from './pages.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -38,17 +38,9 @@ const ENGLISH_POLL = {
   voters: 83,
 };
 
-let browser;
-let server;
-before(async () => {
-  [browser, server] = await Promise.all([launch(), startServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedBrowserAndServer();
 
-const poll = (page, id) => page.locator(`reader-poll[poll="${id}"]`);
+const poll = pollOf;
 
 /** Runs axe on the whole document and fails with a readable list. */
 async function assertNoViolations(page, what) {
@@ -89,15 +81,15 @@ async function arabicPage(context) {
     </div>`,
   });
   const page = await context.newPage();
-  await page.goto(await servePage(page, server.url, '/test/rtl.html', html));
+  await page.goto(await servePage(page, env.server.url, '/test/rtl.html', html));
   await settlePolls(page);
   return page;
 }
 
 test('axe: the demo article with every poll showing its ballot', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await settlePolls(page);
   for (const p of seed) {
     await poll(page, p.id).locator('.poll[data-state="ballot"] fieldset.ballot input').first().waitFor();
@@ -108,10 +100,10 @@ test('axe: the demo article with every poll showing its ballot', async () => {
 });
 
 test('axe: the demo article after voting in every poll (results)', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await settlePolls(page);
   await voteInEverySeedPoll(page);
   for (const p of seed) {
@@ -123,7 +115,7 @@ test('axe: the demo article after voting in every poll (results)', async () => {
 });
 
 test('axe: a poll whose definition is broken JSON shows "Poll unavailable"', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
   const html = articlePage({
@@ -131,7 +123,7 @@ test('axe: a poll whose definition is broken JSON shows "Poll unavailable"', asy
     content: `<p>The poll below was pasted with a syntax error.</p>
     ${pollElement('{"id": "broken", "question": "Unclosed?", "options": [', 'poll="broken"')}`,
   });
-  await page.goto(await servePage(page, server.url, '/test/broken.html', html));
+  await page.goto(await servePage(page, env.server.url, '/test/broken.html', html));
   await settlePolls(page);
   const el = poll(page, 'broken');
   await el.locator('.poll[data-state="unavailable"]').waitFor();
@@ -145,7 +137,7 @@ test('axe: a poll whose definition is broken JSON shows "Poll unavailable"', asy
 });
 
 test('axe: an Arabic poll inside dir="rtl", before and after voting', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await arabicPage(context);
   const errors = watchErrors(page);
   const el = poll(page, ARABIC_POLL.id);
@@ -171,11 +163,11 @@ test('axe: an Arabic poll inside dir="rtl", before and after voting', async () =
 });
 
 test('screenshot: dark mode, ballot and results', async () => {
-  const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 900, height: 1000 } });
+  const context = await env.browser.newContext({ colorScheme: 'dark', viewport: { width: 900, height: 1000 } });
   const page = await context.newPage();
   await page.emulateMedia({ colorScheme: 'dark' });
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await settlePolls(page);
   await voteIn(page, seed[0].id, seed[0].options[1].label);
   const first = poll(page, seed[0].id);
@@ -200,9 +192,9 @@ test('dark mode on a page that declares no color-scheme: the form controls turn 
 <script type="module" src="/readerpoll/reader-poll.js"></script></head>
 <body><main><h1>Bare page</h1>${pollElement(ENGLISH_POLL)}</main></body></html>`;
   for (const scheme of ['light', 'dark']) {
-    const context = await browser.newContext({ colorScheme: scheme });
+    const context = await env.browser.newContext({ colorScheme: scheme });
     const page = await context.newPage();
-    await page.goto(await servePage(page, server.url, '/test/bare.html', html));
+    await page.goto(await servePage(page, env.server.url, '/test/bare.html', html));
     await settlePolls(page);
     const el = poll(page, ENGLISH_POLL.id);
     const input = await el.locator('input').first().evaluate((node) => getComputedStyle(node).colorScheme);
@@ -214,11 +206,11 @@ test('dark mode on a page that declares no color-scheme: the form controls turn 
 });
 
 test('screenshot: forced colours keep the bars visible', async () => {
-  const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 1000 } });
   const page = await context.newPage();
   await page.emulateMedia({ forcedColors: 'active' });
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await settlePolls(page);
   await voteIn(page, seed[0].id, seed[0].options[1].label);
   const first = poll(page, seed[0].id);
@@ -251,7 +243,7 @@ test('screenshot: forced colours keep the bars visible', async () => {
 });
 
 test('screenshot: Arabic, right to left, results', async () => {
-  const context = await browser.newContext({ viewport: { width: 700, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 700, height: 800 } });
   const page = await arabicPage(context);
   const el = poll(page, ARABIC_POLL.id);
   await el.screenshot({ path: join(RESULTS, 'a11y-rtl-ballot.png') });
@@ -287,10 +279,10 @@ async function assertNoHorizontalOverflow(page, what) {
 }
 
 test('screenshot: a 320px-wide phone, ballot and results fit without sideways scrolling', async () => {
-  const context = await browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
+  const context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await settlePolls(page);
   await assertNoHorizontalOverflow(page, 'ballot');
   await page.screenshot({ path: join(RESULTS, 'a11y-320-ballot.png'), fullPage: true });

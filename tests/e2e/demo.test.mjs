@@ -2,25 +2,17 @@
 // the published numbers, a vote in each seed poll, the vote remembered after
 // a reload, keyboard-only voting, no console errors, and screenshots.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, startServer, watchErrors, percentages, RESULTS, ROOT } from './harness.mjs';
+import { pollOf, sharedBrowserAndServer, watchErrors, percentages, RESULTS, ROOT } from './harness.mjs';
 
 const seed = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/seed-polls.json'), 'utf8')).polls;
 
-let browser;
-let server;
-before(async () => {
-  [browser, server] = await Promise.all([launch(), startServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedBrowserAndServer();
 
-const poll = (page, id) => page.locator(`reader-poll[poll="${id}"]`);
+const poll = pollOf;
 
 async function rows(page, id) {
   const items = poll(page, id).locator('li.row');
@@ -33,9 +25,9 @@ async function rows(page, id) {
 }
 
 test('the published results render exactly as published', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   for (const p of seed) {
     await poll(page, p.id).scrollIntoViewIfNeeded();
     await poll(page, p.id).locator('button[data-action="view-results"]').click();
@@ -60,10 +52,10 @@ test('the published results render exactly as published', async () => {
 });
 
 test('a reader votes in each seed poll, sees the bars, and is remembered after a reload', async () => {
-  const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 1000 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   for (const [i, p] of seed.entries()) {
     const choice = p.options[(i + 1) % p.options.length];
     const el = poll(page, p.id);
@@ -100,10 +92,10 @@ test('a reader votes in each seed poll, sees the bars, and is remembered after a
 });
 
 test('keyboard only: tab to a poll, arrow to an option, vote with Enter', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   for (const p of seed) {
     const el = poll(page, p.id);
     await el.scrollIntoViewIfNeeded();
@@ -136,8 +128,8 @@ test('keyboard only: tab to a poll, arrow to an option, vote with Enter', async 
 });
 
 test('the page is screenshotted before voting for people to look at', async () => {
-  const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-  await page.goto(server.url);
+  const page = await env.browser.newPage({ viewport: { width: 900, height: 1000 } });
+  await page.goto(env.server.url);
   for (const p of seed) {
     await poll(page, p.id).scrollIntoViewIfNeeded();
     await poll(page, p.id).locator('.poll fieldset input').first().waitFor();
@@ -147,13 +139,13 @@ test('the page is screenshotted before voting for people to look at', async () =
 });
 
 test('with the live attribute, votes cast elsewhere appear without a reload', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const el = poll(page, 'overtime-hours');
   await el.scrollIntoViewIfNeeded();
   await el.locator('button[data-action="view-results"]').click();
-  const api = `${server.url}/api/polls/overtime-hours`;
+  const api = `${env.server.url}/api/polls/overtime-hours`;
   const before = (await (await fetch(api)).json()).tally;
   await el.locator('.total', { hasText: `Total voters: ${before.voters}` }).waitFor();
   for (const key of ['live-1', 'live-2']) {

@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,3 +83,22 @@ export function percentages(counts) {
   }
   return floors;
 }
+
+/**
+ * One browser and one fresh server for a whole test file: started before
+ * its first test, stopped after its last. Read them from the returned object.
+ */
+export function sharedBrowserAndServer(extra = []) {
+  const env = {};
+  before(async () => {
+    [env.browser, env.server] = await Promise.all([launch(), startServer(extra)]);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/** The `<reader-poll>` elements for poll `id`. */
+export const pollOf = (page, id) => page.locator(`reader-poll[poll="${id}"]`);

@@ -3,24 +3,16 @@
 // wrong. The widget must keep working, never execute poll text, and say
 // precisely what is wrong with a definition.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, watchErrors } from './harness.mjs';
+import { pollOf, sharedBrowserAndServer, startServer, watchErrors } from './harness.mjs';
 import { articlePage, escapeHtml, pollElement, servePage, settlePolls } from './pages.mjs';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
-let browser;
-let server;
-before(async () => {
-  [browser, server] = await Promise.all([launch(), startServer()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedBrowserAndServer();
 
-const poll = (page, id) => page.locator(`reader-poll[poll="${id}"]`);
+const poll = pollOf;
 
 /** Collects CSP violations and the widget's events from before any script runs. */
 async function recordPage(context) {
@@ -51,7 +43,7 @@ const events = (page, type) => page.evaluate((t) => window.__events.filter((e) =
 test('strict CSP: the demo article loads, a reader votes, and nothing is blocked', async () => {
   const strict = await startServer(['--csp']);
   try {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const { page, errors } = await recordPage(context);
     const response = await page.goto(strict.url);
     assert.equal(response.headers()['content-security-policy'], STRICT_CSP);
@@ -115,14 +107,14 @@ const injected = (el) =>
   );
 
 test("without 'wasm-unsafe-eval' the fallback form stays usable and one message says what the page needs", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, errors } = await recordPage(context);
   const noWasm = "default-src 'self'; script-src 'self'; style-src 'self'";
-  await page.route(`${server.url}/`, async (route) => {
+  await page.route(`${env.server.url}/`, async (route) => {
     const original = await route.fetch();
     await route.fulfill({ response: original, headers: { ...original.headers(), 'content-security-policy': noWasm } });
   });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const el = poll(page, 'overtime-hours');
   await el.scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'poll-error'));
@@ -141,7 +133,7 @@ test("without 'wasm-unsafe-eval' the fallback form stays usable and one message 
 });
 
 test('XSS: hostile question, labels and texts are shown as text and never run', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, errors } = await recordPage(context);
   const html = articlePage({
     title: 'Hostile poll text',
@@ -150,7 +142,7 @@ test('XSS: hostile question, labels and texts are shown as text and never run', 
       `data-text-vote="${escapeHtml(XSS.svg)}" data-text-view-results="${escapeHtml(XSS.script)}"`
     ),
   });
-  await page.goto(await servePage(page, server.url, '/xss.html', html));
+  await page.goto(await servePage(page, env.server.url, '/xss.html', html));
   // A definition set by script, with a hostile question, takes the same path.
   await page.evaluate((xss) => {
     const node = document.createElement('reader-poll');
@@ -218,11 +210,11 @@ test('XSS: hostile question, labels and texts are shown as text and never run', 
 });
 
 test('XSS: a hostile unknown field name is echoed in the error as text only', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, errors } = await recordPage(context);
   const definition = { ...HOSTILE_POLL, [XSS.img]: 1 };
   const html = articlePage({ title: 'Hostile field name', content: pollElement(definition) });
-  await page.goto(await servePage(page, server.url, '/xss.html', html));
+  await page.goto(await servePage(page, env.server.url, '/xss.html', html));
   await settlePolls(page);
   const el = poll(page, 'hostile');
   await el.locator('.poll[data-state="unavailable"]').waitFor();
@@ -254,7 +246,7 @@ for (const [name, definition, code, field] of [
   ['broken JSON', '{"id": "lunch-broken", "question": "Lunch?", "options": [', 'invalid_json', null],
 ]) {
   test(`a definition with ${name} shows "Poll unavailable" and fires poll-error ${code}`, async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const { page, errors } = await recordPage(context);
     const id = typeof definition === 'string' ? 'lunch-broken' : definition.id;
     const element = typeof definition === 'string' ? pollElement(definition, `poll="${id}"`) : pollElement(definition);
@@ -262,7 +254,7 @@ for (const [name, definition, code, field] of [
       title: 'A poll an editor got wrong',
       content: `${element}\n${pollElement(VALID)}`,
     });
-    await page.goto(await servePage(page, server.url, '/wrong.html', html));
+    await page.goto(await servePage(page, env.server.url, '/wrong.html', html));
     await settlePolls(page);
 
     const el = poll(page, id);
