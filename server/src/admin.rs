@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::http::{error, read_body, AppState, BodyError};
+use crate::http::{error, read_body, AppState};
 use crate::store::now_seconds;
 
 type Shared = Arc<AppState>;
@@ -90,17 +90,9 @@ async fn add(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Res
     }
     let bytes = match read_body(body, MAX_DEFINITION).await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+        Err(e) => {
+            return e.answer(
                 "A poll definition is at most 64 KB.",
-            )
-        }
-        Err(BodyError::Slow) => {
-            return error(
-                StatusCode::REQUEST_TIMEOUT,
-                "body_timeout",
                 "The definition took too long to arrive.",
             )
         }

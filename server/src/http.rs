@@ -113,6 +113,18 @@ pub enum BodyError {
     Slow,
 }
 
+impl BodyError {
+    /// The JSON error answer: 413 `body_too_large` or 408 `body_timeout`.
+    pub fn answer(self, too_large: &str, slow: &str) -> Response {
+        match self {
+            BodyError::TooLarge => {
+                error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", too_large)
+            }
+            BodyError::Slow => error(StatusCode::REQUEST_TIMEOUT, "body_timeout", slow),
+        }
+    }
+}
+
 /// The whole body, at most `limit` bytes.
 pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, BodyError> {
     to_bytes(body, limit).await.map_err(|e| {
@@ -255,17 +267,9 @@ async fn post_vote(
     }
     let bytes = match read_body(body, MAX_BODY).await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+        Err(e) => {
+            return e.answer(
                 "The vote is larger than 4 KB.",
-            )
-        }
-        Err(BodyError::Slow) => {
-            return error(
-                StatusCode::REQUEST_TIMEOUT,
-                "body_timeout",
                 "The vote took too long to arrive.",
             )
         }
