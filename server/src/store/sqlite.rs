@@ -98,8 +98,43 @@ fn insert_poll(conn: &mut Connection, poll: &Poll, text: &str) -> Result<(), Str
     tx.commit().map_err(|e| e.to_string())
 }
 
-/// Reads one poll with its tally.
-fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollState>> {
+/// Parsed definitions by poll id, with the text each was parsed from. A
+/// stored definition does not change, so the writer parses it once rather
+/// than on every vote.
+#[derive(Default)]
+struct Definitions(HashMap<String, (String, Arc<Poll>, Arc<serde_json::Value>)>);
+
+/// A poll's row and counters as stored.
+struct Stored {
+    poll: Arc<Poll>,
+    definition: Arc<serde_json::Value>,
+    voters: i64,
+    /// By option position; `None` where the poll has no counter row.
+    counts: Vec<Option<i64>>,
+}
+
+impl Stored {
+    fn state(&self) -> PollState {
+        let counts = self
+            .counts
+            .iter()
+            .map(|c| c.unwrap_or(0).max(0) as u64)
+            .collect();
+        PollState {
+            tally: Tally::new(counts, self.voters.max(0) as u64),
+            poll: self.poll.clone(),
+            definition: self.definition.clone(),
+        }
+    }
+}
+
+/// Reads one poll with its counters, parsing its definition unless
+/// `definitions` has it already.
+fn read_poll(
+    conn: &Connection,
+    id: &str,
+    definitions: &mut Definitions,
+) -> rusqlite::Result<Option<Stored>> {
     let row: Option<(String, bool, i64)> = conn
         .prepare_cached("SELECT definition, closed, voters FROM polls WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -107,28 +142,53 @@ fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollState>>
     let Some((text, closed, voters)) = row else {
         return Ok(None);
     };
-    let Ok((mut poll, definition)) = parse_definition(&text) else {
-        tracing::error!(
-            poll = id,
-            "stored definition no longer validates; poll hidden"
-        );
-        return Ok(None);
+    let (poll, definition) = match definitions.0.get(id) {
+        Some((known, poll, definition)) if *known == text => (poll.clone(), definition.clone()),
+        _ => {
+            let Ok((poll, definition)) = parse_definition(&text) else {
+                tracing::error!(
+                    poll = id,
+                    "stored definition no longer validates; poll hidden"
+                );
+                return Ok(None);
+            };
+            let parsed = (Arc::new(poll), Arc::new(definition));
+            definitions
+                .0
+                .insert(id.to_owned(), (text, parsed.0.clone(), parsed.1.clone()));
+            parsed
+        }
     };
-    poll.closed = poll.closed || closed;
+    let poll = if closed && !poll.closed {
+        let mut poll = (*poll).clone();
+        poll.closed = true;
+        Arc::new(poll)
+    } else {
+        poll
+    };
     let mut stmt =
         conn.prepare_cached("SELECT position, count FROM option_counts WHERE poll = ?1")?;
-    let mut counts = vec![0u64; poll.options.len()];
+    let mut counts = vec![None; poll.options.len()];
     for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (position, count) = row?;
-        if let Some(c) = counts.get_mut(position as usize) {
-            *c = count.max(0) as u64;
+        if let Some(c) = usize::try_from(position)
+            .ok()
+            .and_then(|p| counts.get_mut(p))
+        {
+            *c = Some(count);
         }
     }
-    Ok(Some(PollState {
-        tally: Tally::new(counts, voters.max(0) as u64),
-        poll: Arc::new(poll),
-        definition: Arc::new(definition),
+    Ok(Some(Stored {
+        poll,
+        definition,
+        voters,
+        counts,
     }))
+}
+
+/// Reads one poll with its tally.
+fn load_poll(conn: &Connection, id: &str) -> rusqlite::Result<Option<PollState>> {
+    Ok(read_poll(conn, id, &mut Definitions::default())?.map(|s| s.state()))
 }
 
 fn poll_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
@@ -241,7 +301,64 @@ impl SqliteStore {
     }
 }
 
+/// A poll as a batch's transaction changes it: its counters as read at the
+/// poll's first vote in the batch, then as changed by the batch so far.
+/// Written back once, before the commit.
+struct Pending {
+    stored: Stored,
+    read_voters: i64,
+    read_counts: Vec<Option<i64>>,
+    counted: bool,
+}
+
+impl Pending {
+    fn new(stored: Stored) -> Pending {
+        Pending {
+            read_voters: stored.voters,
+            read_counts: stored.counts.clone(),
+            stored,
+            counted: false,
+        }
+    }
+
+    fn add(&mut self, position: usize) {
+        if let Some(Some(c)) = self.stored.counts.get_mut(position) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    fn remove(&mut self, position: usize) {
+        if let Some(Some(c)) = self.stored.counts.get_mut(position) {
+            if *c > 0 {
+                *c -= 1;
+            }
+        }
+    }
+
+    /// Writes the counters that changed.
+    fn write(&self, tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<()> {
+        for (position, (now, read)) in self.stored.counts.iter().zip(&self.read_counts).enumerate()
+        {
+            if let (Some(count), true) = (now, now != read) {
+                tx.prepare_cached(
+                    "UPDATE option_counts SET count = ?3 WHERE poll = ?1 AND position = ?2",
+                )?
+                .execute(params![id, position as i64, count])?;
+            }
+        }
+        if self.stored.voters != self.read_voters {
+            tx.prepare_cached("UPDATE polls SET voters = ?2 WHERE id = ?1")?
+                .execute(params![id, self.stored.voters])?;
+        }
+        Ok(())
+    }
+}
+
+/// The polls one batch has touched, by id; `None` for an unknown poll.
+type Batch = HashMap<String, Option<Pending>>;
+
 fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Snapshot) {
+    let mut definitions = Definitions::default();
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -251,15 +368,17 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
             }
         }
         let mut answers: Vec<(Reply, Result<VoteOk, VoteError>)> = Vec::with_capacity(batch.len());
-        let mut touched: Vec<String> = Vec::new();
+        let mut polls = Batch::new();
         let result = (|| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (request, reply) in batch.drain(..) {
-                let outcome = apply_vote(&tx, &request)?;
-                if outcome.as_ref().is_ok_and(|o| o.counted) && !touched.contains(&request.poll) {
-                    touched.push(request.poll.clone());
-                }
+                let outcome = apply_vote(&tx, &request, &mut polls, &mut definitions)?;
                 answers.push((reply, outcome));
+            }
+            for (id, pending) in &polls {
+                if let Some(pending) = pending {
+                    pending.write(&tx, id)?;
+                }
             }
             tx.commit()
         })();
@@ -267,12 +386,16 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
             Ok(()) => {
                 // Refresh the read snapshot, then answer: a client that
                 // reads right after its vote sees it.
-                if let Ok(mut snap) = snapshot.write() {
-                    for id in &touched {
-                        if let Ok(Some(state)) = load_poll(&conn, id) {
-                            snap.insert(id.clone(), state);
+                let mut fresh = Vec::new();
+                for (id, pending) in polls {
+                    if pending.is_some_and(|p| p.counted) {
+                        if let Ok(Some(stored)) = read_poll(&conn, &id, &mut definitions) {
+                            fresh.push((id, stored.state()));
                         }
                     }
+                }
+                if let Ok(mut snap) = snapshot.write() {
+                    snap.extend(fresh);
                 }
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
@@ -292,15 +415,22 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
     }
 }
 
-/// One vote inside the batch's transaction.
+/// One vote inside the batch's transaction. Votes and keys are written as
+/// they come; the counters change in `polls` and are written by the caller.
 fn apply_vote(
     tx: &rusqlite::Transaction,
     request: &VoteRequest,
+    polls: &mut Batch,
+    definitions: &mut Definitions,
 ) -> rusqlite::Result<Result<VoteOk, VoteError>> {
-    let Some(state) = load_poll(tx, &request.poll)? else {
+    if !polls.contains_key(&request.poll) {
+        let read = read_poll(tx, &request.poll, definitions)?.map(Pending::new);
+        polls.insert(request.poll.clone(), read);
+    }
+    let Some(Some(state)) = polls.get_mut(&request.poll) else {
         return Ok(Err(VoteError::UnknownPoll));
     };
-    let poll = state.poll.clone();
+    let poll = state.stored.poll.clone();
     // A replayed key gets the first answer again, counted once.
     let seen = tx
         .prepare_cached("SELECT 1 FROM votes WHERE poll = ?1 AND key = ?2")?
@@ -309,7 +439,7 @@ fn apply_vote(
     if seen.is_some() {
         return Ok(Ok(VoteOk {
             poll,
-            tally: state.tally,
+            tally: state.stored.state().tally,
             counted: false,
         }));
     }
@@ -335,10 +465,7 @@ fn apply_vote(
         // A changed vote: the old ballot leaves the counts.
         for id in old_choices.split(',') {
             if let Some(i) = poll.option_index(id) {
-                tx.prepare_cached(
-                    "UPDATE option_counts SET count = count - 1 WHERE poll = ?1 AND position = ?2 AND count > 0",
-                )?
-                .execute(params![request.poll, i as i64])?;
+                state.remove(i);
             }
         }
         tx.prepare_cached("DELETE FROM votes WHERE poll = ?1 AND key = ?2")?
@@ -356,17 +483,13 @@ fn apply_vote(
         now
     ])?;
     for &i in &indices {
-        tx.prepare_cached(
-            "UPDATE option_counts SET count = count + 1 WHERE poll = ?1 AND position = ?2",
-        )?
-        .execute(params![request.poll, i as i64])?;
+        state.add(i);
     }
-    tx.prepare_cached("UPDATE polls SET voters = voters + ?2 WHERE id = ?1")?
-        .execute(params![request.poll, voters_delta])?;
-    let tally = load_poll(tx, &request.poll)?.map_or(state.tally, |now| now.tally);
+    state.stored.voters = state.stored.voters.saturating_add(voters_delta);
+    state.counted = true;
     Ok(Ok(VoteOk {
         poll,
-        tally,
+        tally: state.stored.state().tally,
         counted: true,
     }))
 }
