@@ -11,13 +11,14 @@
 // Environment: BENCH_LOADS (default 20), BENCH_NO_BUILD=1 to skip the
 // builds, CHROMIUM (default /usr/bin/chromium).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { startServer } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
@@ -29,44 +30,6 @@ const VANILLA = ['index.html', 'poll.js'];
 function run(command, args) {
   const r = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
-}
-
-function startServer(www) {
-  const dir = mkdtempSync(join(tmpdir(), 'readerpoll-bench-'));
-  const child = spawn(
-    join(ROOT, 'target/release/readerpoll-server'),
-    ['serve', '--addr', '127.0.0.1:0', '--www', www, '--db', join(dir, 'polls.sqlite3'), '--rate-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } }
-  );
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 15000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/readerpoll listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise((done) => {
-              const finish = () => {
-                rmSync(dir, { recursive: true, force: true });
-                done();
-              };
-              if (child.exitCode !== null) finish();
-              else {
-                child.once('exit', finish);
-                child.kill('SIGTERM');
-              }
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
 }
 
 // Runs in the page before its own scripts: records performance.now() (ms
@@ -135,8 +98,8 @@ async function main() {
     run('cargo', ['build', '--release', '-q', '-p', 'readerpoll-server']);
     run('bash', ['scripts/build-wasm.sh']);
   }
-  const demo = await startServer(join(ROOT, 'www'));
-  const plain = await startServer(join(ROOT, 'bench/vanilla'));
+  const demo = await startServer([], { www: join(ROOT, 'www') });
+  const plain = await startServer([], { www: join(ROOT, 'bench/vanilla') });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [

@@ -3,7 +3,7 @@
 // and a collector for console errors.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,16 +30,32 @@ export function launch(options = {}) {
   });
 }
 
-/** Starts target/release/readerpoll-server; resolves to { url, stop }. */
-export function startServer(extra = []) {
+/**
+ * Starts target/release/readerpoll-server on a free loopback port with a
+ * fresh database, serving `www` (default: the demo's www/); resolves to
+ * { url, stop, log }. `stop` also removes the database.
+ */
+export function startServer(extra = [], { www = join(ROOT, 'www') } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'readerpoll-e2e-'));
   const child = spawn(
     join(ROOT, 'target/release/readerpoll-server'),
-    ['serve', '--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), '--db', join(dir, 'polls.sqlite3'), '--rate-limit', '0', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
+    ['serve', '--addr', '127.0.0.1:0', '--www', www, '--db', join(dir, 'polls.sqlite3'), '--rate-limit', '0', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } }
   );
   let log = '';
   child.stderr.on('data', (d) => (log += d));
+  const stop = () =>
+    new Promise((done) => {
+      const finish = () => {
+        rmSync(dir, { recursive: true, force: true });
+        done();
+      };
+      if (child.exitCode !== null) finish();
+      else {
+        child.once('exit', finish);
+        child.kill('SIGTERM');
+      }
+    });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 15000);
@@ -48,11 +64,7 @@ export function startServer(extra = []) {
       const m = out.match(/readerpoll listening on (http:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);
-        resolve({
-          url: m[1],
-          stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGTERM')))),
-          log: () => log,
-        });
+        resolve({ url: m[1], stop, log: () => log });
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
