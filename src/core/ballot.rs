@@ -50,8 +50,9 @@ impl Selection {
                 self.0.push(index);
             }
             Mode::Multiple => {
-                if let Some(at) = self.0.iter().position(|&i| i == index) {
-                    self.0.remove(at);
+                if self.0.contains(&index) {
+                    // `retain`, not `remove(position)`: no panic path.
+                    self.0.retain(|&i| i != index);
                 } else if self.0.len() >= poll.max_choices {
                     return Err(ToggleError::TooMany(poll.max_choices));
                 } else {

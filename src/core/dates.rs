@@ -29,13 +29,14 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    let mut rest = &b[19..];
-    if rest.first() == Some(&b'.') {
-        let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut rest = b.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return None;
         }
-        rest = &rest[1 + digits..];
+        // `get`: slicing with a computed bound has a panic path.
+        rest = fraction.get(digits..)?;
     }
     let offset = match rest {
         [b'Z' | b'z'] => 0,

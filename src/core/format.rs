@@ -4,21 +4,13 @@
 use crate::core::locale::Locale;
 
 /// Appends the decimal digits of `n`.
+/// Recursive (at most 20 deep) so that no buffer is indexed: an index
+/// panic path would bring integer formatting into the wasm.
 pub fn push_u64(out: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    if n >= 10 {
+        push_u64(out, n / 10);
     }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `n` with the locale's thousands separator ("1,234"; "1.234"; "1 234").

@@ -322,18 +322,16 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             live.selection = Selection::from_indices(live.mine.clone().unwrap_or_default());
             live.notice = Some(Notice::Refused(message));
             live.phase = live.resting_phase();
-            let mut effects = vec![
+            let memory = match &live.mine {
+                Some(old) => Effect::Persist(old.clone()),
+                None => Effect::Forget,
+            };
+            // Built in order: `Vec::insert` brings its own panic message.
+            vec![
+                memory,
                 Effect::Announce(Announcement::Refused),
                 Effect::Focus(FocusTarget::Notice),
-            ];
-            effects.insert(
-                0,
-                match &live.mine {
-                    Some(old) => Effect::Persist(old.clone()),
-                    None => Effect::Forget,
-                },
-            );
-            effects
+            ]
         }
         Event::Snapshot { tally, closed } => {
             if tally.counts.len() == live.poll.options.len() {

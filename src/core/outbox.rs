@@ -188,10 +188,12 @@ pub fn endpoint_allowed(url: &str) -> bool {
         return false;
     };
     let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if host_port.starts_with('[') {
-        host_port.split(']').next().map(|h| &h[1..]).unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
+    // `strip_prefix` rather than `&h[1..]`: a string slice's panic path
+    // formats its message with `char`'s Debug, which pulls Unicode tables
+    // (several kilobytes) into the wasm.
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
     };
     host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost")
 }

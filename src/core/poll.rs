@@ -423,13 +423,18 @@ pub fn tally_from_counts(
                     "a count is larger than 9007199254740991",
                 ));
             }
-            if per_option[index] != 0 {
+            // `index` comes from `options`, as long as `per_option`; `get_mut`
+            // only spares the wasm an index panic and its formatting.
+            let Some(slot) = per_option.get_mut(index) else {
+                continue;
+            };
+            if *slot != 0 {
                 let mut message = String::from("counts names \"");
                 message.push_str(id);
                 message.push_str("\" twice");
                 return Err(ConfigError::new(ErrorCode::UnknownCountOption, message));
             }
-            per_option[index] = count;
+            *slot = count;
         }
     }
     let sum: u64 = per_option.iter().sum();

@@ -42,7 +42,10 @@ pub fn largest_remainder(counts: &[u64], units: u32) -> Vec<u32> {
     // equal pairs stay in option order.
     crate::core::small_sort::sort_by(&mut remainders, |a, b| (a.0, a.1) > (b.0, b.1));
     for &(_, _, index) in remainders.iter().take(left) {
-        shares[index] += 1;
+        // Always in range; `get_mut` avoids an index panic path in the wasm.
+        if let Some(share) = shares.get_mut(index) {
+            *share += 1;
+        }
     }
     shares
 }

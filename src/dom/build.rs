@@ -10,7 +10,10 @@ use crate::view::{BallotRow, ResultRow};
 pub fn el(doc: &Document, tag: &str, class: &str) -> Element {
     let e = doc.create_element(tag).unwrap_throw();
     if !class.is_empty() {
-        e.set_class_name(class);
+        // Attributes rather than the matching properties (`className`, and
+        // `type`, `name`, `value` below): each property setter is one more
+        // import with its glue, and for these the two are the same thing.
+        attr(&e, "class", class);
     }
     e
 }
@@ -41,9 +44,9 @@ pub fn option(doc: &Document, row: &BallotRow, group: &str, multiple: bool) -> O
     let label = el(doc, "label", "option");
     attr(&label, "part", "option");
     let input: HtmlInputElement = el(doc, "input", "").unchecked_into();
-    input.set_type(if multiple { "checkbox" } else { "radio" });
-    input.set_name(group);
-    input.set_value(&row.id);
+    attr(&input, "type", if multiple { "checkbox" } else { "radio" });
+    attr(&input, "name", group);
+    attr(&input, "value", &row.id);
     attr(&input, "data-index", &index_text(row.index));
     attr(&input, "aria-describedby", "rp-hint rp-notice");
     label.append_child(&input).unwrap_throw();

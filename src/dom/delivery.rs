@@ -7,10 +7,10 @@
 
 use std::rc::Weak;
 
-use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 
+use super::listen::Listener;
 use super::{dispatch, report_error, Shared};
 use crate::core::machine::{Event, State};
 use crate::core::outbox::{backoff_ms, Pending, Protocol};
@@ -242,30 +242,36 @@ fn flush_hidden(inner: &Shared) {
 }
 
 /// The widget's window and document listeners, owned by the widget.
-pub fn listen(weak: &Weak<std::cell::RefCell<super::Inner>>) -> Vec<EventListener> {
+pub fn listen(weak: &Weak<std::cell::RefCell<super::Inner>>) -> Vec<Listener> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let w = weak.clone();
-    out.push(EventListener::new(&window, "online", move |_| {
-        if let Some(inner) = w.upgrade() {
-            flush_now(&inner);
-        }
-    }));
+    out.push(Listener::new(
+        &window,
+        "online",
+        Box::new(move |_| {
+            if let Some(inner) = w.upgrade() {
+                flush_now(&inner);
+            }
+        }),
+    ));
     if let Some(document) = window.document() {
         let w = weak.clone();
         let doc = document.clone();
-        out.push(EventListener::new(
+        out.push(Listener::new(
             &document,
             "visibilitychange",
-            move |_| {
-                if doc.visibility_state() == web_sys::VisibilityState::Hidden {
+            Box::new(move |_| {
+                // `hidden` rather than `visibilityState`: the same answer
+                // without the enum's conversion code and its panic path.
+                if doc.hidden() {
                     if let Some(inner) = w.upgrade() {
                         flush_hidden(&inner);
                     }
                 }
-            },
+            }),
         ));
     }
     out

@@ -1,5 +1,5 @@
 //! The only module that touches the DOM. A `Widget` owns everything it
-//! creates: nodes, listeners (gloo `EventListener`, removed on drop), retry
+//! creates: nodes, listeners (`listen::Listener`, removed on drop), retry
 //! timers and the state; dropping it leaves the host element as it found it.
 //! Votes still on their way stay in the outbox (storage), not in the widget,
 //! so destroying a poll or closing the page never loses one.
@@ -7,12 +7,12 @@
 mod build;
 mod delivery;
 mod emit;
+mod listen;
 mod patch;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
@@ -25,6 +25,7 @@ use crate::transport::memory;
 use crate::view::{view, Action};
 
 use self::emit::{fire, Detail};
+use self::listen::Listener;
 use self::patch::Dom;
 
 /// What the mounting code knows besides the poll itself.
@@ -63,7 +64,7 @@ type Shared = Rc<RefCell<Inner>>;
 /// A mounted poll. Dropping it removes its nodes, listeners and timers.
 pub struct Widget {
     inner: Shared,
-    _listeners: Vec<EventListener>,
+    _listeners: Vec<Listener>,
 }
 
 impl Widget {
@@ -160,17 +161,23 @@ fn poll_id(inner: &Shared) -> Option<String> {
 
 /// One delegated listener per event type, on the widget's container. It
 /// holds only a weak reference so a dropped widget is really gone.
-fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) -> EventListener {
-    EventListener::new(target, kind, move |event| {
-        if let Some(inner) = weak.upgrade() {
-            if let Some(ev) = translate(event, kind) {
-                if ev == Event::Submit {
-                    catch_up(&inner);
+fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) -> Listener {
+    Listener::new(
+        target,
+        kind,
+        Box::new(move |event| {
+            if let Some(inner) = weak.upgrade() {
+                if let Some(ev) = translate(event, kind) {
+                    // `matches!` rather than `==`, which would go through
+                    // the derived `PartialEq` of the whole `Event`.
+                    if matches!(ev, Event::Submit) {
+                        catch_up(&inner);
+                    }
+                    dispatch(&inner, ev);
                 }
-                dispatch(&inner, ev);
             }
-        }
-    })
+        }),
+    )
 }
 
 /// DOM event -> machine event. Options report through `change` (which

@@ -23,6 +23,8 @@ pub struct Dom {
 struct Built {
     ballot: Element,
     hint: Element,
+    /// The results heading, which takes focus after a vote.
+    title: Element,
     options: Vec<OptionEls>,
     results: Element,
     list: Element,
@@ -182,6 +184,7 @@ impl Dom {
         Built {
             ballot,
             hint,
+            title,
             options,
             results,
             list,
@@ -311,11 +314,7 @@ impl Dom {
             return;
         };
         let element: Option<Element> = match target {
-            FocusTarget::Results => self
-                .container
-                .query_selector(".results-title")
-                .ok()
-                .flatten(),
+            FocusTarget::Results => Some(b.title.clone()),
             FocusTarget::Notice => Some(b.notice.clone()),
             FocusTarget::Ballot => b
                 .options
@@ -324,8 +323,10 @@ impl Dom {
                 .or(b.options.first())
                 .map(|o| o.input.clone().unchecked_into()),
         };
-        if let Some(e) = element.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-            let _ = e.focus();
+        // Every target is an HTML element this module created, so no
+        // `instanceof` check (and its import) is needed.
+        if let Some(e) = element {
+            let _ = e.unchecked_ref::<HtmlElement>().focus();
         }
     }
 }

@@ -365,8 +365,8 @@ impl WireTally {
     pub fn for_poll(&self, poll: &crate::core::Poll) -> crate::core::Tally {
         let mut counts = vec![0u64; poll.options.len()];
         for (id, n) in &self.counts {
-            if let Some(i) = poll.option_index(id) {
-                counts[i] = (*n).min(crate::core::tally::MAX_COUNT);
+            if let Some(count) = poll.option_index(id).and_then(|i| counts.get_mut(i)) {
+                *count = (*n).min(crate::core::tally::MAX_COUNT);
             }
         }
         crate::core::Tally::new(counts, self.voters.min(crate::core::tally::MAX_COUNT))

@@ -8,6 +8,7 @@
 //! instead, read by the element's `wp-polls.js` (loaded only on such sites).
 
 use super::payload::{clip, push_pair, Outcome, VoteRequest};
+use crate::core::format::push_joined;
 use crate::core::outbox::Pending;
 
 /// `POST {site}/wp-admin/admin-ajax.php` with `action=polls&view=process`.
@@ -22,7 +23,10 @@ pub fn vote_request(p: &Pending) -> VoteRequest {
     push_pair(&mut body, "action", "polls");
     push_pair(&mut body, "view", "process");
     push_pair(&mut body, "poll_id", &p.poll);
-    push_pair(&mut body, &field, &p.choices.join(","));
+    // `push_joined`, not `join`: see `core::format::push_joined`.
+    let mut choices = String::new();
+    push_joined(&mut choices, &p.choices, ",");
+    push_pair(&mut body, &field, &choices);
     field.push_str("_nonce");
     push_pair(&mut body, &field, &p.voter);
     VoteRequest {
