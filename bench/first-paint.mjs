@@ -17,8 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { startServer } from '../tests/e2e/harness.mjs';
+import { launch, startServer } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
@@ -74,8 +73,17 @@ async function load(browser, url, { widget, throttle }) {
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(() => window.__pollReady !== undefined, null, { timeout: 60000, polling: 50 });
     const ms = await page.evaluate(() => window.__pollReady);
+    // The element's User Timing marks: where the time went.
+    const marks = await page.evaluate(() =>
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('readerpoll:'))
+          .map((m) => [m.name.slice('readerpoll:'.length), m.startTime])
+      )
+    );
     await page.waitForLoadState('load');
-    return { ms, bytes, requests: urls.size };
+    return { ms, marks, bytes, requests: urls.size };
   } finally {
     await context.close();
   }
@@ -100,18 +108,7 @@ async function main() {
   }
   const demo = await startServer([], { www: join(ROOT, 'www') });
   const plain = await startServer([], { www: join(ROOT, 'bench/vanilla') });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launch();
   const variants = [
     { name: 'widget, demo article /', url: `${demo.url}/`, widget: true, throttle: 0 },
     { name: `widget, CPU ${THROTTLE}x slower`, url: `${demo.url}/`, widget: true, throttle: THROTTLE },
@@ -146,6 +143,17 @@ async function main() {
     const page = [...last.bytes.values()].reduce((a, b) => a + b, 0);
     console.log(
       `${v.name.padEnd(30)} ${pad(ms(s.median), 8)} ${pad(ms(s.p95), 8)} ${pad(ms(s.min), 8)} ${pad(ms(s.max), 8)} ${pad(last.requests, 9)} ${pad(page, 11)}`
+    );
+  }
+
+  // Where the widget's time goes (medians, ms since navigation start): the
+  // element asks for the runtime, the wasm is compiled and instantiated,
+  // the first poll is mounted, and its inputs are in the DOM.
+  for (const k of [0, 1]) {
+    const at = (name) => stats(results[k].map((r) => r.marks[name] ?? NaN)).median;
+    console.log(
+      `${k ? `\nphases, CPU ${THROTTLE}x slower` : '\nphases'}: runtime requested ${ms(at('load'))}, runtime ready ${ms(at('runtime'))}, ` +
+        `first poll mounted ${ms(at('mounted'))}, inputs in the DOM ${ms(stats(results[k].map((r) => r.ms)).median)}`
     );
   }
 

@@ -162,3 +162,23 @@ test('with the live attribute, votes cast elsewhere appear without a reload', as
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('polls far down the article load only as the reader nears them', async () => {
+  const page = await env.browser.newPage({ viewport: { width: 900, height: 700 } });
+  const errors = watchErrors(page);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(env.server.url);
+  await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
+  await page.waitForTimeout(500);
+  const far = poll(page, 'employer-caseloads');
+  assert.equal(await far.evaluate((el) => el.shadowRoot), null, 'not mounted yet');
+  assert.ok(!asked.includes('/api/polls/employer-caseloads'));
+  await far.scrollIntoViewIfNeeded();
+  await far.locator('.poll fieldset input').first().waitFor();
+  assert.ok(asked.includes('/api/polls/employer-caseloads'));
+  // One runtime for every poll on the page.
+  assert.equal(asked.filter((p) => p.endsWith('.wasm')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
