@@ -585,3 +585,45 @@ fn a_poll_can_name_the_sites_that_may_vote() {
         assert!(err.contains("allowed_origins"), "{err}");
     }
 }
+
+#[test]
+fn a_poll_that_allows_changes_moves_the_vote() {
+    for b in backends("change") {
+        b.add_poll(
+            r#"{"id":"changeable","question":"Q?","allow_change":true,
+                "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}"#,
+        );
+        let s = server(&b);
+        let first = s.vote("changeable", &vote_json(&["a"], &key(), "reader-9"));
+        assert_eq!(first.status, 201, "{}", first.body);
+        let second = s.vote("changeable", &vote_json(&["b"], &key(), "reader-9"));
+        assert_eq!(second.status, 201, "{}", second.body);
+        let t = &second.json()["tally"];
+        assert_eq!(
+            (t["counts"]["a"].as_u64(), t["counts"]["b"].as_u64()),
+            (Some(0), Some(1))
+        );
+        assert_eq!(t["voters"], 1, "one reader, one voter");
+        // Many quick changes, sent at once, end with one vote counted.
+        let s = std::sync::Arc::new(s);
+        let threads: Vec<_> = (0..20)
+            .map(|i| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    let choice = if i % 2 == 0 { "a" } else { "b" };
+                    s.vote("changeable", &vote_json(&[choice], &key(), "reader-9"))
+                        .status
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), 201);
+        }
+        let t = s.get("/api/polls/changeable").json()["tally"].clone();
+        assert_eq!(t["voters"], 1);
+        assert_eq!(
+            t["counts"]["a"].as_u64().unwrap() + t["counts"]["b"].as_u64().unwrap(),
+            1
+        );
+    }
+}

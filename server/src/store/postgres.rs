@@ -1,21 +1,23 @@
 //! The PostgreSQL backend: any number of server processes on one database.
 //!
-//! Each vote is one transaction that first locks its poll's row, so votes
-//! on one poll are serialised across processes: the replay check, the
-//! one-vote-per-voter check, the vote row and the counters all see each
-//! other, and the totals stay exact. The answer is sent after COMMIT returns,
-//! which with PostgreSQL's default `synchronous_commit = on` is after the
-//! commit record is flushed. Reads go to the database (another process may
-//! have counted since); only parsed definitions are cached.
+//! Each process counts votes in batches: one writer task takes every vote
+//! waiting and counts them in one transaction that first locks the polls'
+//! rows. Across processes that lock orders the batches, so the replay check,
+//! the one-vote-per-voter check, the vote rows and the counters all see each
+//! other and the totals stay exact; within a batch one commit (and one WAL
+//! flush, with PostgreSQL's default `synchronous_commit = on`) serves every
+//! vote in it, and votes are answered only after it. Reads go to the
+//! database (another process may have counted since); only parsed
+//! definitions are cached.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use readerpoll::core::poll::Poll;
 use readerpoll::core::tally::Tally;
-use tokio_postgres::error::SqlState;
+use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
@@ -60,14 +62,85 @@ type Definitions = Arc<RwLock<HashMap<String, (Arc<Poll>, Arc<serde_json::Value>
 pub struct PgStore {
     pool: Pool,
     definitions: Definitions,
+    jobs: mpsc::UnboundedSender<(VoteRequest, Reply)>,
+}
+
+type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
+
+/// Most votes one transaction carries.
+const MAX_BATCH: usize = 256;
+
+/// A poll inside a batch: its counters as read under the row lock, then as
+/// the batch changes them.
+struct BatchPoll {
+    poll: Arc<Poll>,
+    counts: Vec<i64>,
+    voters: i64,
+    read_counts: Vec<i64>,
+    read_voters: i64,
+}
+
+impl BatchPoll {
+    fn new(poll: Arc<Poll>, counts: Vec<i64>, voters: i64) -> BatchPoll {
+        BatchPoll {
+            poll,
+            read_counts: counts.clone(),
+            counts,
+            voters,
+            read_voters: voters,
+        }
+    }
+
+    /// The answer to a vote, with the tally as it stands after it.
+    fn answer(&self, counted: bool) -> VoteOk {
+        VoteOk {
+            poll: self.poll.clone(),
+            tally: Tally::new(
+                self.counts.iter().map(|c| (*c).max(0) as u64).collect(),
+                self.voters.max(0) as u64,
+            ),
+            counted,
+        }
+    }
+}
+
+struct NewVote {
+    poll: String,
+    key: String,
+    voter: String,
+    choices: String,
+}
+
+/// Takes every vote waiting (up to `MAX_BATCH`) and counts them in one
+/// transaction: one commit, one flush, for the lot.
+async fn writer(store: PgStore, mut jobs: mpsc::UnboundedReceiver<(VoteRequest, Reply)>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let (requests, replies): (Vec<VoteRequest>, Vec<Reply>) = batch.into_iter().unzip();
+        match store.count_batch(&requests).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "vote batch failed; nothing in it was counted");
+                for reply in replies {
+                    let _ = reply.send(Err(VoteError::Storage(e.clone())));
+                }
+            }
+        }
+    }
 }
 
 fn db(e: impl std::fmt::Display) -> String {
     format!("PostgreSQL: {e}")
-}
-
-fn storage(e: tokio_postgres::Error) -> VoteError {
-    VoteError::Storage(db(e))
 }
 
 /// A double-quoted SQL identifier.
@@ -89,11 +162,14 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(db)?;
+        let (jobs, queue) = mpsc::unbounded_channel();
         let store = PgStore {
             pool,
             definitions: Arc::default(),
+            jobs,
         };
         store.migrate(seed).await?;
+        tokio::spawn(writer(store.clone(), queue));
         Ok(store)
     }
 
@@ -228,116 +304,227 @@ impl PgStore {
         self.load(&client, id).await
     }
 
+    /// Counts a vote; answers after its batch's commit.
     pub async fn vote(&self, request: VoteRequest) -> Result<VoteOk, VoteError> {
-        let mut client = self
-            .pool
-            .get()
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send((request, reply))
+            .map_err(|_| VoteError::Storage("the vote writer has stopped".into()))?;
+        answer
             .await
-            .map_err(|e| VoteError::Storage(db(e)))?;
-        let tx = client.transaction().await.map_err(storage)?;
-        // The poll's row lock orders every vote on this poll, in all processes.
-        tx.query_opt(
-            "SELECT 1 FROM polls WHERE id = $1 FOR UPDATE",
-            &[&request.poll],
-        )
-        .await
-        .map_err(storage)?
-        .ok_or(VoteError::UnknownPoll)?;
-        let state = self
-            .load(&tx, &request.poll)
-            .await
-            .map_err(VoteError::Storage)?
-            .ok_or(VoteError::UnknownPoll)?;
-        let poll = state.poll.clone();
-        let seen = tx
-            .query_opt(
-                "SELECT 1 FROM votes WHERE poll = $1 AND key = $2",
-                &[&request.poll, &request.key],
+            .unwrap_or_else(|_| Err(VoteError::Storage("the vote writer has stopped".into())))
+    }
+
+    /// Counts a batch of votes in one transaction. The polls' rows are
+    /// locked first, in id order (every process locks in the same order, so
+    /// none deadlocks): while they are held no other process counts on
+    /// these polls, and everything read here stays true until the commit.
+    /// Each vote is then decided in memory, in arrival order, and the batch
+    /// is written with a constant number of statements whatever its size.
+    async fn count_batch(
+        &self,
+        requests: &[VoteRequest],
+    ) -> Result<Vec<Result<VoteOk, VoteError>>, String> {
+        let mut client = self.pool.get().await.map_err(db)?;
+        let tx = client.transaction().await.map_err(db)?;
+        let mut ids: Vec<&str> = requests.iter().map(|r| r.poll.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let locked = tx
+            .query(
+                "SELECT id, closed, voters FROM polls WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+                &[&ids],
             )
             .await
-            .map_err(storage)?;
-        if seen.is_some() {
-            return Ok(VoteOk {
-                poll,
-                tally: state.tally,
-                counted: false,
-            });
-        }
-        let now = now_seconds();
-        let indices = check_ballot(&poll, now, &request.choices)?;
-        let mut voters_delta = 1i64;
-        if !request.voter.is_empty() {
-            let previous = tx
-                .query_opt(
-                    "SELECT key, choices FROM votes WHERE poll = $1 AND voter = $2",
-                    &[&request.poll, &request.voter],
-                )
-                .await
-                .map_err(storage)?;
-            if let Some(previous) = previous {
-                if !poll.allow_change {
-                    return Err(VoteError::AlreadyVoted);
-                }
-                let old_key: String = previous.get(0);
-                let old_choices: String = previous.get(1);
-                let old: Vec<i32> = old_choices
-                    .split(',')
-                    .filter_map(|id| poll.option_index(id))
-                    .map(|i| i as i32)
-                    .collect();
-                tx.execute(
-                    "UPDATE option_counts SET count = count - 1
-                      WHERE poll = $1 AND position = ANY($2) AND count > 0",
-                    &[&request.poll, &old],
-                )
-                .await
-                .map_err(storage)?;
-                tx.execute(
-                    "DELETE FROM votes WHERE poll = $1 AND key = $2",
-                    &[&request.poll, &old_key],
-                )
-                .await
-                .map_err(storage)?;
-                voters_delta = 0;
-            }
-        }
-        let choices = request.choices.join(",");
-        tx.execute(
-            "INSERT INTO votes (poll, key, voter, choices, at) VALUES ($1, $2, $3, $4, $5)",
-            &[&request.poll, &request.key, &request.voter, &choices, &now],
-        )
-        .await
-        .map_err(|e| {
-            if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                VoteError::AlreadyVoted
+            .map_err(db)?;
+        let mut polls: HashMap<String, BatchPoll> = HashMap::new();
+        for row in locked {
+            let id: String = row.get(0);
+            let Some((poll, _)) = self.definition(&tx, &id).await? else {
+                continue;
+            };
+            let closed: bool = row.get(1);
+            let poll = if closed && !poll.closed {
+                let mut p = (*poll).clone();
+                p.closed = true;
+                Arc::new(p)
             } else {
-                storage(e)
-            }
-        })?;
-        let positions: Vec<i32> = indices.iter().map(|&i| i as i32).collect();
-        tx.execute(
-            "UPDATE option_counts SET count = count + 1 WHERE poll = $1 AND position = ANY($2)",
-            &[&request.poll, &positions],
-        )
-        .await
-        .map_err(storage)?;
-        tx.execute(
-            "UPDATE polls SET voters = voters + $2 WHERE id = $1",
-            &[&request.poll, &voters_delta],
-        )
-        .await
-        .map_err(storage)?;
-        let after = self
-            .load(&tx, &request.poll)
+                poll
+            };
+            let counts = vec![0; poll.options.len()];
+            let voters: i64 = row.get(2);
+            polls.insert(id, BatchPoll::new(poll, counts, voters));
+        }
+        for row in tx
+            .query(
+                "SELECT poll, position, count FROM option_counts WHERE poll = ANY($1)",
+                &[&ids],
+            )
             .await
-            .map_err(VoteError::Storage)?
-            .ok_or(VoteError::UnknownPoll)?;
-        tx.commit().await.map_err(storage)?;
-        Ok(VoteOk {
-            poll,
-            tally: after.tally,
-            counted: true,
-        })
+            .map_err(db)?
+        {
+            let id: String = row.get(0);
+            let position: i32 = row.get(1);
+            if let Some(c) = polls
+                .get_mut(&id)
+                .and_then(|p| p.counts.get_mut(usize::try_from(position).ok()?))
+            {
+                *c = row.get(2);
+            }
+        }
+        for p in polls.values_mut() {
+            p.read_counts = p.counts.clone();
+        }
+        let (key_polls, keys): (Vec<&str>, Vec<&str>) = requests
+            .iter()
+            .map(|r| (r.poll.as_str(), r.key.as_str()))
+            .unzip();
+        let mut seen: HashSet<(String, String)> = tx
+            .query(
+                "SELECT v.poll, v.key FROM votes v
+                   JOIN unnest($1::text[], $2::text[]) AS k(poll, key)
+                     ON v.poll = k.poll AND v.key = k.key",
+                &[&key_polls, &keys],
+            )
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        let (voter_polls, voters): (Vec<&str>, Vec<&str>) = requests
+            .iter()
+            .filter(|r| !r.voter.is_empty())
+            .map(|r| (r.poll.as_str(), r.voter.as_str()))
+            .unzip();
+        let mut earlier: HashMap<(String, String), (String, String)> = tx
+            .query(
+                "SELECT v.poll, v.voter, v.key, v.choices FROM votes v
+                   JOIN unnest($1::text[], $2::text[]) AS k(poll, voter)
+                     ON v.poll = k.poll AND v.voter = k.voter
+                  WHERE v.voter <> ''",
+                &[&voter_polls, &voters],
+            )
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| ((row.get(0), row.get(1)), (row.get(2), row.get(3))))
+            .collect();
+
+        let now = now_seconds();
+        let mut inserts: Vec<NewVote> = Vec::new();
+        let mut deletes: Vec<(String, String)> = Vec::new();
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for r in requests {
+            let Some(p) = polls.get_mut(&r.poll) else {
+                outcomes.push(Err(VoteError::UnknownPoll));
+                continue;
+            };
+            // A replayed key gets the first answer again, counted once.
+            if seen.contains(&(r.poll.clone(), r.key.clone())) {
+                outcomes.push(Ok(p.answer(false)));
+                continue;
+            }
+            let indices = match check_ballot(&p.poll, now, &r.choices) {
+                Ok(i) => i,
+                Err(e) => {
+                    outcomes.push(Err(e));
+                    continue;
+                }
+            };
+            let choices = r.choices.join(",");
+            let mut voters_delta = 1;
+            if !r.voter.is_empty() {
+                let voter = (r.poll.clone(), r.voter.clone());
+                if let Some((old_key, old_choices)) = earlier.get(&voter) {
+                    if !p.poll.allow_change {
+                        outcomes.push(Err(VoteError::AlreadyVoted));
+                        continue;
+                    }
+                    // A changed vote: the old ballot leaves the counts.
+                    for id in old_choices.split(',') {
+                        if let Some(c) = p.poll.option_index(id).and_then(|i| p.counts.get_mut(i)) {
+                            *c = (*c - 1).max(0);
+                        }
+                    }
+                    let before = inserts.len();
+                    inserts.retain(|v| !(v.poll == r.poll && v.key == *old_key));
+                    if inserts.len() == before {
+                        deletes.push((r.poll.clone(), old_key.clone()));
+                    }
+                    voters_delta = 0;
+                }
+                earlier.insert(voter, (r.key.clone(), choices.clone()));
+            }
+            for &i in &indices {
+                if let Some(c) = p.counts.get_mut(i) {
+                    *c += 1;
+                }
+            }
+            p.voters += voters_delta;
+            seen.insert((r.poll.clone(), r.key.clone()));
+            inserts.push(NewVote {
+                poll: r.poll.clone(),
+                key: r.key.clone(),
+                voter: r.voter.clone(),
+                choices,
+            });
+            outcomes.push(Ok(p.answer(true)));
+        }
+
+        if !deletes.is_empty() {
+            let (polls_, keys_): (Vec<&str>, Vec<&str>) = deletes
+                .iter()
+                .map(|(p, k)| (p.as_str(), k.as_str()))
+                .unzip();
+            tx.execute(
+                "DELETE FROM votes v USING unnest($1::text[], $2::text[]) AS d(poll, key)
+                  WHERE v.poll = d.poll AND v.key = d.key",
+                &[&polls_, &keys_],
+            )
+            .await
+            .map_err(db)?;
+        }
+        if !inserts.is_empty() {
+            let column = |f: fn(&NewVote) -> &str| inserts.iter().map(f).collect::<Vec<&str>>();
+            tx.execute(
+                "INSERT INTO votes (poll, key, voter, choices, at)
+                 SELECT poll, key, voter, choices, $5
+                   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                     AS i(poll, key, voter, choices)",
+                &[
+                    &column(|v| &v.poll),
+                    &column(|v| &v.key),
+                    &column(|v| &v.voter),
+                    &column(|v| &v.choices),
+                    &now,
+                ],
+            )
+            .await
+            .map_err(db)?;
+        }
+        for (id, p) in &polls {
+            if p.counts != p.read_counts {
+                let positions: Vec<i32> = (0..p.counts.len() as i32).collect();
+                tx.execute(
+                    "UPDATE option_counts c SET count = u.count
+                       FROM unnest($2::int4[], $3::int8[]) AS u(position, count)
+                      WHERE c.poll = $1 AND c.position = u.position",
+                    &[id, &positions, &p.counts],
+                )
+                .await
+                .map_err(db)?;
+            }
+            if p.voters != p.read_voters {
+                tx.execute(
+                    "UPDATE polls SET voters = $2 WHERE id = $1",
+                    &[id, &p.voters],
+                )
+                .await
+                .map_err(db)?;
+            }
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(outcomes)
     }
 
     pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, String> {
