@@ -101,6 +101,30 @@ pub fn parse_definition(text: &str) -> Result<(Poll, serde_json::Value), ConfigE
     Ok((Poll::from_raw(raw)?, value))
 }
 
+/// A definition as stored, parsed. One that no longer validates (written
+/// by an older version, say) hides its poll, logged, rather than failing
+/// every request that touches it.
+pub fn parse_stored(id: &str, text: &str) -> Option<(Arc<Poll>, Arc<serde_json::Value>)> {
+    match parse_definition(text) {
+        Ok((poll, value)) => Some((Arc::new(poll), Arc::new(value))),
+        Err(e) => {
+            tracing::error!(poll = id, error = %e, "stored definition no longer validates; poll hidden");
+            None
+        }
+    }
+}
+
+/// The poll, closed if the database says so (`poll close`, the admin API).
+pub fn closed_if(poll: Arc<Poll>, closed: bool) -> Arc<Poll> {
+    if closed && !poll.closed {
+        let mut p = (*poll).clone();
+        p.closed = true;
+        Arc::new(p)
+    } else {
+        poll
+    }
+}
+
 /// The origins this poll accepts votes from (empty: no list of its own).
 pub fn allowed_origins(definition: &serde_json::Value) -> Vec<&str> {
     definition

@@ -21,8 +21,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    check_ballot, now_seconds, parse_definition, seed_definitions, PollState, VoteError, VoteOk,
-    VoteRequest,
+    check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
+    PollState, VoteError, VoteOk, VoteRequest,
 };
 
 /// Connections per process; votes on one poll serialise on its row anyway.
@@ -244,14 +244,9 @@ impl PgStore {
             return Ok(None);
         };
         let text: String = row.get(0);
-        let Ok((poll, value)) = parse_definition(&text) else {
-            tracing::error!(
-                poll = id,
-                "stored definition no longer validates; poll hidden"
-            );
+        let Some(entry) = parse_stored(id, &text) else {
             return Ok(None);
         };
-        let entry = (Arc::new(poll), Arc::new(value));
         if let Ok(mut d) = self.definitions.write() {
             d.insert(id.to_owned(), entry.clone());
         }
@@ -282,13 +277,7 @@ impl PgStore {
         let closed: bool = row.get(0);
         let voters: i64 = row.get(1);
         let counts: Vec<i64> = row.get(2);
-        let poll = if closed && !poll.closed {
-            let mut p = (*poll).clone();
-            p.closed = true;
-            Arc::new(p)
-        } else {
-            poll
-        };
+        let poll = closed_if(poll, closed);
         Ok(Some(PollState {
             poll,
             definition,
@@ -344,13 +333,7 @@ impl PgStore {
                 continue;
             };
             let closed: bool = row.get(1);
-            let poll = if closed && !poll.closed {
-                let mut p = (*poll).clone();
-                p.closed = true;
-                Arc::new(p)
-            } else {
-                poll
-            };
+            let poll = closed_if(poll, closed);
             let counts = vec![0; poll.options.len()];
             let voters: i64 = row.get(2);
             polls.insert(id, BatchPoll::new(poll, counts, voters));

@@ -17,8 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
 
 use super::{
-    check_ballot, now_seconds, parse_definition, seed_definitions, PollState, VoteError, VoteOk,
-    VoteRequest,
+    check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
+    PollState, VoteError, VoteOk, VoteRequest,
 };
 
 /// Most votes committed in one transaction.
@@ -145,27 +145,16 @@ fn read_poll(
     let (poll, definition) = match definitions.0.get(id) {
         Some((known, poll, definition)) if *known == text => (poll.clone(), definition.clone()),
         _ => {
-            let Ok((poll, definition)) = parse_definition(&text) else {
-                tracing::error!(
-                    poll = id,
-                    "stored definition no longer validates; poll hidden"
-                );
+            let Some(parsed) = parse_stored(id, &text) else {
                 return Ok(None);
             };
-            let parsed = (Arc::new(poll), Arc::new(definition));
             definitions
                 .0
                 .insert(id.to_owned(), (text, parsed.0.clone(), parsed.1.clone()));
             parsed
         }
     };
-    let poll = if closed && !poll.closed {
-        let mut poll = (*poll).clone();
-        poll.closed = true;
-        Arc::new(poll)
-    } else {
-        poll
-    };
+    let poll = closed_if(poll, closed);
     let mut stmt =
         conn.prepare_cached("SELECT position, count FROM option_counts WHERE poll = ?1")?;
     let mut counts = vec![None; poll.options.len()];
