@@ -280,3 +280,63 @@ for (const [name, definition, code, field] of [
     await context.close();
   });
 }
+
+test('hostile definitions from a src URL and from a backend are shown as text or refused', async () => {
+  const context = await env.browser.newContext();
+  const { page } = await recordPage(context);
+  const json = (body) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+  // A definition file with markup in every text.
+  await page.route(`${env.server.url}/polls-data/hostile.json`, (route) => route.fulfill(json(HOSTILE_POLL)));
+  // A backend whose poll resource carries impossible numbers.
+  await page.route(`${env.server.url}/bad-api/polls/negative`, (route) =>
+    route.fulfill(
+      json({
+        poll: { id: 'negative', question: XSS.svg, options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] },
+        tally: { counts: { a: -5, b: 3 }, voters: 3 },
+        open: true,
+      })
+    )
+  );
+  // A backend whose fresh numbers are nonsense: the page's numbers stay.
+  await page.route(`${env.server.url}/odd-api/polls/kept`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: '{"poll":{},"tally":{"counts":{"a":"NaN","b":1e400},"voters":-1},"open":true}',
+    })
+  );
+  const kept = { id: 'kept', question: 'Kept?', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], counts: { a: 3, b: 1 }, voters: 4 };
+  const html = articlePage({
+    title: 'Hostile sources',
+    content: [
+      '<reader-poll poll="hostile" src="/polls-data/hostile.json"></reader-poll>',
+      '<reader-poll poll="negative" endpoint="/bad-api"></reader-poll>',
+      pollElement(kept, 'endpoint="/odd-api"'),
+    ].join('\n'),
+  });
+  await page.goto(await servePage(page, env.server.url, '/sources.html', html));
+  await settlePolls(page);
+
+  const fromSrc = poll(page, 'hostile');
+  await fromSrc.locator('.poll[data-state="ballot"]').waitFor();
+  assert.equal(await fromSrc.locator('legend.question').textContent(), HOSTILE_POLL.question);
+  assert.deepEqual(await fromSrc.locator('label.option .text').allTextContents(), [XSS.img, XSS.script, XSS.svg]);
+  assert.deepEqual(await injected(fromSrc), []);
+
+  const negative = poll(page, 'negative');
+  await negative.locator('.poll[data-state="unavailable"]').waitFor();
+  const refusals = await events(page, 'poll-error');
+  assert.deepEqual(
+    refusals.filter((e) => e.detail.poll === 'negative').map((e) => e.detail.code),
+    ['wrong_type']
+  );
+
+  const keptEl = poll(page, 'kept');
+  await keptEl.locator('button[data-action="view-results"]').click();
+  await keptEl.locator('.total', { hasText: 'Total voters: 4' }).waitFor();
+  assert.match(await keptEl.locator('li.row', { hasText: 'A' }).locator('.figures').textContent(), /\(3 votes\)/);
+
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => typeof window.__pwned), 'undefined');
+  await context.close();
+});
