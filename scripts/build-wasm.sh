@@ -3,6 +3,8 @@
 #   reader-poll.js   the custom element (minified from www/element/)
 #   wp-polls.js      the WP-Polls adapter's page side, loaded only by such polls
 #   reader-poll.css  its styles (minified)
+#   locales/         the non-English texts (minified JSON), fetched only by
+#                    pages in those languages
 #   pkg/             the wasm (release, wasm-opt -Oz) and its minified glue
 # Skips the work when no input changed.
 set -euo pipefail
@@ -10,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 out=www/readerpoll
 stamp=$out/.inputs
-inputs=$(cat Cargo.toml Cargo.lock $(find src -name '*.rs' | sort) www/element/* \
+inputs=$(cat Cargo.toml Cargo.lock $(find src -name '*.rs' | sort) $(find www/element -type f | sort) \
   scripts/build-wasm.sh scripts/minify-names.mjs | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "$out/pkg/readerpoll_bg.wasm" ]; then
   echo "build-wasm: up to date"
@@ -48,5 +50,12 @@ $esbuild --minify --format=esm --log-level=warning \
   www/element/wp-polls.js --outfile="$out/wp-polls.js"
 $esbuild --minify --log-level=warning \
   www/element/reader-poll.css --outfile="$out/reader-poll.css"
+mkdir -p "$out/locales"
+node -e '
+  const fs = require("node:fs");
+  for (const file of fs.readdirSync("www/element/locales")) {
+    const texts = JSON.parse(fs.readFileSync(`www/element/locales/${file}`, "utf8"));
+    fs.writeFileSync(`'"$out"'/locales/${file}`, JSON.stringify(texts));
+  }'
 echo "$inputs" > "$stamp"
 echo "build-wasm: done"

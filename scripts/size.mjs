@@ -5,11 +5,11 @@
 // is not there yet (see the README's "Size" section for where the bytes
 // go), so the gate is a ratchet: CEILING is the last measured total plus a
 // little slack, and may only ever be lowered.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const TARGET = 30 * 1024;
-const CEILING = 52 * 1024;
+const CEILING = 49 * 1024;
 const files = [
   ['www/readerpoll/pkg/readerpoll_bg.wasm', 'wasm (wasm-opt -Oz)'],
   ['www/readerpoll/pkg/readerpoll.js', 'wasm-bindgen glue (minified)'],
@@ -29,9 +29,17 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log(`total gzipped: ${total} bytes (${kb(total)})`);
 console.log(`target ${kb(TARGET)}: ${total <= TARGET ? 'met' : `missed by ${kb(total - TARGET)}`}`);
 console.log(`ceiling ${kb(CEILING)}: ${total <= CEILING ? 'ok' : 'EXCEEDED'}`);
-// Downloaded only by polls that need it, so not in the total.
-for (const [path, what] of [['www/readerpoll/wp-polls.js', 'WP-Polls adapter, protocol="wp-polls" only']]) {
+// Downloaded only by polls that need them, so not in the total. Of the
+// language files a page fetches at most one; the largest is shown.
+const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+const locales = readdirSync('www/readerpoll/locales').map((f) => `www/readerpoll/locales/${f}`);
+const largest = locales.reduce((a, b) => (gz(b) > gz(a) ? b : a));
+const tags = locales.map((f) => f.slice(-7, -5)).join(', ');
+for (const [path, what] of [
+  ['www/readerpoll/wp-polls.js', 'WP-Polls adapter, protocol="wp-polls" only'],
+  [largest, `largest of the texts for ${tags}; their pages only`],
+]) {
   const raw = readFileSync(path);
-  console.log(`${path.padEnd(38)} ${String(raw.length).padStart(7)} ${String(gzipSync(raw, { level: 9 }).length).padStart(9)}  ${what}`);
+  console.log(`${path.padEnd(38)} ${String(raw.length).padStart(7)} ${String(gz(path)).padStart(9)}  ${what}`);
 }
 if (total > CEILING) process.exit(1);

@@ -105,7 +105,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                 protocol: protocol.unwrap_or(Protocol::Json),
                 nonce: get(&options, "nonce").as_string(),
                 voted: get(&options, "voted").as_string().map(|ids| {
-                    ids.split(',')
+                    crate::core::format::pieces(&ids, b",")
                         .map(|id| id.trim().to_owned())
                         .filter(|id| !id.is_empty())
                         .collect()

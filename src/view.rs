@@ -116,7 +116,7 @@ pub fn view(state: &State, texts: &Texts, seed: &str) -> ViewModel {
     match state {
         State::Loading => ViewModel::Loading,
         State::Failed(error) => ViewModel::Unavailable {
-            title: texts.get(Msg::Unavailable).to_owned(),
+            title: texts.owned(Msg::Unavailable),
             reason: error.message.clone(),
         },
         State::Live(live) => ViewModel::Live(Box::new(live_view(live, texts, seed))),
@@ -142,7 +142,7 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
                     checked: live.selection.contains(index),
                 })
                 .collect(),
-            vote_label: texts.get(Msg::Vote).to_owned(),
+            vote_label: texts.owned(Msg::Vote),
             vote_enabled: live.selection.is_valid_for(poll),
         }
     });
@@ -154,19 +154,19 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
         actions.push(Action::ChangeVote);
     }
     let status = match live.phase {
-        Phase::Sending if live.waiting => Some(texts.get(Msg::Waiting).to_owned()),
-        Phase::Sending => Some(texts.get(Msg::Sending).to_owned()),
-        Phase::Closed if poll.not_yet_open_at(live.now) => Some(texts.get(Msg::NotOpen).to_owned()),
-        Phase::Closed => Some(texts.get(Msg::Closed).to_owned()),
+        Phase::Sending if live.waiting => Some(texts.owned(Msg::Waiting)),
+        Phase::Sending => Some(texts.owned(Msg::Sending)),
+        Phase::Closed if poll.not_yet_open_at(live.now) => Some(texts.owned(Msg::NotOpen)),
+        Phase::Closed => Some(texts.owned(Msg::Closed)),
         Phase::Results if live.has_voted() && !live.results_visible() => {
-            Some(texts.get(Msg::Thanks).to_owned())
+            Some(texts.owned(Msg::Thanks))
         }
         _ => None,
     };
     let notice = live.notice.as_ref().map(|n| match n {
         Notice::TooMany(max) => texts.with_n(Msg::TooMany, *max as u64),
-        Notice::ChooseOne => texts.get(Msg::ChooseOne).to_owned(),
-        Notice::AlreadyVoted => texts.get(Msg::AlreadyVoted).to_owned(),
+        Notice::ChooseOne => texts.owned(Msg::ChooseOne),
+        Notice::AlreadyVoted => texts.owned(Msg::AlreadyVoted),
         Notice::Refused(message) => message.clone(),
     });
     LiveView {
@@ -183,7 +183,7 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
 
 fn results_view(live: &Live, texts: &Texts) -> ResultsView {
     let poll = &live.poll;
-    let your_choice = texts.get(Msg::YourChoice).to_owned();
+    let your_choice = texts.owned(Msg::YourChoice);
     if !live.results_visible() {
         let note = match poll.results {
             crate::core::poll::ResultsVisibility::AfterVote => Msg::ResultsAfterVote,
@@ -193,7 +193,7 @@ fn results_view(live: &Live, texts: &Texts) -> ResultsView {
         return ResultsView {
             rows: Vec::new(),
             total: None,
-            note: Some(texts.get(note).to_owned()),
+            note: Some(texts.owned(note)),
             your_choice,
         };
     }
@@ -224,7 +224,7 @@ fn results_view(live: &Live, texts: &Texts) -> ResultsView {
     ResultsView {
         rows,
         total: Some(texts.with_n(Msg::TotalVoters, tally.voters)),
-        note: (poll.mode == Mode::Multiple).then(|| texts.get(Msg::OfVotersNote).to_owned()),
+        note: (poll.mode == Mode::Multiple).then(|| texts.owned(Msg::OfVotersNote)),
         your_choice,
     }
 }

@@ -94,8 +94,9 @@ pub fn valid_ballot(poll: &Poll, choices: &[usize]) -> bool {
 }
 
 /// Option ids to indices, dropping ids the poll does not have (a stored vote
-/// for an option an editor has since removed).
-pub fn indices_of(poll: &Poll, ids: &[&str]) -> Vec<usize> {
+/// for an option an editor has since removed). Takes the ids as stored and
+/// received (`String`s), so no borrowed copy of the list is built first.
+pub fn indices_of(poll: &Poll, ids: &[String]) -> Vec<usize> {
     let mut out: Vec<usize> = ids.iter().filter_map(|id| poll.option_index(id)).collect();
     crate::core::small_sort::sort_dedup(&mut out);
     out

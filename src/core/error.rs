@@ -72,6 +72,9 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// Not inlined: the validation's two dozen refusals share one copy
+    /// (per message type) of the allocation and copy.
+    #[inline(never)]
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ConfigError {
             code,

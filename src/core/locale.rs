@@ -1,5 +1,8 @@
-//! Every string the widget shows, per language, and the plural rules that
-//! pick between forms. Sites override single strings by name (`Texts::set`).
+//! The widget's languages: English texts, and for every language its plural
+//! rule and number formatting, which are code. The other languages' texts
+//! are data (`www/element/locales/<tag>.json`): the element fetches the one
+//! its page needs and passes it, by message name, under the site's own
+//! overrides (`Texts::set`), so a page in English downloads none of them.
 
 use std::borrow::Cow;
 
@@ -42,7 +45,9 @@ pub enum Msg {
     Waiting,
 }
 
-const MSG_NAMES: [&str; MSG_COUNT] = [
+/// Every overridable text by name, in `Msg` order, then the six forms of
+/// "{n} votes" by plural category (`Plural` order) as `votes.<category>`.
+const NAMES: [&str; TEXT_COUNT] = [
     "vote",
     "sending",
     "view_results",
@@ -65,9 +70,17 @@ const MSG_NAMES: [&str; MSG_COUNT] = [
     "thanks",
     "results",
     "waiting",
+    "votes.zero",
+    "votes.one",
+    "votes.two",
+    "votes.few",
+    "votes.many",
+    "votes.other",
 ];
 
 pub const MSG_COUNT: usize = 22;
+/// The messages plus the six plural forms of "{n} votes".
+pub const TEXT_COUNT: usize = MSG_COUNT + 6;
 
 impl Msg {
     pub fn from_name(name: &str) -> Option<Msg> {
@@ -95,14 +108,16 @@ impl Msg {
             Msg::Results,
             Msg::Waiting,
         ];
-        MSG_NAMES
-            .iter()
-            .position(|n| *n == name)
-            .map(|index| ALL[index])
+        text_index(name).and_then(|index| ALL.get(index).copied())
     }
 }
 
-/// A language: its strings, its vote-count plural forms and its numbers.
+fn text_index(name: &str) -> Option<usize> {
+    NAMES.iter().position(|n| *n == name)
+}
+
+/// A language's plural rule and number formatting. Its texts are not here:
+/// only English is built in (`EN_TEXTS`), the rest come as overrides.
 pub struct Locale {
     pub tag: &'static str,
     pub rtl: bool,
@@ -112,9 +127,6 @@ pub struct Locale {
     pub decimal_separator: &'static str,
     pub percent_suffix: &'static str,
     pub plural: fn(u64) -> Plural,
-    /// "{n} votes" by plural category (Zero..Other); unused slots repeat Other.
-    pub votes: [&'static str; 6],
-    pub messages: [&'static str; MSG_COUNT],
 }
 
 fn plural_one_other(n: u64) -> Plural {
@@ -144,6 +156,39 @@ fn plural_arabic(n: u64) -> Plural {
     }
 }
 
+/// The built-in texts, in `NAMES` order: what every page shows until (and
+/// unless) its language's texts replace them.
+const EN_TEXTS: [&str; TEXT_COUNT] = [
+    "Vote",
+    "Sending your vote…",
+    "View results",
+    "Back to vote",
+    "Total voters: {n}",
+    "Choose an option, then vote.",
+    "Choose up to {n} options.",
+    "You can choose at most {n} options.",
+    "Your choice",
+    "Vote counted.",
+    "You have already voted in this poll.",
+    "This poll is closed.",
+    "This poll is not open yet.",
+    "Poll unavailable",
+    "Readers could choose more than one option, so percentages are of voters.",
+    "Results are shown after you vote.",
+    "Results will be shown when the poll closes.",
+    "The results of this poll are not published.",
+    "Change your vote",
+    "Thank you for voting.",
+    "Results",
+    "Your vote is saved on this device and will be sent when the connection is back.",
+    "{n} votes",
+    "{n} vote",
+    "{n} votes",
+    "{n} votes",
+    "{n} votes",
+    "{n} votes",
+];
+
 pub static EN: Locale = Locale {
     tag: "en",
     rtl: false,
@@ -152,41 +197,9 @@ pub static EN: Locale = Locale {
     decimal_separator: ".",
     percent_suffix: "%",
     plural: plural_one_other,
-    votes: [
-        "{n} votes",
-        "{n} vote",
-        "{n} votes",
-        "{n} votes",
-        "{n} votes",
-        "{n} votes",
-    ],
-    messages: [
-        "Vote",
-        "Sending your vote…",
-        "View results",
-        "Back to vote",
-        "Total voters: {n}",
-        "Choose an option, then vote.",
-        "Choose up to {n} options.",
-        "You can choose at most {n} options.",
-        "Your choice",
-        "Vote counted.",
-        "You have already voted in this poll.",
-        "This poll is closed.",
-        "This poll is not open yet.",
-        "Poll unavailable",
-        "Readers could choose more than one option, so percentages are of voters.",
-        "Results are shown after you vote.",
-        "Results will be shown when the poll closes.",
-        "The results of this poll are not published.",
-        "Change your vote",
-        "Thank you for voting.",
-        "Results",
-        "Your vote is saved on this device and will be sent when the connection is back.",
-    ],
 };
 
-pub static DE: Locale = Locale {
+static DE: Locale = Locale {
     tag: "de",
     rtl: false,
     group_separator: ".",
@@ -194,41 +207,9 @@ pub static DE: Locale = Locale {
     decimal_separator: ",",
     percent_suffix: "\u{A0}%",
     plural: plural_one_other,
-    votes: [
-        "{n} Stimmen",
-        "{n} Stimme",
-        "{n} Stimmen",
-        "{n} Stimmen",
-        "{n} Stimmen",
-        "{n} Stimmen",
-    ],
-    messages: [
-        "Abstimmen",
-        "Ihre Stimme wird gesendet …",
-        "Ergebnisse ansehen",
-        "Zurück zur Abstimmung",
-        "Teilnehmende insgesamt: {n}",
-        "Wählen Sie eine Antwort und stimmen Sie ab.",
-        "Wählen Sie bis zu {n} Antworten.",
-        "Sie können höchstens {n} Antworten wählen.",
-        "Ihre Wahl",
-        "Stimme gezählt.",
-        "Sie haben bei dieser Umfrage bereits abgestimmt.",
-        "Diese Umfrage ist beendet.",
-        "Diese Umfrage ist noch nicht geöffnet.",
-        "Umfrage nicht verfügbar",
-        "Mehrfachauswahl war möglich, daher beziehen sich die Prozente auf die Teilnehmenden.",
-        "Die Ergebnisse erscheinen nach Ihrer Stimmabgabe.",
-        "Die Ergebnisse erscheinen, wenn die Umfrage endet.",
-        "Die Ergebnisse dieser Umfrage werden nicht veröffentlicht.",
-        "Stimme ändern",
-        "Danke für Ihre Stimme.",
-        "Ergebnisse",
-        "Ihre Stimme ist auf diesem Gerät gespeichert und wird gesendet, sobald die Verbindung wieder steht.",
-    ],
 };
 
-pub static FR: Locale = Locale {
+static FR: Locale = Locale {
     tag: "fr",
     rtl: false,
     group_separator: "\u{202F}",
@@ -236,41 +217,9 @@ pub static FR: Locale = Locale {
     decimal_separator: ",",
     percent_suffix: "\u{202F}%",
     plural: plural_french,
-    votes: [
-        "{n} votes",
-        "{n} vote",
-        "{n} votes",
-        "{n} votes",
-        "{n} votes",
-        "{n} votes",
-    ],
-    messages: [
-        "Voter",
-        "Envoi de votre vote…",
-        "Voir les résultats",
-        "Retour au vote",
-        "Total des votants\u{A0}: {n}",
-        "Choisissez une réponse, puis votez.",
-        "Choisissez jusqu’à {n} réponses.",
-        "Vous pouvez choisir au plus {n} réponses.",
-        "Votre choix",
-        "Vote enregistré.",
-        "Vous avez déjà voté à ce sondage.",
-        "Ce sondage est clos.",
-        "Ce sondage n’est pas encore ouvert.",
-        "Sondage indisponible",
-        "Plusieurs réponses étaient possibles\u{A0}: les pourcentages portent sur les votants.",
-        "Les résultats s’affichent après votre vote.",
-        "Les résultats seront publiés à la clôture du sondage.",
-        "Les résultats de ce sondage ne sont pas publiés.",
-        "Modifier votre vote",
-        "Merci d’avoir voté.",
-        "Résultats",
-        "Votre vote est enregistré sur cet appareil et sera envoyé dès le retour de la connexion.",
-    ],
 };
 
-pub static ES: Locale = Locale {
+static ES: Locale = Locale {
     tag: "es",
     rtl: false,
     group_separator: ".",
@@ -278,41 +227,9 @@ pub static ES: Locale = Locale {
     decimal_separator: ",",
     percent_suffix: "\u{A0}%",
     plural: plural_one_other,
-    votes: [
-        "{n} votos",
-        "{n} voto",
-        "{n} votos",
-        "{n} votos",
-        "{n} votos",
-        "{n} votos",
-    ],
-    messages: [
-        "Votar",
-        "Enviando su voto…",
-        "Ver resultados",
-        "Volver a votar",
-        "Total de votantes: {n}",
-        "Elija una opción y vote.",
-        "Elija hasta {n} opciones.",
-        "Puede elegir como máximo {n} opciones.",
-        "Su elección",
-        "Voto registrado.",
-        "Ya ha votado en esta encuesta.",
-        "Esta encuesta está cerrada.",
-        "Esta encuesta aún no está abierta.",
-        "Encuesta no disponible",
-        "Se podía elegir más de una opción, así que los porcentajes son sobre los votantes.",
-        "Los resultados se muestran después de votar.",
-        "Los resultados se mostrarán cuando cierre la encuesta.",
-        "Los resultados de esta encuesta no se publican.",
-        "Cambiar su voto",
-        "Gracias por votar.",
-        "Resultados",
-        "Su voto está guardado en este dispositivo y se enviará cuando vuelva la conexión.",
-    ],
 };
 
-pub static AR: Locale = Locale {
+static AR: Locale = Locale {
     tag: "ar",
     rtl: true,
     group_separator: ",",
@@ -320,78 +237,59 @@ pub static AR: Locale = Locale {
     decimal_separator: ".",
     percent_suffix: "%",
     plural: plural_arabic,
-    votes: [
-        "لا أصوات",
-        "صوت واحد",
-        "صوتان",
-        "{n} أصوات",
-        "{n} صوتًا",
-        "{n} صوت",
-    ],
-    messages: [
-        "صوّت",
-        "جارٍ إرسال صوتك…",
-        "عرض النتائج",
-        "العودة إلى التصويت",
-        "إجمالي المصوّتين: {n}",
-        "اختر إجابة ثم صوّت.",
-        "اختر حتى {n} إجابات.",
-        "يمكنك اختيار {n} إجابات على الأكثر.",
-        "اختيارك",
-        "تم احتساب صوتك.",
-        "لقد صوّتَّ في هذا الاستطلاع من قبل.",
-        "هذا الاستطلاع مغلق.",
-        "هذا الاستطلاع لم يُفتح بعد.",
-        "الاستطلاع غير متاح",
-        "كان يمكن اختيار أكثر من إجابة، لذا النسب من عدد المصوّتين.",
-        "تظهر النتائج بعد تصويتك.",
-        "ستظهر النتائج عند إغلاق الاستطلاع.",
-        "نتائج هذا الاستطلاع غير منشورة.",
-        "غيّر صوتك",
-        "شكرًا لتصويتك.",
-        "النتائج",
-        "صوتك محفوظ على هذا الجهاز وسيُرسل عند عودة الاتصال.",
-    ],
 };
 
 static ALL: [&Locale; 5] = [&EN, &DE, &FR, &ES, &AR];
 
 /// The locale for a BCP 47 tag ("de-AT" -> German), English when unknown.
 pub fn locale_for(tag: &str) -> &'static Locale {
-    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    let primary = crate::core::format::pieces(tag, b"-_").next().unwrap_or("");
     ALL.iter()
         .copied()
         .find(|l| l.tag.eq_ignore_ascii_case(primary))
         .unwrap_or(&EN)
 }
 
-/// A locale's strings with a site's overrides applied.
+/// English texts with overrides (the language's texts, then the site's)
+/// applied, formatted for a locale.
 pub struct Texts {
     pub locale: &'static Locale,
-    messages: [Cow<'static, str>; MSG_COUNT],
+    texts: [Cow<'static, str>; TEXT_COUNT],
+    /// Whether any `votes.*` form was given. Until one is, the forms are
+    /// English and are picked by the English rule: a French page whose
+    /// texts failed to load says "0 votes", not "0 vote".
+    own_plurals: bool,
 }
 
 impl Texts {
     pub fn new(locale: &'static Locale) -> Self {
         Texts {
             locale,
-            messages: locale.messages.map(Cow::Borrowed),
+            texts: EN_TEXTS.map(Cow::Borrowed),
+            own_plurals: false,
         }
     }
 
-    /// Overrides one message by its name; false if no message has that name.
+    /// Overrides one text by its name (`vote`, `votes.few`, …); false if no
+    /// text has that name.
     pub fn set(&mut self, name: &str, text: &str) -> bool {
-        match Msg::from_name(name) {
-            Some(msg) => {
-                self.messages[msg as usize] = Cow::Owned(text.to_owned());
-                true
-            }
-            None => false,
-        }
+        let Some(slot) = text_index(name).and_then(|index| self.texts.get_mut(index)) else {
+            return false;
+        };
+        *slot = Cow::Owned(text.to_owned());
+        self.own_plurals |= name.starts_with("votes.");
+        true
     }
 
     pub fn get(&self, msg: Msg) -> &str {
-        &self.messages[msg as usize]
+        &self.texts[msg as usize]
+    }
+
+    /// A message as an owned string, for the view model. Not inlined: the
+    /// view asks for a dozen messages and shares this one copy.
+    #[inline(never)]
+    pub fn owned(&self, msg: Msg) -> String {
+        self.get(msg).to_owned()
     }
 
     /// A message with `{n}` filled in, grouped per locale.
@@ -401,8 +299,16 @@ impl Texts {
 
     /// "1 vote", "1,234 votes" (or the locale's forms).
     pub fn votes(&self, n: u64) -> String {
-        let form = (self.locale.plural)(n) as usize;
-        crate::core::format::fill(self.locale.votes[form], n, self.locale)
+        let rule = if self.own_plurals {
+            self.locale.plural
+        } else {
+            plural_one_other
+        };
+        let form = self
+            .texts
+            .get(MSG_COUNT + rule(n) as usize)
+            .map_or("", |t| t);
+        crate::core::format::fill(form, n, self.locale)
     }
 }
 
@@ -410,8 +316,29 @@ impl Texts {
 mod tests {
     use super::*;
 
-    fn votes(tag: &str, n: u64) -> String {
-        Texts::new(locale_for(tag)).votes(n)
+    /// The languages whose texts ship as `www/element/locales/<tag>.json`.
+    const TRANSLATED: [&str; 4] = ["de", "fr", "es", "ar"];
+
+    /// A language's shipped texts file, as the element passes it.
+    fn texts_file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
+        let path = format!(
+            "{}/www/element/locales/{tag}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// What a page in `tag` shows: English, under that language's file.
+    fn texts(tag: &str) -> Texts {
+        let mut t = Texts::new(locale_for(tag));
+        if tag != "en" {
+            for (name, text) in texts_file(tag) {
+                let text = text.as_str().unwrap_or_else(|| panic!("{tag}: {name}"));
+                assert!(t.set(&name, text), "{tag}.json: unknown text {name}");
+            }
+        }
+        t
     }
 
     #[test]
@@ -451,10 +378,70 @@ mod tests {
             ),
         ];
         for (tag, expected) in table {
+            let t = texts(tag);
             for (n, want) in [0, 1, 2, 5, 1234].into_iter().zip(expected) {
-                assert_eq!(votes(tag, n), want, "{tag} {n}");
+                assert_eq!(t.votes(n), want, "{tag} {n}");
             }
         }
+    }
+
+    #[test]
+    fn every_language_file_translates_every_message_and_its_plural_forms() {
+        for tag in TRANSLATED {
+            let file = texts_file(tag);
+            let plural = locale_for(tag).plural;
+            for (index, name) in NAMES.iter().enumerate() {
+                let needed =
+                    index < MSG_COUNT || (0..200).any(|n| MSG_COUNT + plural(n) as usize == index);
+                assert_eq!(file.contains_key(*name), needed, "{tag}.json: {name}");
+            }
+        }
+        assert_eq!(texts("de").get(Msg::Vote), "Abstimmen");
+        assert_eq!(
+            texts("fr").with_n(Msg::TotalVoters, 1249),
+            "Total des votants\u{A0}: 1\u{202F}249"
+        );
+        assert_eq!(
+            texts("ar").with_n(Msg::TotalVoters, 1249),
+            "إجمالي المصوّتين: 1,249"
+        );
+    }
+
+    /// The element fetches a texts file only for the languages it lists.
+    #[test]
+    fn the_element_fetches_exactly_the_shipped_languages() {
+        let module = include_str!("../../www/element/reader-poll.js");
+        let line = module
+            .lines()
+            .find(|l| l.starts_with("const TRANSLATED = "))
+            .expect("reader-poll.js lists the translated languages");
+        let mut files: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/www/element/locales"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+        files.sort();
+        let mut expected: Vec<String> = TRANSLATED.iter().map(|t| format!("{t}.json")).collect();
+        expected.sort();
+        assert_eq!(files, expected);
+        for tag in TRANSLATED {
+            assert!(line.contains(&format!("'{tag}'")), "{line} lacks {tag}");
+            assert_eq!(locale_for(tag).tag, tag);
+        }
+        assert_eq!(line.matches('\'').count(), 2 * TRANSLATED.len(), "{line}");
+    }
+
+    /// Without its texts file a page shows English, still with its own
+    /// number formatting, and English plural forms picked by English rules.
+    #[test]
+    fn a_language_without_its_texts_shows_english() {
+        let t = Texts::new(locale_for("fr"));
+        assert_eq!(t.get(Msg::Vote), "Vote");
+        assert_eq!(t.votes(0), "0 votes");
+        assert_eq!(t.votes(1234), "1\u{202F}234 votes");
+        let t = Texts::new(locale_for("ar"));
+        assert_eq!(t.votes(2), "2 votes");
+        assert_eq!(t.votes(1), "1 vote");
     }
 
     #[test]
@@ -478,15 +465,23 @@ mod tests {
         let mut t = Texts::new(&EN);
         assert!(t.set("vote", "Send"));
         assert!(!t.set("nope", "x"));
+        assert!(!t.set("votes", "x"));
         assert_eq!(t.get(Msg::Vote), "Send");
         assert_eq!(t.with_n(Msg::TotalVoters, 581), "Total voters: 581");
+        assert!(t.set("votes.other", "{n} answers"));
+        assert_eq!(t.votes(3), "3 answers");
+        assert_eq!(t.votes(1), "1 vote");
     }
 
     #[test]
     fn every_message_has_a_name_that_round_trips() {
-        for name in MSG_NAMES {
+        for name in &NAMES[..MSG_COUNT] {
             let msg = Msg::from_name(name).unwrap();
-            assert_eq!(MSG_NAMES[msg as usize], name);
+            assert_eq!(NAMES[msg as usize], *name);
+        }
+        for name in &NAMES[MSG_COUNT..] {
+            assert_eq!(Msg::from_name(name), None);
+            assert!(Texts::new(&EN).set(name, "x"));
         }
     }
 }

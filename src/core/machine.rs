@@ -194,10 +194,7 @@ impl Live {
 pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Loaded { poll, stored, now } => {
-            let mine = stored.map(|ids| {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                indices_of(&poll, &ids)
-            });
+            let mine = stored.map(|ids| indices_of(&poll, &ids));
             let mine = mine.filter(|m| !m.is_empty());
             let server = poll.tally.clone();
             let mut live = Live {
@@ -375,7 +372,6 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             if live.mine.is_some() || live.phase == Phase::Sending {
                 return Vec::new();
             }
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             let mine = indices_of(&live.poll, &ids);
             if mine.is_empty() {
                 return Vec::new();

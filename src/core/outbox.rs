@@ -9,7 +9,7 @@
 //! by construction (ids are `[A-Za-z0-9._-]`, keys are UUIDs, endpoints are
 //! validated URLs).
 
-use crate::core::format::push_u64;
+use crate::core::format::{pieces, push_u64};
 
 /// How a vote travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,14 +90,15 @@ fn number(text: &str) -> Option<u64> {
 /// Reads the outbox back; lines that do not parse (a newer or damaged
 /// format) are skipped rather than failing the whole outbox.
 pub fn decode(text: &str) -> Vec<Pending> {
-    text.lines()
+    // Lines as `str::lines` cuts them (a final empty piece never parses).
+    pieces(text, b"\n")
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
         .filter_map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
+            let f: Vec<&str> = pieces(line, b"\t").collect();
             if f.len() != 8 || f[0].is_empty() || f[3].is_empty() {
                 return None;
             }
-            let choices: Vec<String> = f[5]
-                .split(',')
+            let choices: Vec<String> = pieces(f[5], b",")
                 .filter(|c| !c.is_empty())
                 .map(str::to_owned)
                 .collect();
@@ -153,7 +154,7 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
 
 /// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") to unix seconds.
 fn parse_http_date(value: &str) -> Option<i64> {
-    let parts: Vec<&str> = value.split(' ').collect();
+    let parts: Vec<&str> = pieces(value, b" ").collect();
     if parts.len() != 6 || parts[5] != "GMT" {
         return None;
     }
@@ -187,13 +188,13 @@ pub fn endpoint_allowed(url: &str) -> bool {
     let Some(rest) = lower.strip_prefix("http://") else {
         return false;
     };
-    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = pieces(rest, b"/?#").next().unwrap_or("");
     // `strip_prefix` rather than `&h[1..]`: a string slice's panic path
     // formats its message with `char`'s Debug, which pulls Unicode tables
     // (several kilobytes) into the wasm.
     let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host_port.split(':').next().unwrap_or(""),
+        Some(v6) => pieces(v6, b"]").next().unwrap_or(""),
+        None => pieces(host_port, b":").next().unwrap_or(""),
     };
     host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost")
 }

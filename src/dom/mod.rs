@@ -272,7 +272,7 @@ fn run(inner: &Shared, effect: Effect) {
         Effect::Announce(what) => {
             let this = inner.borrow();
             let text = match what {
-                Announcement::VoteCounted => this.texts.get(Msg::VoteCounted).to_owned(),
+                Announcement::VoteCounted => this.texts.owned(Msg::VoteCounted),
                 Announcement::Refused => this.dom.notice_text(),
             };
             this.dom.announce(&text);

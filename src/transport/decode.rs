@@ -239,23 +239,38 @@ fn raw_poll(value: &JsValue) -> Result<RawPoll, ConfigError> {
             Some(Counts(pairs))
         }
     };
-    let max_choices = o
+    // Filled in field by field, in the order errors are reported, so every
+    // early return drops one whole value (one shared drop) rather than
+    // whichever fields happen to be done so far.
+    let mut raw = RawPoll {
+        id: String::new(),
+        question: String::new(),
+        mode: Default::default(),
+        max_choices: None,
+        options,
+        opens_at: None,
+        closes_at: None,
+        closed: false,
+        results: Default::default(),
+        order: Default::default(),
+        results_order: Default::default(),
+        allow_change: false,
+        counts,
+        voters: None,
+    };
+    raw.max_choices = o
         .count("max_choices")?
         .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-    Ok(RawPoll {
-        id: o.string("id")?,
-        question: o.string("question")?,
-        mode: o.named("mode")?,
-        max_choices,
-        options,
-        opens_at: o.opt_string("opens_at")?,
-        closes_at: o.opt_string("closes_at")?,
-        closed: o.flag("closed")?,
-        results: o.named("results")?,
-        order: o.named("order")?,
-        results_order: o.named("results_order")?,
-        allow_change: o.flag("allow_change")?,
-        counts,
-        voters: o.count("voters")?,
-    })
+    raw.id = o.string("id")?;
+    raw.question = o.string("question")?;
+    raw.mode = o.named("mode")?;
+    raw.opens_at = o.opt_string("opens_at")?;
+    raw.closes_at = o.opt_string("closes_at")?;
+    raw.closed = o.flag("closed")?;
+    raw.results = o.named("results")?;
+    raw.order = o.named("order")?;
+    raw.results_order = o.named("results_order")?;
+    raw.allow_change = o.flag("allow_change")?;
+    raw.voters = o.count("voters")?;
+    Ok(raw)
 }

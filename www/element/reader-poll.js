@@ -36,6 +36,22 @@ function loadRuntime() {
   return runtime;
 }
 
+// English is built into the wasm; these languages' texts are data
+// (locales/<tag>.json), fetched once per page by the first poll that needs
+// them, alongside the wasm. Missing or broken, the poll shows English (a
+// failed request is in the browser console).
+const TRANSLATED = ['de', 'fr', 'es', 'ar'];
+const translations = {}; // language -> Promise<texts by message name>
+
+function translation(lang) {
+  const tag = lang.split(/[-_]/)[0].toLowerCase();
+  return TRANSLATED.includes(tag)
+    ? (translations[tag] ??= fetch(new URL(`./locales/${tag}.json`, base))
+        .then((r) => (r.ok ? r.json() : {}))
+        .catch(() => ({})))
+    : {};
+}
+
 // Start loading when a poll is within one screen of the viewport.
 const nearViewport =
   'IntersectionObserver' in window
@@ -81,7 +97,11 @@ class ReaderPoll extends HTMLElement {
     this.#remount();
   }
 
-  /** Message overrides by name, e.g. { vote: 'Send my answer' }. */
+  /**
+   * Text overrides by name, e.g. { vote: 'Send my answer' }; the forms of
+   * "{n} votes" are `votes.one`, `votes.other` (and `votes.zero`, `.two`,
+   * `.few`, `.many` in languages that have them).
+   */
   get texts() {
     return this.#texts;
   }
@@ -160,6 +180,7 @@ class ReaderPoll extends HTMLElement {
   async load() {
     if (!this.isConnected || this.#handle) return;
     const generation = ++this.#generation;
+    translation(this.#lang()); // starts the fetch alongside the wasm's
     let rt;
     try {
       rt = await loadRuntime();
@@ -172,14 +193,18 @@ class ReaderPoll extends HTMLElement {
     const { config, error, nonce, voted } = wp
       ? await wp.definition(this, this.getAttribute('poll') ?? '', this.#endpointUrl())
       : await this.#definition();
+    // Read again: the language may have changed while we waited.
+    const lang = this.#lang();
+    const translated = await translation(lang);
     // The element may have moved or been removed while we waited.
     if (generation !== this.#generation || !this.isConnected || this.#handle) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [rt.sheet];
     try {
       this.#handle = rt.mount(this, root, config, {
-        lang: this.#lang(),
-        texts: this.#textOverrides(),
+        lang,
+        // The site's own texts win over the language's.
+        texts: { ...translated, ...this.#textOverrides() },
         endpoint: this.#endpointUrl(),
         protocol: this.protocol,
         timeout: Number(this.getAttribute('timeout')) || undefined,
