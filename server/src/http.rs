@@ -200,6 +200,30 @@ async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Respon
     .into_response()
 }
 
+/// Keys and voter tokens: up to 64 ASCII letters, digits and dashes (a
+/// UUID fits). Checked before a vote reaches storage, so nothing a client
+/// sends can make a batch it shares with other votes fail.
+fn token(text: &str) -> bool {
+    text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// An origin as browsers send it: lower case, no default port, no
+/// trailing slash; `None` when it is not an http(s) origin.
+pub fn normal_origin(origin: &str) -> Option<String> {
+    let lower = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, host) = lower.split_once("://")?;
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    if host.is_empty() || host.contains(['/', '?', '#', ' ', '@']) {
+        return None;
+    }
+    let host = host.strip_suffix(default_port).unwrap_or(host);
+    Some(format!("{scheme}://{host}"))
+}
+
 /// Whether the request's origin may vote: same-origin and non-browser
 /// clients always; cross-site browsers only from allowed origins (the
 /// poll's own list, else the server's; no list allows every site).
@@ -217,7 +241,10 @@ fn origin_allowed(config: &Config, poll: &[&str], headers: &HeaderMap) -> bool {
         return true;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => allowed.contains(&origin),
+        Some(origin) => {
+            let origin = normal_origin(origin);
+            origin.is_some() && allowed.iter().any(|a| normal_origin(a) == origin)
+        }
         None => site.is_none(),
     }
 }
@@ -284,25 +311,18 @@ async fn post_vote(
             );
         }
     };
-    if vote.key.is_empty()
-        || vote.key.len() > 64
-        || !vote
-            .key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    if vote.key.is_empty() || !token(&vote.key) {
         return error(
             StatusCode::BAD_REQUEST,
             "bad_key",
             "The vote needs a key: a UUID or similar token of up to 64 letters, digits and dashes.",
         );
     }
-    if vote.voter.len() > 64 || vote.choices.len() > 64 || vote.choices.iter().any(|c| c.len() > 64)
-    {
+    if !token(&vote.voter) || vote.choices.len() > 64 || vote.choices.iter().any(|c| c.len() > 64) {
         return error(
             StatusCode::BAD_REQUEST,
             "bad_vote",
-            "The vote's voter or choices are too long.",
+            "The voter must be a token of up to 64 letters, digits and dashes, and choices at most 64.",
         );
     }
     let result = state
@@ -402,6 +422,17 @@ async fn post_form(
             wait,
         );
     }
+    let poll = match find_poll(&state, &id).await {
+        Ok(p) => p,
+        Err(_) => return (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response(),
+    };
+    if !origin_allowed(&state.config, &allowed_origins(&poll.definition), &headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "Votes are not accepted from this site.",
+        )
+            .into_response();
+    }
     let bytes = match read_body(body, MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
@@ -415,6 +446,9 @@ async fn post_form(
     let key = form_values(&bytes, "key")
         .pop()
         .unwrap_or_else(embed::random_key);
+    if key.is_empty() || !token(&key) || choices.len() > 64 {
+        return (StatusCode::BAD_REQUEST, "The vote is malformed.").into_response();
+    }
     let result = state
         .store
         .vote(VoteRequest {

@@ -75,7 +75,15 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| "--trusted-proxy takes an IP address")?,
             ),
-            "--allow-origin" => args.origins.push(value("--allow-origin")?),
+            "--allow-origin" => {
+                let origin = value("--allow-origin")?;
+                if http::normal_origin(&origin).is_none() {
+                    return Err(format!(
+                        "--allow-origin takes an origin like https://news.example (got {origin})"
+                    ));
+                }
+                args.origins.push(origin)
+            }
             "--body-timeout" => {
                 args.body_timeout = value("--body-timeout")?
                     .parse()

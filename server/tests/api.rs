@@ -334,7 +334,10 @@ fn sql_metacharacters_are_stored_verbatim() {
         let nasty = r#"{"id":"quotes-test","question":"Robert'); DROP TABLE votes;-- \"quoted\" 100% _x_ \\ ?","options":[{"id":"o1","label":"It's; --"},{"id":"o_2","label":"50% \"off\""}]}"#;
         b.add_poll(nasty);
         let s = server(&b);
+        // Tokens are refused outright rather than stored.
         let r = s.vote("quotes-test", &vote_json(&["o1"], &key(), "voter'; --"));
+        assert_eq!((r.status, r.code().as_str()), (400, "bad_vote"));
+        let r = s.vote("quotes-test", &vote_json(&["o1"], &key(), "reader-1"));
         assert_eq!(r.status, 201, "{}", r.body);
         let got = s.get("/api/polls/quotes-test").json();
         assert_eq!(
@@ -625,5 +628,143 @@ fn a_poll_that_allows_changes_moves_the_vote() {
             t["counts"]["a"].as_u64().unwrap() + t["counts"]["b"].as_u64().unwrap(),
             1
         );
+    }
+}
+
+#[test]
+fn a_retried_key_of_a_changed_vote_is_a_replay() {
+    for b in backends("late-retry") {
+        b.add_poll(
+            r#"{"id":"flip","question":"Q?","allow_change":true,
+                "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}"#,
+        );
+        let s = server(&b);
+        let (k1, k2) = (key(), key());
+        assert_eq!(
+            s.vote("flip", &vote_json(&["a"], &k1, "reader-5")).status,
+            201
+        );
+        assert_eq!(
+            s.vote("flip", &vote_json(&["b"], &k2, "reader-5")).status,
+            201
+        );
+        // The first request's retry arrives late: it must not undo the change.
+        let late = s.vote("flip", &vote_json(&["a"], &k1, "reader-5"));
+        assert_eq!(late.status, 200, "{}", late.body);
+        assert_eq!(late.json()["counted"], false);
+        let t = s.get("/api/polls/flip").json()["tally"].clone();
+        assert_eq!(
+            (t["counts"]["a"].as_u64(), t["counts"]["b"].as_u64()),
+            (Some(0), Some(1))
+        );
+        assert_eq!(t["voters"], 1);
+    }
+}
+
+#[test]
+fn one_malformed_vote_does_not_sink_the_others() {
+    for b in backends("poison") {
+        let s = Arc::new(server(&b));
+        let threads: Vec<_> = (0..60)
+            .map(|i| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    if i % 6 == 0 {
+                        // A NUL in the voter, a key far too long, a NUL in the form key.
+                        let bad = match i % 18 {
+                            0 => r#"{"choices":["1-5"],"key":"nul-voter","voter":"x\u0000"}"#
+                                .to_owned(),
+                            6 => vote_json(&["1-5"], &"k".repeat(3500), ""),
+                            _ => vote_json(&["1-5"], &key(), &"v".repeat(65)),
+                        };
+                        (true, s.vote("overtime-hours", &bad).status)
+                    } else {
+                        (
+                            false,
+                            s.vote("overtime-hours", &vote_json(&["1-5"], &key(), ""))
+                                .status,
+                        )
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            let (bad, status) = t.join().unwrap();
+            assert_eq!(status, if bad { 400 } else { 201 }, "bad={bad}");
+        }
+        let form = s.request(
+            "POST",
+            "/polls/overtime-hours/vote-form",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            b"choice=1-5&key=ab%00cd",
+        );
+        assert_eq!(form.status, 400);
+        let form = s.request(
+            "POST",
+            "/polls/x%00y/vote-form",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            b"choice=1-5",
+        );
+        assert_eq!(form.status, 404);
+        assert_eq!(voters(&s, "overtime-hours"), 581 + 50);
+    }
+}
+
+#[test]
+fn the_no_js_form_is_held_to_the_same_origins() {
+    for b in backends("form-origin") {
+        let s = Server::start(
+            &b,
+            &[
+                "--rate-limit",
+                "0",
+                "--allow-origin",
+                "https://News.Example:443/",
+            ],
+        );
+        let form = |origin: &str| {
+            s.request(
+                "POST",
+                "/polls/overtime-hours/vote-form",
+                &[
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("origin", origin),
+                    ("sec-fetch-site", "cross-site"),
+                ],
+                b"choice=1-5",
+            )
+            .status
+        };
+        assert_eq!(form("https://evil.example"), 403);
+        // Origins compare as browsers send them: case, default port, slash.
+        assert_eq!(form("https://news.example"), 303);
+        assert_eq!(voters(&s, "overtime-hours"), 582);
+    }
+    let bad = std::process::Command::new(support::BIN)
+        .args(["serve", "--allow-origin", "news.example/path"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--allow-origin"));
+}
+
+#[test]
+fn polls_changed_by_the_cli_while_serving_are_seen() {
+    for b in backends("cli-live") {
+        let s = server(&b);
+        // Added while the server runs: reachable at once.
+        b.add_poll(MULTI);
+        assert_eq!(s.get("/api/polls/lunch-tests").status, 200);
+        assert_eq!(
+            s.vote("lunch-tests", &vote_json(&["soup"], &key(), ""))
+                .status,
+            201
+        );
+        // Closed while the server runs: the next vote is refused and from
+        // then on the poll reads as closed.
+        b.cli(&["poll", "close", "lunch-tests"]).unwrap();
+        let r = s.vote("lunch-tests", &vote_json(&["soup"], &key(), ""));
+        assert_eq!(r.code(), "poll_closed");
+        assert_eq!(s.get("/api/polls/lunch-tests").json()["open"], false);
     }
 }

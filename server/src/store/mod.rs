@@ -206,7 +206,7 @@ impl Store {
 
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
         match self {
-            Store::Sqlite(s) => Ok(s.get(id)),
+            Store::Sqlite(s) => s.get(id).await,
             Store::Postgres(s) => s.get(id).await,
         }
     }

@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS votes (
     at BIGINT NOT NULL,
     PRIMARY KEY (poll, key)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS votes_one_per_voter ON votes (poll, voter) WHERE voter <> '';
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS replaced BOOLEAN NOT NULL DEFAULT FALSE;
+DROP INDEX IF EXISTS votes_one_per_voter;
+CREATE UNIQUE INDEX IF NOT EXISTS votes_one_current_per_voter ON votes (poll, voter)
+    WHERE voter <> '' AND NOT replaced;
 ";
 
 type Definitions = Arc<RwLock<HashMap<String, (Arc<Poll>, Arc<serde_json::Value>)>>>;
@@ -109,6 +112,9 @@ struct NewVote {
     key: String,
     voter: String,
     choices: String,
+    /// Changed again later in the same batch: stored, as a key already
+    /// used, but not counted.
+    replaced: bool,
 }
 
 /// Takes every vote waiting (up to `MAX_BATCH`) and counts them in one
@@ -129,18 +135,42 @@ async fn writer(store: PgStore, mut jobs: mpsc::UnboundedReceiver<(VoteRequest, 
                     let _ = reply.send(outcome);
                 }
             }
-            Err(e) => {
-                tracing::error!(error = %e, "vote batch failed; nothing in it was counted");
+            Err(e) if requests.len() == 1 => {
+                tracing::error!(error = %e, "vote failed; it was not counted");
                 for reply in replies {
                     let _ = reply.send(Err(VoteError::Storage(e.clone())));
+                }
+            }
+            Err(e) => {
+                // Nothing was committed. Whatever failed, it must not take
+                // the other votes down with it: count them one by one.
+                tracing::warn!(error = %e, votes = requests.len(), "vote batch failed; counting its votes one by one");
+                for (request, reply) in requests.into_iter().zip(replies) {
+                    let outcome = match store.count_batch(std::slice::from_ref(&request)).await {
+                        Ok(mut one) => one.pop().unwrap_or(Err(VoteError::UnknownPoll)),
+                        Err(e) => {
+                            tracing::error!(error = %e, poll = %request.poll, "vote failed; it was not counted");
+                            Err(VoteError::Storage(e))
+                        }
+                    };
+                    let _ = reply.send(outcome);
                 }
             }
         }
     }
 }
 
-fn db(e: impl std::fmt::Display) -> String {
-    format!("PostgreSQL: {e}")
+/// The error with its causes: tokio-postgres' own message for a server
+/// error is just "db error", the reason is in its source.
+fn db(e: impl std::error::Error) -> String {
+    let mut message = format!("PostgreSQL: {e}");
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    message
 }
 
 /// A double-quoted SQL identifier.
@@ -384,7 +414,7 @@ impl PgStore {
                 "SELECT v.poll, v.voter, v.key, v.choices FROM votes v
                    JOIN unnest($1::text[], $2::text[]) AS k(poll, voter)
                      ON v.poll = k.poll AND v.voter = k.voter
-                  WHERE v.voter <> ''",
+                  WHERE v.voter <> '' AND NOT v.replaced",
                 &[&voter_polls, &voters],
             )
             .await
@@ -395,7 +425,7 @@ impl PgStore {
 
         let now = now_seconds();
         let mut inserts: Vec<NewVote> = Vec::new();
-        let mut deletes: Vec<(String, String)> = Vec::new();
+        let mut replaced: Vec<(String, String)> = Vec::new();
         let mut outcomes = Vec::with_capacity(requests.len());
         for r in requests {
             let Some(p) = polls.get_mut(&r.poll) else {
@@ -429,10 +459,14 @@ impl PgStore {
                             *c = (*c - 1).max(0);
                         }
                     }
-                    let before = inserts.len();
-                    inserts.retain(|v| !(v.poll == r.poll && v.key == *old_key));
-                    if inserts.len() == before {
-                        deletes.push((r.poll.clone(), old_key.clone()));
+                    // The old vote's row stays, marked replaced, so its key
+                    // is still known: a late retry of it is a replay.
+                    match inserts
+                        .iter_mut()
+                        .find(|v| v.poll == r.poll && v.key == *old_key)
+                    {
+                        Some(same_batch) => same_batch.replaced = true,
+                        None => replaced.push((r.poll.clone(), old_key.clone())),
                     }
                     voters_delta = 0;
                 }
@@ -450,17 +484,19 @@ impl PgStore {
                 key: r.key.clone(),
                 voter: r.voter.clone(),
                 choices,
+                replaced: false,
             });
             outcomes.push(Ok(p.answer(true)));
         }
 
-        if !deletes.is_empty() {
-            let (polls_, keys_): (Vec<&str>, Vec<&str>) = deletes
+        if !replaced.is_empty() {
+            let (polls_, keys_): (Vec<&str>, Vec<&str>) = replaced
                 .iter()
                 .map(|(p, k)| (p.as_str(), k.as_str()))
                 .unzip();
             tx.execute(
-                "DELETE FROM votes v USING unnest($1::text[], $2::text[]) AS d(poll, key)
+                "UPDATE votes v SET replaced = TRUE
+                   FROM unnest($1::text[], $2::text[]) AS d(poll, key)
                   WHERE v.poll = d.poll AND v.key = d.key",
                 &[&polls_, &keys_],
             )
@@ -469,17 +505,19 @@ impl PgStore {
         }
         if !inserts.is_empty() {
             let column = |f: fn(&NewVote) -> &str| inserts.iter().map(f).collect::<Vec<&str>>();
+            let replaced: Vec<bool> = inserts.iter().map(|v| v.replaced).collect();
             tx.execute(
-                "INSERT INTO votes (poll, key, voter, choices, at)
-                 SELECT poll, key, voter, choices, $5
-                   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-                     AS i(poll, key, voter, choices)",
+                "INSERT INTO votes (poll, key, voter, choices, at, replaced)
+                 SELECT poll, key, voter, choices, $5, replaced
+                   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::bool[])
+                     AS i(poll, key, voter, choices, replaced)",
                 &[
                     &column(|v| &v.poll),
                     &column(|v| &v.key),
                     &column(|v| &v.voter),
                     &column(|v| &v.choices),
                     &now,
+                    &replaced,
                 ],
             )
             .await

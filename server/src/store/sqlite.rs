@@ -66,10 +66,18 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
              voter TEXT NOT NULL,
              choices TEXT NOT NULL,
              at INTEGER NOT NULL,
+             replaced INTEGER NOT NULL DEFAULT 0,
              PRIMARY KEY (poll, key)
          );
          CREATE INDEX IF NOT EXISTS votes_by_voter ON votes (poll, voter);",
     )?;
+    // Databases made before votes could be replaced get the column.
+    let has_replaced: bool = conn
+        .prepare("SELECT 1 FROM pragma_table_info('votes') WHERE name = 'replaced'")?
+        .exists([])?;
+    if !has_replaced {
+        conn.execute_batch("ALTER TABLE votes ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0")?;
+    }
     Ok(conn)
 }
 
@@ -217,8 +225,22 @@ impl SqliteStore {
         })
     }
 
-    pub fn get(&self, id: &str) -> Option<PollState> {
-        self.snapshot.read().ok()?.get(id).cloned()
+    /// From the snapshot; a poll it does not know yet (added by the `poll`
+    /// command while the server runs) is looked up in the database.
+    pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
+        if let Some(hit) = self.snapshot.read().ok().and_then(|s| s.get(id).cloned()) {
+            return Ok(Some(hit));
+        }
+        let owned = id.to_owned();
+        let found = self
+            .admin(None, move |conn| {
+                load_poll(conn, &owned).map_err(|e| e.to_string())
+            })
+            .await?;
+        if let (Some(state), Ok(mut snap)) = (&found, self.snapshot.write()) {
+            snap.insert(id.to_owned(), state.clone());
+        }
+        Ok(found)
     }
 
     pub async fn vote(&self, request: VoteRequest) -> Result<VoteOk, VoteError> {
@@ -374,13 +396,13 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
         match result {
             Ok(()) => {
                 // Refresh the read snapshot, then answer: a client that
-                // reads right after its vote sees it.
+                // reads right after its vote sees it. Every poll the batch
+                // touched is re-read, counted or not: one closed by the
+                // `poll` command shows as closed from its first refused vote.
                 let mut fresh = Vec::new();
-                for (id, pending) in polls {
-                    if pending.is_some_and(|p| p.counted) {
-                        if let Ok(Some(stored)) = read_poll(&conn, &id, &mut definitions) {
-                            fresh.push((id, stored.state()));
-                        }
+                for id in polls.into_keys() {
+                    if let Ok(Some(stored)) = read_poll(&conn, &id, &mut definitions) {
+                        fresh.push((id, stored.state()));
                     }
                 }
                 if let Ok(mut snap) = snapshot.write() {
@@ -440,11 +462,13 @@ fn apply_vote(
     let previous: Option<(String, String)> = if request.voter.is_empty() {
         None
     } else {
-        tx.prepare_cached("SELECT key, choices FROM votes WHERE poll = ?1 AND voter = ?2")?
-            .query_row(params![request.poll, request.voter], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
+        tx.prepare_cached(
+            "SELECT key, choices FROM votes WHERE poll = ?1 AND voter = ?2 AND replaced = 0",
+        )?
+        .query_row(params![request.poll, request.voter], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
     };
     let mut voters_delta = 1i64;
     if let Some((old_key, old_choices)) = previous {
@@ -457,7 +481,9 @@ fn apply_vote(
                 state.remove(i);
             }
         }
-        tx.prepare_cached("DELETE FROM votes WHERE poll = ?1 AND key = ?2")?
+        // The old vote's row stays, marked replaced, so its key is still
+        // known: a late retry of it is a replay, not a vote.
+        tx.prepare_cached("UPDATE votes SET replaced = 1 WHERE poll = ?1 AND key = ?2")?
             .execute(params![request.poll, old_key])?;
         voters_delta = 0;
     }
