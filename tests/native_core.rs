@@ -311,6 +311,44 @@ fn vote_is_optimistic_then_confirmed() {
 }
 
 #[test]
+fn only_the_sending_copy_announces_a_counted_vote() {
+    // A second copy of the poll, with no vote of its own, that delivered a
+    // shared outbox entry: it takes the numbers and says nothing.
+    let mut copy = loaded(overtime(), None);
+    let effects = step(
+        &mut copy,
+        Event::Accepted(Some(Tally::new(vec![93, 185, 134, 170], 582))),
+    );
+    assert_eq!(effects, vec![]);
+    assert_eq!(live(&copy).phase, Phase::Ballot);
+    assert_eq!(live(&copy).server.voters, 582);
+    assert!(live(&copy).mine.is_none());
+}
+
+#[test]
+fn already_counted_does_not_claim_the_rejected_ballot() {
+    let mut s = loaded(overtime(), None);
+    step(&mut s, Event::Toggle(3));
+    step(&mut s, Event::Submit);
+    let effects = step(
+        &mut s,
+        Event::AlreadyCounted("You have already voted in this poll.".into()),
+    );
+    // The backend has an earlier vote of this reader's; this ballot is not it.
+    assert_eq!(effects, vec![Effect::Forget]);
+    assert!(live(&s).mine.is_none());
+    // The numbers without a choice marked as theirs.
+    assert_eq!(live(&s).phase, Phase::Results);
+    let shot = snapshot(&s);
+    assert!(
+        shot.contains("> You have already voted in this poll."),
+        "{shot}"
+    );
+    assert!(shot.contains("Total voters: 581"), "{shot}");
+    assert!(!shot.contains(" * "), "{shot}");
+}
+
+#[test]
 fn a_refused_vote_rolls_back_to_the_last_server_numbers() {
     let mut s = loaded(overtime(), None);
     step(&mut s, Event::Toggle(0));

@@ -179,6 +179,19 @@ impl Live {
         self.poll.allow_change && self.is_open() && self.has_voted()
     }
 
+    /// Back to the reader's vote from before this ballot (none, for a
+    /// first vote) and the phase that goes with it; the effect keeps the
+    /// browser's memory of the vote in step.
+    fn restore_previous(&mut self) -> Effect {
+        self.mine = self.previous.take();
+        self.selection = Selection::from_indices(self.mine.clone().unwrap_or_default());
+        self.phase = self.resting_phase();
+        match &self.mine {
+            Some(old) => Effect::Persist(old.clone()),
+            None => Effect::Forget,
+        }
+    }
+
     fn resting_phase(&self) -> Phase {
         if !self.is_open() {
             Phase::Closed
@@ -286,16 +299,23 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::AlreadyCounted(message) => {
-            // Nothing new was counted; the backend's numbers already hold
-            // the reader's earlier vote.
-            live.mine_counted = true;
-            live.previous = None;
+            // Nothing new was counted: the backend holds an earlier vote of
+            // this reader's, which may not be this ballot. The ballot is not
+            // marked as theirs (nor remembered); the numbers are the
+            // backend's, which include the earlier vote.
             live.waiting = false;
             live.notice = Some(Notice::Refused(message));
-            if live.phase == Phase::Sending {
-                live.phase = live.resting_phase();
+            if live.phase != Phase::Sending {
+                return Vec::new();
             }
-            Vec::new()
+            let memory = live.restore_previous();
+            live.mine_counted = live.mine.is_some();
+            // They have voted, by the backend's word: the numbers, where
+            // the poll shows them, are what they came for.
+            if live.mine.is_none() && live.results_visible() {
+                live.phase = Phase::Results;
+            }
+            vec![memory]
         }
         Event::Accepted(tally) => {
             live.waiting = false;
@@ -305,24 +325,21 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                     live.mine_counted = true;
                 }
             }
-            live.previous = None;
-            let was_sending = live.phase == Phase::Sending;
-            if was_sending {
-                live.phase = live.resting_phase();
+            // Only the widget that was sending announces it: another copy of
+            // the poll that delivered a shared outbox entry just takes the
+            // numbers.
+            if live.phase != Phase::Sending {
+                return Vec::new();
             }
+            live.previous = None;
+            live.phase = live.resting_phase();
             vec![Effect::Announce(Announcement::VoteCounted), Effect::Voted]
         }
         Event::Refused(message) => {
             live.waiting = false;
-            live.mine = live.previous.take();
-            live.mine_counted = false;
-            live.selection = Selection::from_indices(live.mine.clone().unwrap_or_default());
             live.notice = Some(Notice::Refused(message));
-            live.phase = live.resting_phase();
-            let memory = match &live.mine {
-                Some(old) => Effect::Persist(old.clone()),
-                None => Effect::Forget,
-            };
+            let memory = live.restore_previous();
+            live.mine_counted = false;
             // Built in order: `Vec::insert` brings its own panic message.
             vec![
                 memory,

@@ -22,6 +22,18 @@ fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
+
+/// Tries `entry` again after `delay_ms`, on the widget's own timer (which
+/// goes with the widget).
+fn schedule(weak: &WeakInner, entry: Pending, delay_ms: u64) {
+    if let Some(inner) = weak.upgrade() {
+        let again = weak.clone();
+        let delay = delay_ms.min(u64::from(u32::MAX)) as u32;
+        inner.borrow_mut().retry = Some(Timeout::new(delay, move || attempt(again, entry)));
+    }
+}
+
 /// This widget's poll id and endpoint, when it has both.
 fn target(inner: &Shared) -> Option<(String, String)> {
     let this = inner.borrow();
@@ -132,10 +144,30 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
 
 /// One try. The answer is applied even if the widget is gone in the
 /// meantime, as far as the outbox is concerned.
-fn attempt(weak: Weak<std::cell::RefCell<super::Inner>>, entry: Pending) {
+fn attempt(weak: WeakInner, entry: Pending) {
+    // The outbox, shared by every copy of the poll and every tab, decides.
+    let Some(mut current) = memory::outbox().into_iter().find(|e| e.key == entry.key) else {
+        // Delivered meanwhile, by another tab or another copy of this poll.
+        settle(weak, entry, Outcome::Counted(None));
+        return;
+    };
+    // A pause the server asked for (Retry-After), or a request already on
+    // its way from somewhere: look again when it is over.
+    let now = now_ms();
+    if current.not_before > now {
+        let wait = current.not_before - now;
+        schedule(&weak, current, wait);
+        return;
+    }
     let timeout = weak
         .upgrade()
         .map_or(net::DEFAULT_TIMEOUT_MS, |i| i.borrow().timeout_ms);
+    // Claimed until this request has had its answer (or timed out): other
+    // triggers and copies leave it alone meanwhile, and if this page dies
+    // the next load sends it once the claim runs out.
+    current.not_before = now + u64::from(timeout) + 1_000;
+    memory::outbox_put(&current);
+    let entry = current;
     spawn_local(async move {
         let request = vote_request(&entry);
         let answer = net::send(
@@ -157,25 +189,31 @@ fn attempt(weak: Weak<std::cell::RefCell<super::Inner>>, entry: Pending) {
     });
 }
 
-fn settle(weak: Weak<std::cell::RefCell<super::Inner>>, mut entry: Pending, outcome: Outcome) {
-    // Another tab may have delivered it while this answer was on its way.
+fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
+    // Another tab or copy may have delivered it while this answer was on
+    // its way: then it counted, and this widget settles as such.
     let still_pending = memory::outbox().iter().any(|e| e.key == entry.key);
+    let outcome = match outcome {
+        Outcome::Retry { .. } if !still_pending => Outcome::Counted(None),
+        other => other,
+    };
     match &outcome {
-        Outcome::Retry { after_ms, .. } if still_pending => {
+        Outcome::Retry { after_ms, .. } => {
             let random = (js_sys::Math::random() * 1000.0) as u32;
             let delay = backoff_ms(entry.attempts, random, *after_ms);
             entry.attempts += 1;
-            entry.not_before = now_ms() + delay;
+            // Only a pause the server asked for is kept for other triggers
+            // (`online`, hide, the next load); backoff alone is this timer's.
+            entry.not_before = if after_ms.is_some() {
+                now_ms() + delay
+            } else {
+                0
+            };
             memory::outbox_put(&entry);
-            if let Some(inner) = weak.upgrade() {
-                let again = entry.clone();
-                let weak_again = weak.clone();
-                inner.borrow_mut().retry = Some(Timeout::new(delay as u32, move || {
-                    attempt(weak_again, again);
-                }));
-            }
+            let mut again = entry.clone();
+            again.not_before = 0;
+            schedule(&weak, again, delay);
         }
-        Outcome::Retry { .. } => {}
         _ => memory::outbox_remove(&entry.key),
     }
     let Some(inner) = weak.upgrade() else {
@@ -204,9 +242,6 @@ fn settle(weak: Weak<std::cell::RefCell<super::Inner>>, mut entry: Pending, outc
             refresh(&inner);
         }
         Outcome::Retry { code, .. } => {
-            if !still_pending {
-                return;
-            }
             report_error(
                 &host,
                 &entry.poll,
@@ -232,7 +267,11 @@ fn flush_now(inner: &Shared) {
 /// They stay in the outbox until a confirmed answer; the key makes the
 /// resend on the next visit harmless.
 fn flush_hidden(inner: &Shared) {
+    let now = now_ms();
     for entry in pending_here(inner) {
+        if entry.not_before > now {
+            continue;
+        }
         let request = vote_request(&entry);
         if entry.protocol == Protocol::Json && net::beacon(&request) {
             continue;

@@ -201,3 +201,102 @@ test('an endpoint that is not https or local is refused before any vote', async 
   assert.equal(await page.evaluate(() => window.__error.code), 'bad_endpoint');
   await context.close();
 });
+
+test('two copies of a poll on one page: the vote is sent once and only its copy announces it', async () => {
+  const { context, backend, open } = await setup();
+  // A second copy of the same poll on the page.
+  await context.route(`${ORIGIN}/poll2`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: pollPage(POLL).replace('</body>', `${pollPage(POLL).match(/<reader-poll[\s\S]*<\/reader-poll>/)[0]}</body>`),
+    })
+  );
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__voted = [];
+    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
+  });
+  await page.goto(`${ORIGIN}/poll2`);
+  const [first, second] = await page.locator('reader-poll').all();
+  await first.locator('.poll[data-state]').waitFor();
+  await second.locator('.poll[data-state]').waitFor();
+  backend.offline = true;
+  await first.locator('input[value="6-10"]').check();
+  await first.locator('button.vote').click();
+  await first.locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  backend.offline = false;
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await first.locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  await page.waitForTimeout(1500);
+  assert.equal(backend.counted.size, 1);
+  assert.deepEqual(await page.evaluate(() => window.__voted), [['6-10']]);
+  // The other copy did not vote and does not claim to have.
+  assert.equal(await second.locator('.live').textContent(), '');
+  assert.equal(await second.locator('fieldset.ballot').isVisible(), true);
+  await context.close();
+});
+
+test('Retry-After is honoured even when the network comes back or the page is hidden', async () => {
+  const { context, backend, open } = await setup();
+  backend.script.push({ status: 429, headers: { 'retry-after': '3' }, body: '{"error":{"code":"rate_limited","message":"slow down"}}' });
+  const page = await open();
+  await vote(page);
+  await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  const asked = Date.now();
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await page.waitForTimeout(1000);
+  assert.equal(backend.received.length, 1, 'no resend inside the pause the server asked for');
+  await waitForCounted(page, 582);
+  assert.ok(Date.now() - asked >= 1500, 'sent after the pause');
+  assert.equal(backend.received.length, 2);
+  await context.close();
+});
+
+test('a widget that failed to load its runtime tries again for the next poll', async () => {
+  const { context, open } = await setup();
+  let failed = 0;
+  await context.route(`${ORIGIN}/readerpoll/pkg/readerpoll_bg.wasm`, (route) => {
+    if (failed++ === 0) return route.abort('connectionreset');
+    return route.fallback();
+  });
+  const page = await context.newPage();
+  await page.goto(`${ORIGIN}/poll`);
+  await page.waitForFunction(() => !document.querySelector('reader-poll').shadowRoot);
+  await page.waitForTimeout(500);
+  await page.evaluate(() => {
+    const again = document.querySelector('reader-poll').cloneNode(true);
+    document.body.append(again);
+  });
+  await page.locator('reader-poll').nth(1).locator('.poll[data-state]').waitFor();
+  await context.close();
+});
+
+test('changing src while the definition is loading loads the new one', async () => {
+  const { context } = await setup();
+  const slow = { ...POLL, id: 'slow-a', question: 'Question A?' };
+  const fast = { ...POLL, id: 'fast-b', question: 'Question B?' };
+  await context.route(`${ORIGIN}/defs/a.json`, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(slow) });
+  });
+  await context.route(`${ORIGIN}/defs/b.json`, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(fast) })
+  );
+  await context.route(`${ORIGIN}/src-page`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><head><script type="module" src="/readerpoll/reader-poll.js"></script></head><body><reader-poll src="/defs/a.json"></reader-poll></body></html>',
+    })
+  );
+  const page = await context.newPage();
+  await page.goto(`${ORIGIN}/src-page`);
+  await page.waitForTimeout(500);
+  await page.evaluate(() => document.querySelector('reader-poll').setAttribute('src', '/defs/b.json'));
+  await page.locator('reader-poll legend').waitFor();
+  await page.waitForTimeout(1800); // past the slow answer
+  assert.equal(await page.locator('reader-poll legend').textContent(), 'Question B?');
+  await context.close();
+});

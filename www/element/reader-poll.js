@@ -5,6 +5,7 @@
 
 const base = import.meta.url;
 let runtime; // Promise<{ mount, sheet }>, shared by all polls
+let wasmBlocked = false; // the page's CSP forbids WebAssembly
 
 // User Timing marks, so a site (and bench/first-paint.mjs) can see where a
 // poll's first paint goes: readerpoll:load, :runtime, :mounted.
@@ -21,6 +22,7 @@ function loadRuntime() {
       await glue.default({ module_or_path: new URL('./pkg/readerpoll_bg.wasm', base) });
     } catch (error) {
       if (String(error).includes('Content Security Policy') || error?.name === 'CompileError') {
+        wasmBlocked = true;
         console.error(
           "readerpoll: this page's Content-Security-Policy blocks WebAssembly; " +
             "add 'wasm-unsafe-eval' to script-src (the polls show their plain HTML instead)."
@@ -32,7 +34,12 @@ function loadRuntime() {
     sheet.replaceSync(css);
     mark('runtime');
     return { mount: glue.mount, sheet };
-  })();
+  })().catch((error) => {
+    // A network failure is not kept: the next poll that nears the viewport
+    // tries again. A page that blocks WebAssembly is told once.
+    if (!wasmBlocked) runtime = undefined;
+    throw error;
+  });
   return runtime;
 }
 
@@ -82,6 +89,7 @@ class ReaderPoll extends HTMLElement {
   static observedAttributes = WATCHED;
 
   #handle = null;
+  #loading = false; // a load() is on its way
   #events = null; // EventSource of live results
   #stopWp = null; // WP-Polls: stops following the site's numbers
   #config = undefined;
@@ -162,6 +170,10 @@ class ReaderPoll extends HTMLElement {
     if (this.#handle) {
       this.#unmount();
       this.load();
+    } else if (this.#loading) {
+      // A load on its way read the old settings: start over (the older
+      // load sees the new generation and stops).
+      this.load();
     }
   }
 
@@ -180,12 +192,23 @@ class ReaderPoll extends HTMLElement {
   async load() {
     if (!this.isConnected || this.#handle) return;
     const generation = ++this.#generation;
+    this.#loading = true;
+    try {
+      await this.#loadAs(generation);
+    } finally {
+      if (generation === this.#generation) this.#loading = false;
+    }
+  }
+
+  async #loadAs(generation) {
     translation(this.#lang()); // starts the fetch alongside the wasm's
     let rt;
     try {
       rt = await loadRuntime();
     } catch (error) {
-      this.#fail('wasm_unavailable', String(error?.message ?? error), true);
+      if (generation === this.#generation) {
+        this.#fail('wasm_unavailable', String(error?.message ?? error), true);
+      }
       return;
     }
     // WP-Polls sites get their adapter; other pages never download it.
