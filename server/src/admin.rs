@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use crate::http::{error, read_body, AppState};
-use crate::store::now_seconds;
+use crate::store::{now_seconds, AddError};
 
 type Shared = Arc<AppState>;
 
@@ -104,17 +104,15 @@ async fn add(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Res
             "The poll is not UTF-8.",
         );
     };
-    if let Err(e) = crate::store::parse_definition(text) {
-        return error(
+    match state.store.add_poll(text).await {
+        Ok(poll) => (StatusCode::CREATED, Json(json!({ "id": poll.id }))).into_response(),
+        Err(AddError::Invalid(e)) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             e.code.as_str(),
             &e.to_string(),
-        );
-    }
-    match state.store.add_poll(text).await {
-        Ok(poll) => (StatusCode::CREATED, Json(json!({ "id": poll.id }))).into_response(),
-        Err(e) if e.contains("already exists") => error(StatusCode::CONFLICT, "poll_exists", &e),
-        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &e),
+        ),
+        Err(e @ AddError::Exists(_)) => error(StatusCode::CONFLICT, "poll_exists", &e.to_string()),
+        Err(AddError::Storage(e)) => error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &e),
     }
 }
 

@@ -187,7 +187,11 @@ fn serve(args: &Args) -> Result<(), String> {
 fn poll_add(args: &Args, file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     runtime()?.block_on(async {
-        let poll = open_store(args).await?.add_poll(&text).await?;
+        let poll = open_store(args)
+            .await?
+            .add_poll(&text)
+            .await
+            .map_err(|e| e.to_string())?;
         println!("added {}", poll.id);
         Ok(())
     })

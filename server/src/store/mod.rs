@@ -41,6 +41,26 @@ pub enum VoteError {
     Storage(String),
 }
 
+/// Why a poll was not added.
+#[derive(Debug)]
+pub enum AddError {
+    /// The definition breaks the widget's rules.
+    Invalid(ConfigError),
+    /// A poll with this id exists.
+    Exists(String),
+    Storage(String),
+}
+
+impl std::fmt::Display for AddError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AddError::Invalid(e) => write!(f, "{e}"),
+            AddError::Exists(id) => write!(f, "a poll with id {id} already exists"),
+            AddError::Storage(e) => f.write_str(e),
+        }
+    }
+}
+
 /// A counted (or replayed) vote.
 #[derive(Clone, Debug)]
 pub struct VoteOk {
@@ -221,8 +241,8 @@ impl Store {
 
     /// Adds a poll (validated with the widget's rules) with its starting
     /// tally, the definition's `counts`.
-    pub async fn add_poll(&self, text: &str) -> Result<Arc<Poll>, String> {
-        let (poll, _) = parse_definition(text).map_err(|e| e.to_string())?;
+    pub async fn add_poll(&self, text: &str) -> Result<Arc<Poll>, AddError> {
+        let (poll, _) = parse_definition(text).map_err(AddError::Invalid)?;
         match self {
             Store::Sqlite(s) => s.add_poll(poll, text).await,
             Store::Postgres(s) => s.add_poll(poll, text).await,

@@ -22,7 +22,7 @@ use tokio_postgres::NoTls;
 
 use super::{
     check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
-    PollState, VoteError, VoteOk, VoteRequest,
+    AddError, PollState, VoteError, VoteOk, VoteRequest,
 };
 
 /// Connections per process; votes on one poll serialise on its row anyway.
@@ -246,7 +246,9 @@ impl PgStore {
         if empty {
             for text in seed_definitions(seed)? {
                 let (poll, _) = parse_definition(&text).map_err(|e| e.to_string())?;
-                insert_poll(&tx, &poll, &text).await?;
+                insert_poll(&tx, &poll, &text)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
         }
         tx.commit().await.map_err(db)
@@ -548,11 +550,20 @@ impl PgStore {
         Ok(outcomes)
     }
 
-    pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, String> {
-        let mut client = self.pool.get().await.map_err(db)?;
-        let tx = client.transaction().await.map_err(db)?;
+    pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, AddError> {
+        let mut client = self
+            .pool
+            .get()
+            .await
+            .map_err(db)
+            .map_err(AddError::Storage)?;
+        let tx = client
+            .transaction()
+            .await
+            .map_err(db)
+            .map_err(AddError::Storage)?;
         insert_poll(&tx, &poll, text).await?;
-        tx.commit().await.map_err(db)?;
+        tx.commit().await.map_err(db).map_err(AddError::Storage)?;
         Ok(Arc::new(poll))
     }
 
@@ -586,7 +597,8 @@ async fn insert_poll(
     tx: &deadpool_postgres::Transaction<'_>,
     poll: &Poll,
     text: &str,
-) -> Result<(), String> {
+) -> Result<(), AddError> {
+    let storage = |e: tokio_postgres::Error| AddError::Storage(db(e));
     let voters = poll.tally.voters as i64;
     let inserted = tx
         .execute(
@@ -595,9 +607,9 @@ async fn insert_poll(
             &[&poll.id, &text, &poll.closed, &voters, &now_seconds()],
         )
         .await
-        .map_err(db)?;
+        .map_err(storage)?;
     if inserted == 0 {
-        return Err(format!("a poll with id {} already exists", poll.id));
+        return Err(AddError::Exists(poll.id.clone()));
     }
     for (i, (option, count)) in poll.options.iter().zip(&poll.tally.counts).enumerate() {
         tx.execute(
@@ -605,7 +617,7 @@ async fn insert_poll(
             &[&poll.id, &(i as i32), &option.id, &(*count as i64)],
         )
         .await
-        .map_err(db)?;
+        .map_err(storage)?;
     }
     Ok(())
 }

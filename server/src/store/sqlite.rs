@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 
 use super::{
     check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
-    PollState, VoteError, VoteOk, VoteRequest,
+    AddError, PollState, VoteError, VoteOk, VoteRequest,
 };
 
 /// Most votes committed in one transaction.
@@ -81,29 +81,30 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn insert_poll(conn: &mut Connection, poll: &Poll, text: &str) -> Result<(), String> {
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
+fn insert_poll(conn: &mut Connection, poll: &Poll, text: &str) -> Result<(), AddError> {
+    let storage = |e: rusqlite::Error| AddError::Storage(e.to_string());
+    let tx = conn.transaction().map_err(storage)?;
     let exists = tx
         .query_row("SELECT 1 FROM polls WHERE id = ?1", [&poll.id], |_| Ok(()))
         .optional()
-        .map_err(|e| e.to_string())?
+        .map_err(storage)?
         .is_some();
     if exists {
-        return Err(format!("a poll with id {} already exists", poll.id));
+        return Err(AddError::Exists(poll.id.clone()));
     }
     tx.execute(
         "INSERT INTO polls (id, definition, closed, voters, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![poll.id, text, poll.closed, poll.tally.voters as i64, now_seconds()],
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(storage)?;
     for (i, (option, count)) in poll.options.iter().zip(&poll.tally.counts).enumerate() {
         tx.execute(
             "INSERT INTO option_counts (poll, position, option_id, count) VALUES (?1, ?2, ?3, ?4)",
             params![poll.id, i as i64, option.id, *count as i64],
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(storage)?;
     }
-    tx.commit().map_err(|e| e.to_string())
+    tx.commit().map_err(storage)
 }
 
 /// Parsed definitions by poll id, with the text each was parsed from. A
@@ -202,7 +203,7 @@ impl SqliteStore {
         if poll_ids(&conn).map_err(|e| e.to_string())?.is_empty() {
             for text in seed_definitions(seed)? {
                 let (poll, _) = parse_definition(&text).map_err(|e| e.to_string())?;
-                insert_poll(&mut conn, &poll, &text)?;
+                insert_poll(&mut conn, &poll, &text).map_err(|e| e.to_string())?;
             }
         }
         let mut snapshot = HashMap::new();
@@ -277,14 +278,15 @@ impl SqliteStore {
         .map_err(|e| e.to_string())?
     }
 
-    pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, String> {
+    pub async fn add_poll(&self, poll: Poll, text: &str) -> Result<Arc<Poll>, AddError> {
         let text = text.to_owned();
         let poll = Arc::new(poll);
         let p = poll.clone();
         self.admin(Some(poll.id.clone()), move |conn| {
-            insert_poll(conn, &p, &text)
+            Ok(insert_poll(conn, &p, &text))
         })
-        .await?;
+        .await
+        .map_err(AddError::Storage)??;
         Ok(poll)
     }
 
