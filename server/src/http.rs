@@ -19,7 +19,8 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use crate::embed;
 use crate::limits::{client_ip, RateLimiter};
 use crate::store::{
-    allowed_origins, now_seconds, PollState, Store, VoteError, VoteRequest, ALLOWED_ORIGINS,
+    allowed_origins, normal_origin, now_seconds, PollState, Store, VoteError, VoteRequest,
+    ALLOWED_ORIGINS,
 };
 
 /// Largest vote body accepted: a ballot is a few dozen bytes.
@@ -29,7 +30,8 @@ pub struct Config {
     pub www: std::path::PathBuf,
     pub csp: bool,
     pub trusted_proxies: Vec<IpAddr>,
-    /// Origins allowed to post votes; empty allows any.
+    /// Origins allowed to post votes, normalised (`store::normal_origin`);
+    /// empty allows any.
     pub allowed_origins: Vec<String>,
     /// Bearer token for /api/admin; None turns the admin API off.
     pub admin_token: Option<String>,
@@ -165,20 +167,22 @@ async fn preflight() -> Response {
         .into_response()
 }
 
-/// A poll by id, or the error answer to send instead.
-pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response> {
-    match state.store.get(id).await {
-        Ok(Some(p)) => Ok(p),
-        Ok(None) => Err(error(
-            StatusCode::NOT_FOUND,
-            "unknown_poll",
-            "There is no poll with this id.",
-        )),
+/// A store lookup's result, or why there is none: the poll is not there,
+/// or the store failed (logged).
+fn found<T>(lookup: Result<Option<T>, String>) -> Result<T, VoteError> {
+    match lookup {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(VoteError::UnknownPoll),
         Err(e) => {
             tracing::error!(error = %e, "reading a poll failed");
-            Err(vote_error(VoteError::Storage(e)))
+            Err(VoteError::Storage(e))
         }
     }
+}
+
+/// A poll by id, or the error answer to send instead.
+pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response> {
+    found(state.store.get(id).await).map_err(vote_error)
 }
 
 async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
@@ -207,46 +211,31 @@ fn token(text: &str) -> bool {
     text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// An origin as browsers send it: lower case, no default port, no
-/// trailing slash; `None` when it is not an http(s) origin.
-pub fn normal_origin(origin: &str) -> Option<String> {
-    let lower = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, host) = lower.split_once("://")?;
-    let default_port = match scheme {
-        "https" => ":443",
-        "http" => ":80",
-        _ => return None,
-    };
-    if host.is_empty() || host.contains(['/', '?', '#', ' ', '@']) {
-        return None;
-    }
-    let host = host.strip_suffix(default_port).unwrap_or(host);
-    Some(format!("{scheme}://{host}"))
-}
-
-/// Whether the request's origin may vote: same-origin and non-browser
-/// clients always; cross-site browsers only from allowed origins (the
-/// poll's own list, else the server's; no list allows every site).
-fn origin_allowed(config: &Config, poll: &[&str], headers: &HeaderMap) -> bool {
-    let allowed: Vec<&str> = if poll.is_empty() {
-        config.allowed_origins.iter().map(String::as_str).collect()
+/// Whether the request's origin may vote on poll `id`: same-origin and
+/// non-browser clients always; cross-site browsers only from allowed
+/// origins (the poll's own list, else the server's; no list allows every
+/// site). `Err` is the answer to send when there is no such poll.
+async fn origin_allowed(state: &AppState, id: &str, headers: &HeaderMap) -> Result<bool, Response> {
+    let definition = found(state.store.definition(id).await).map_err(vote_error)?;
+    let own = allowed_origins(&definition);
+    let allowed = if own.is_empty() {
+        &state.config.allowed_origins
     } else {
-        poll.to_vec()
+        &own
     };
     if allowed.is_empty() {
-        return true;
+        return Ok(true);
     }
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(site, Some("same-origin") | Some("none")) {
-        return true;
+        return Ok(true);
     }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => {
-            let origin = normal_origin(origin);
-            origin.is_some() && allowed.iter().any(|a| normal_origin(a) == origin)
-        }
-        None => site.is_none(),
-    }
+    Ok(
+        match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            Some(origin) => normal_origin(origin).is_some_and(|o| allowed.contains(&o)),
+            None => site.is_none(),
+        },
+    )
 }
 
 async fn post_vote(
@@ -268,16 +257,16 @@ async fn post_vote(
             wait,
         );
     }
-    let poll = match find_poll(&state, &id).await {
-        Ok(p) => p,
+    match origin_allowed(&state, &id, &headers).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "Votes are not accepted from this site.",
+            )
+        }
         Err(answer) => return answer,
-    };
-    if !origin_allowed(&state.config, &allowed_origins(&poll.definition), &headers) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            "Votes are not accepted from this site.",
-        );
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -422,16 +411,16 @@ async fn post_form(
             wait,
         );
     }
-    let poll = match find_poll(&state, &id).await {
-        Ok(p) => p,
-        Err(_) => return (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response(),
-    };
-    if !origin_allowed(&state.config, &allowed_origins(&poll.definition), &headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Votes are not accepted from this site.",
-        )
-            .into_response();
+    match origin_allowed(&state, &id, &headers).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return (
+                StatusCode::FORBIDDEN,
+                "Votes are not accepted from this site.",
+            )
+                .into_response()
+        }
+        Err(answer) => return answer,
     }
     let bytes = match read_body(body, MAX_BODY).await {
         Ok(bytes) => bytes,

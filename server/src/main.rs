@@ -77,12 +77,12 @@ fn parse_args() -> Result<Args, String> {
             ),
             "--allow-origin" => {
                 let origin = value("--allow-origin")?;
-                if http::normal_origin(&origin).is_none() {
-                    return Err(format!(
+                let normal = store::normal_origin(&origin).ok_or_else(|| {
+                    format!(
                         "--allow-origin takes an origin like https://news.example (got {origin})"
-                    ));
-                }
-                args.origins.push(origin)
+                    )
+                })?;
+                args.origins.push(normal)
             }
             "--body-timeout" => {
                 args.body_timeout = value("--body-timeout")?

@@ -208,7 +208,8 @@ pub struct Poll {
     pub tally: Tally,
 }
 
-fn valid_id(id: &str) -> bool {
+/// Poll and option ids: 1 to 64 ASCII letters, digits, `-`, `_` and `.`.
+pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_CHARS
         && id

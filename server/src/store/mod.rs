@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use readerpoll::core::ballot::valid_ballot;
-use readerpoll::core::poll::{Poll, RawPoll};
+use readerpoll::core::poll::{valid_id, Poll, RawPoll};
 use readerpoll::core::tally::Tally;
 use readerpoll::core::ConfigError;
 
@@ -100,14 +100,8 @@ pub fn parse_definition(text: &str) -> Result<(Poll, serde_json::Value), ConfigE
         .and_then(|o| o.remove(ALLOWED_ORIGINS))
     {
         let valid = origins.as_array().is_some_and(|list| {
-            list.iter().all(|o| {
-                o.as_str().is_some_and(|o| {
-                    let rest = o
-                        .strip_prefix("https://")
-                        .or_else(|| o.strip_prefix("http://"));
-                    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ']))
-                })
-            })
+            list.iter()
+                .all(|o| o.as_str().and_then(normal_origin).is_some())
         });
         if !valid {
             return Err(ConfigError::new(
@@ -145,12 +139,35 @@ pub fn closed_if(poll: Arc<Poll>, closed: bool) -> Arc<Poll> {
     }
 }
 
-/// The origins this poll accepts votes from (empty: no list of its own).
-pub fn allowed_origins(definition: &serde_json::Value) -> Vec<&str> {
+/// An origin as browsers send it: lower case, no default port, no
+/// trailing slash; `None` when it is not an http(s) origin. The one rule
+/// for `--allow-origin`, a definition's `allowed_origins` and `Origin`.
+pub fn normal_origin(origin: &str) -> Option<String> {
+    let lower = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, host) = lower.split_once("://")?;
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    if host.is_empty() || host.contains(['/', '?', '#', ' ', '@']) {
+        return None;
+    }
+    let host = host.strip_suffix(default_port).unwrap_or(host);
+    Some(format!("{scheme}://{host}"))
+}
+
+/// The origins this poll accepts votes from, normalised (empty: no list of
+/// its own).
+pub fn allowed_origins(definition: &serde_json::Value) -> Vec<String> {
     definition
         .get(ALLOWED_ORIGINS)
         .and_then(|o| o.as_array())
-        .map(|list| list.iter().filter_map(|o| o.as_str()).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|o| normal_origin(o.as_str()?))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -225,14 +242,35 @@ impl Store {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
+        // An id no poll can have (say, from a hand-made URL) never reaches
+        // the database.
+        if !valid_id(id) {
+            return Ok(None);
+        }
         match self {
             Store::Sqlite(s) => s.get(id).await,
             Store::Postgres(s) => s.get(id).await,
         }
     }
 
+    /// A poll's definition, from the store's caches where it can be: the
+    /// vote path needs it (for the poll's origins) before the vote is
+    /// counted, without reading the tally.
+    pub async fn definition(&self, id: &str) -> Result<Option<Arc<serde_json::Value>>, String> {
+        if !valid_id(id) {
+            return Ok(None);
+        }
+        match self {
+            Store::Sqlite(s) => Ok(s.get(id).await?.map(|p| p.definition)),
+            Store::Postgres(s) => s.cached_definition(id).await,
+        }
+    }
+
     /// Counts a vote; answers after it is durable.
     pub async fn vote(&self, request: VoteRequest) -> Result<VoteOk, VoteError> {
+        if !valid_id(&request.poll) {
+            return Err(VoteError::UnknownPoll);
+        }
         match self {
             Store::Sqlite(s) => s.vote(request).await,
             Store::Postgres(s) => s.vote(request).await,
@@ -259,6 +297,9 @@ impl Store {
 
     /// Closes a poll now; false when there is no such poll.
     pub async fn close(&self, id: &str) -> Result<bool, String> {
+        if !valid_id(id) {
+            return Ok(false);
+        }
         match self {
             Store::Sqlite(s) => s.close(id).await,
             Store::Postgres(s) => s.close(id).await,

@@ -254,6 +254,23 @@ impl PgStore {
         tx.commit().await.map_err(db)
     }
 
+    /// The definition alone: from the cache, with a connection only on a miss.
+    pub async fn cached_definition(
+        &self,
+        id: &str,
+    ) -> Result<Option<Arc<serde_json::Value>>, String> {
+        if let Some((_, hit)) = self
+            .definitions
+            .read()
+            .ok()
+            .and_then(|d| d.get(id).cloned())
+        {
+            return Ok(Some(hit));
+        }
+        let client = self.pool.get().await.map_err(db)?;
+        Ok(self.definition(&client, id).await?.map(|(_, d)| d))
+    }
+
     /// The parsed definition of a poll, cached: definitions never change.
     async fn definition(
         &self,
