@@ -34,17 +34,23 @@ pub struct SqliteStore {
     snapshot: Snapshot,
 }
 
-/// Opens (creating if needed) the database with the settings every
-/// connection must have.
+/// Opens the database with the settings every connection must have.
 fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// Creates the database and its schema if needed: once, when the store
+/// opens, not on every connection.
+fn create(path: &Path) -> rusqlite::Result<Connection> {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let conn = connect(path)?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS polls (
              id TEXT PRIMARY KEY,
@@ -199,7 +205,7 @@ impl SqliteStore {
     /// Opens the database, seeds it if empty, loads every poll and starts
     /// the writer thread.
     pub fn open(path: &Path, seed: &str) -> Result<SqliteStore, String> {
-        let mut conn = connect(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut conn = create(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if poll_ids(&conn).map_err(|e| e.to_string())?.is_empty() {
             for text in seed_definitions(seed)? {
                 let (poll, _) = parse_definition(&text).map_err(|e| e.to_string())?;
