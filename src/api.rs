@@ -2,7 +2,7 @@
 //! Everything a page can reach goes through here, so panics are fenced
 //! here too (`panic = "abort"` turns one into a trap the element catches).
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, Node};
 
@@ -11,7 +11,7 @@ use crate::core::locale::{locale_for, Texts};
 use crate::core::outbox::{endpoint_allowed, Protocol};
 use crate::dom::{Options, Widget};
 use crate::transport::decode::decode_poll;
-use crate::transport::net::DEFAULT_TIMEOUT_MS;
+use crate::transport::net::{field, DEFAULT_TIMEOUT_MS};
 
 /// A mounted poll, held by the element. `destroy()` (or garbage
 /// collection of the handle) removes every node and listener it made.
@@ -59,9 +59,9 @@ impl PollHandle {
 /// WP-Polls `nonce` and `voted` (comma-separated option ids).
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
-    let lang = get(&options, "lang").as_string().unwrap_or_default();
+    let lang = field(&options, "lang").as_string().unwrap_or_default();
     let mut texts = Texts::new(locale_for(&lang));
-    let overrides = get(&options, "texts");
+    let overrides = field(&options, "texts");
     if overrides.is_object() {
         let overrides: Object = overrides.unchecked_into();
         for entry in Object::entries(&overrides).iter() {
@@ -73,12 +73,12 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
             }
         }
     }
-    let endpoint = get(&options, "endpoint")
+    let endpoint = field(&options, "endpoint")
         .as_string()
         .filter(|e| !e.is_empty());
-    let protocol_name = get(&options, "protocol").as_string().unwrap_or_default();
+    let protocol_name = field(&options, "protocol").as_string().unwrap_or_default();
     let protocol = Protocol::from_name(&protocol_name);
-    let poll = match get(&options, "error").as_string() {
+    let poll = match field(&options, "error").as_string() {
         Some(reason) => Err(ConfigError::new(ErrorCode::LoadFailed, reason)),
         None if endpoint.as_deref().is_some_and(|e| !endpoint_allowed(e)) => Err(ConfigError::new(
             ErrorCode::BadEndpoint,
@@ -103,26 +103,18 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                 texts,
                 endpoint,
                 protocol: protocol.unwrap_or(Protocol::Json),
-                nonce: get(&options, "nonce").as_string(),
-                voted: get(&options, "voted").as_string().map(|ids| {
+                nonce: field(&options, "nonce").as_string(),
+                voted: field(&options, "voted").as_string().map(|ids| {
                     crate::core::format::pieces(&ids, b",")
                         .map(|id| id.trim().to_owned())
                         .filter(|id| !id.is_empty())
                         .collect()
                 }),
-                timeout_ms: get(&options, "timeout")
+                timeout_ms: field(&options, "timeout")
                     .as_f64()
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)
                     .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
             },
         )),
-    }
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    if object.is_object() {
-        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
     }
 }

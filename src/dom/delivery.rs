@@ -88,7 +88,7 @@ fn refresh(inner: &Shared) {
         let Some(inner) = weak.upgrade() else {
             return;
         };
-        if let Ok(value) = js_sys::JSON::parse(&answer_text(&answer)) {
+        if let Ok(value) = js_sys::JSON::parse(&answer.body) {
             apply_server_state(&inner, &value);
         }
     });
@@ -97,22 +97,15 @@ fn refresh(inner: &Shared) {
 /// Takes the server's `{tally, open}` (a poll resource, or a live event) as
 /// the truth; ignored unless it is well formed.
 pub fn apply_server_state(inner: &Shared, value: &wasm_bindgen::JsValue) {
-    let get = |o: &wasm_bindgen::JsValue, k: &str| {
-        js_sys::Reflect::get(o, &wasm_bindgen::JsValue::from_str(k)).unwrap_or_default()
-    };
-    let Some(wire) = read_tally(&get(value, "tally")) else {
+    let Some(wire) = read_tally(&net::field(value, "tally")) else {
         return;
     };
-    let closed = get(value, "open").as_bool() == Some(false);
+    let closed = net::field(value, "open").as_bool() == Some(false);
     let tally = match &inner.borrow().state {
         State::Live(live) => wire.for_poll(&live.poll),
         _ => return,
     };
     dispatch(inner, Event::Snapshot { tally, closed });
-}
-
-fn answer_text(answer: &net::HttpAnswer) -> String {
-    answer.body.clone()
 }
 
 /// A new vote: into the outbox first, then on its way.
@@ -210,9 +203,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
                 0
             };
             memory::outbox_put(&entry);
-            let mut again = entry.clone();
-            again.not_before = 0;
-            schedule(&weak, again, delay);
+            schedule(&weak, entry.clone(), delay);
         }
         _ => memory::outbox_remove(&entry.key),
     }

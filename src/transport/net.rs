@@ -103,7 +103,8 @@ pub fn beacon(request: &VoteRequest) -> bool {
         .unwrap_or(false)
 }
 
-fn field(object: &JsValue, key: &str) -> JsValue {
+/// `object[key]`, or `undefined` for anything that is not an object.
+pub fn field(object: &JsValue, key: &str) -> JsValue {
     if object.is_object() {
         Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
