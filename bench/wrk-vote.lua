@@ -70,31 +70,16 @@ function response(code, headers, body)
   last = now()
 end
 
+dofile("bench/wrk-result.lua")
+
 function done(summary, latency, requests)
-  local merged, t0, t1 = {}, nil, nil
+  -- Seconds from the first vote sent to the last answer, over all threads
+  -- (the drain after the window is not part of the rate).
+  local t0, t1
   for _, thread in ipairs(threads) do
     local f, l = thread:get("first"), thread:get("last")
     if f and (t0 == nil or f < t0) then t0 = f end
     if l and (t1 == nil or l > t1) then t1 = l end
-    local st = thread:get("status") or {}
-    for code, n in pairs(st) do
-      merged[code] = (merged[code] or 0) + n
-    end
   end
-  local ok, other, codes = 0, 0, {}
-  for code, n in pairs(merged) do
-    if code >= 200 and code < 300 then ok = ok + n else other = other + n end
-    table.insert(codes, code .. ":" .. n)
-  end
-  table.sort(codes)
-  local completed = summary.requests
-  local active = (t0 and t1 and t1 > t0) and (t1 - t0) or (summary.duration / 1e6)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT completed=%d active_s=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f " ..
-    "s2xx=%d non2xx=%d codes=%s connect_err=%d read_err=%d write_err=%d timeouts=%d\n",
-    completed, active, completed / active,
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, ok, other, table.concat(codes, ","),
-    e.connect, e.read, e.write, e.timeout))
+  report(threads, summary, latency, (t0 and t1 and t1 > t0) and (t1 - t0) or (summary.duration / 1e6))
 end
