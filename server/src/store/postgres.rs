@@ -74,26 +74,15 @@ type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
 const MAX_BATCH: usize = 256;
 
 /// A poll inside a batch: its counters as read under the row lock, then as
-/// the batch changes them.
+/// the batch changes them; `counted` when a vote in the batch changed them.
 struct BatchPoll {
     poll: Arc<Poll>,
     counts: Vec<i64>,
     voters: i64,
-    read_counts: Vec<i64>,
-    read_voters: i64,
+    counted: bool,
 }
 
 impl BatchPoll {
-    fn new(poll: Arc<Poll>, counts: Vec<i64>, voters: i64) -> BatchPoll {
-        BatchPoll {
-            poll,
-            read_counts: counts.clone(),
-            counts,
-            voters,
-            read_voters: voters,
-        }
-    }
-
     /// The answer to a vote, with the tally as it stands after it.
     fn answer(&self, counted: bool) -> VoteOk {
         VoteOk {
@@ -385,7 +374,15 @@ impl PgStore {
             let poll = closed_if(poll, closed);
             let counts = vec![0; poll.options.len()];
             let voters: i64 = row.get(2);
-            polls.insert(id, BatchPoll::new(poll, counts, voters));
+            polls.insert(
+                id,
+                BatchPoll {
+                    poll,
+                    counts,
+                    voters,
+                    counted: false,
+                },
+            );
         }
         for row in tx
             .query(
@@ -403,9 +400,6 @@ impl PgStore {
             {
                 *c = row.get(2);
             }
-        }
-        for p in polls.values_mut() {
-            p.read_counts = p.counts.clone();
         }
         let (key_polls, keys): (Vec<&str>, Vec<&str>) = requests
             .iter()
@@ -505,6 +499,7 @@ impl PgStore {
                 choices,
                 replaced: false,
             });
+            p.counted = true;
             outcomes.push(Ok(p.answer(true)));
         }
 
@@ -542,26 +537,22 @@ impl PgStore {
             .await
             .map_err(db)?;
         }
-        for (id, p) in &polls {
-            if p.counts != p.read_counts {
-                let positions: Vec<i32> = (0..p.counts.len() as i32).collect();
-                tx.execute(
-                    "UPDATE option_counts c SET count = u.count
-                       FROM unnest($2::int4[], $3::int8[]) AS u(position, count)
-                      WHERE c.poll = $1 AND c.position = u.position",
-                    &[id, &positions, &p.counts],
-                )
-                .await
-                .map_err(db)?;
-            }
-            if p.voters != p.read_voters {
-                tx.execute(
-                    "UPDATE polls SET voters = $2 WHERE id = $1",
-                    &[id, &p.voters],
-                )
-                .await
-                .map_err(db)?;
-            }
+        for (id, p) in polls.iter().filter(|(_, p)| p.counted) {
+            let positions: Vec<i32> = (0..p.counts.len() as i32).collect();
+            tx.execute(
+                "UPDATE option_counts c SET count = u.count
+                   FROM unnest($2::int4[], $3::int8[]) AS u(position, count)
+                  WHERE c.poll = $1 AND c.position = u.position",
+                &[id, &positions, &p.counts],
+            )
+            .await
+            .map_err(db)?;
+            tx.execute(
+                "UPDATE polls SET voters = $2 WHERE id = $1",
+                &[id, &p.voters],
+            )
+            .await
+            .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(outcomes)
