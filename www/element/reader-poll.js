@@ -213,8 +213,10 @@ class ReaderPoll extends HTMLElement {
     }
     // WP-Polls sites get their adapter; other pages never download it.
     const wp = this.protocol === 'wp-polls' ? await import(new URL('./wp-polls.js', base)) : null;
+    const poll = this.getAttribute('poll') ?? '';
+    const endpoint = this.#endpointUrl();
     const { config, error, nonce, voted } = wp
-      ? await wp.definition(this, this.getAttribute('poll') ?? '', this.#endpointUrl())
+      ? await wp.definition(this, poll, endpoint)
       : await this.#definition();
     // Read again: the language may have changed while we waited.
     const lang = this.#lang();
@@ -228,7 +230,7 @@ class ReaderPoll extends HTMLElement {
         lang,
         // The site's own texts win over the language's.
         texts: { ...translated, ...this.#textOverrides() },
-        endpoint: this.#endpointUrl(),
+        endpoint,
         protocol: this.protocol,
         timeout: Number(this.getAttribute('timeout')) || undefined,
         error,
@@ -240,7 +242,7 @@ class ReaderPoll extends HTMLElement {
       return;
     }
     mark('mounted');
-    if (wp) this.#stopWp = wp.follow(this, this.#handle, this.getAttribute('poll') ?? '', this.#endpointUrl());
+    if (wp) this.#stopWp = wp.follow(this, this.#handle, poll, endpoint);
     this.#listen();
   }
 

@@ -7,7 +7,7 @@
 const text = (node) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** "1,234", "1.234", "1 234" or 1234 -> 1234. */
-export const count = (v) => Number(String(v ?? 0).replace(/[,.\s\u00a0\u202f']/g, '')) || 0;
+const count = (v) => Number(String(v ?? 0).replace(/[,.\s\u00a0\u202f']/g, '')) || 0;
 
 async function rest(site, id) {
   const response = await fetch(`${site}/wp-json/polls/v1/poll/${encodeURIComponent(id)}`, {
