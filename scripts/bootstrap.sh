@@ -21,9 +21,17 @@ if command -v rustup >/dev/null; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  # The shipped wasm builds the standard library from source (see
+  # scripts/build-wasm.sh).
+  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    say "adding the rust-src component"
+    rustup component add rust-src
+  fi
 else
   rustc --print target-list | grep -qx wasm32-unknown-unknown \
     || need "the wasm32-unknown-unknown target" "no rustup"
+  [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
+    || need "the rust-src component" "no rustup"
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly.

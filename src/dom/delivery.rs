@@ -8,7 +8,6 @@
 use std::rc::Weak;
 
 use gloo_timers::callback::Timeout;
-use wasm_bindgen_futures::spawn_local;
 
 use super::listen::Listener;
 use super::{dispatch, report_error, Shared};
@@ -80,18 +79,23 @@ fn refresh(inner: &Shared) {
     let url = poll_url(&endpoint, &poll);
     let weak = Shared::downgrade(inner);
     let timeout = inner.borrow().timeout_ms;
-    spawn_local(async move {
-        let answer = net::send("GET", &url, None, timeout).await;
-        if !(200..300).contains(&answer.status) {
-            return;
-        }
-        let Some(inner) = weak.upgrade() else {
-            return;
-        };
-        if let Ok(value) = js_sys::JSON::parse(&answer.body) {
-            apply_server_state(&inner, &value);
-        }
-    });
+    net::send(
+        "GET",
+        &url,
+        None,
+        timeout,
+        Box::new(move |answer| {
+            if !(200..300).contains(&answer.status) {
+                return;
+            }
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if let Ok(value) = js_sys::JSON::parse(&answer.body) {
+                apply_server_state(&inner, &value);
+            }
+        }),
+    );
 }
 
 /// Takes the server's `{tally, open}` (a poll resource, or a live event) as
@@ -161,25 +165,24 @@ fn attempt(weak: WeakInner, entry: Pending) {
     current.not_before = now + u64::from(timeout) + 1_000;
     memory::outbox_put(&current);
     let entry = current;
-    spawn_local(async move {
-        let request = vote_request(&entry);
-        let answer = net::send(
-            "POST",
-            &request.url,
-            Some((request.content_type, &request.body)),
-            timeout,
-        )
-        .await;
-        let outcome = classify(
-            &entry,
-            answer.status,
-            &answer.answer,
-            &answer.body,
-            answer.retry_after.as_deref(),
-            now_ms(),
-        );
-        settle(weak, entry, outcome);
-    });
+    let request = vote_request(&entry);
+    net::send(
+        "POST",
+        &request.url,
+        Some((request.content_type, &request.body)),
+        timeout,
+        Box::new(move |answer| {
+            let outcome = classify(
+                &entry,
+                answer.status,
+                &answer.answer,
+                &answer.body,
+                answer.retry_after.as_deref(),
+                now_ms(),
+            );
+            settle(weak, entry, outcome);
+        }),
+    );
 }
 
 fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
