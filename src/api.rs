@@ -104,12 +104,9 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                 endpoint,
                 protocol: protocol.unwrap_or(Protocol::Json),
                 nonce: field(&options, "nonce").as_string(),
-                voted: field(&options, "voted").as_string().map(|ids| {
-                    crate::core::format::pieces(&ids, b",")
-                        .map(|id| id.trim().to_owned())
-                        .filter(|id| !id.is_empty())
-                        .collect()
-                }),
+                voted: field(&options, "voted")
+                    .as_string()
+                    .map(|ids| crate::core::format::id_list(&ids)),
                 timeout_ms: field(&options, "timeout")
                     .as_f64()
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)

@@ -1,5 +1,12 @@
 //! State -> ViewModel: every word and number the reader sees, decided
 //! natively and snapshot-tested, so the DOM layer only copies it into nodes.
+//!
+//! Text that already exists (the poll's own words, the messages) is
+//! borrowed from the state and the texts; only numbers are formatted into
+//! new strings. A view is built on every event, so copies would cost both
+//! allocation at run time and clone and drop code in the wasm.
+
+use std::borrow::Cow;
 
 use crate::core::format::{group, percent};
 use crate::core::locale::{Msg, Texts};
@@ -9,67 +16,65 @@ use crate::core::poll::Mode;
 use crate::core::share::{shares, PERCENT, PERMILLE};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ViewModel {
+pub enum ViewModel<'a> {
     Loading,
     /// The "poll unavailable" state: a title and the reason, as text.
     Unavailable {
-        title: String,
-        reason: String,
+        title: &'a str,
+        reason: &'a str,
     },
-    Live(Box<LiveView>),
+    Live(Box<LiveView<'a>>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LiveView {
-    pub question: String,
+pub struct LiveView<'a> {
+    pub question: &'a str,
     pub multiple: bool,
     /// Present while the ballot is shown.
-    pub ballot: Option<BallotView>,
+    pub ballot: Option<BallotView<'a>>,
     /// Present while the results are shown.
-    pub results: Option<ResultsView>,
+    pub results: Option<ResultsView<'a>>,
     /// A line about the poll's state ("Sending your vote…", "closed").
-    pub status: Option<String>,
+    pub status: Option<&'a str>,
     /// A validation message or refusal, shown inline.
-    pub notice: Option<String>,
+    pub notice: Option<Cow<'a, str>>,
     pub busy: bool,
     pub actions: Vec<Action>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BallotView {
+pub struct BallotView<'a> {
     pub hint: Option<String>,
     /// Rows in display order (given, or this reader's shuffle).
-    pub rows: Vec<BallotRow>,
-    pub vote_label: String,
+    pub rows: Vec<BallotRow<'a>>,
+    pub vote_label: &'a str,
     pub vote_enabled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BallotRow {
+pub struct BallotRow<'a> {
     pub index: usize,
-    pub id: String,
-    pub label: String,
+    pub id: &'a str,
+    pub label: &'a str,
     pub checked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResultsView {
+pub struct ResultsView<'a> {
     /// Rows in results order; empty when the policy hides the numbers.
-    pub rows: Vec<ResultRow>,
+    pub rows: Vec<ResultRow<'a>>,
     pub total: Option<String>,
     /// Why numbers are missing, or what they are shares of.
-    pub note: Option<String>,
-    pub your_choice: String,
+    pub note: Option<&'a str>,
+    pub your_choice: &'a str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResultRow {
+pub struct ResultRow<'a> {
     pub index: usize,
-    pub label: String,
+    pub label: &'a str,
     /// "32% (184 votes)".
     pub figures: String,
-    pub percent: String,
-    pub votes: String,
     /// CSS width of the bar, from permille: "31.7%".
     pub bar_width: String,
     pub mine: bool,
@@ -112,18 +117,18 @@ impl Action {
 
 /// Builds the view of a state. `seed` identifies the reader for a shuffled
 /// option order.
-pub fn view(state: &State, texts: &Texts, seed: &str) -> ViewModel {
+pub fn view<'a>(state: &'a State, texts: &'a Texts, seed: &str) -> ViewModel<'a> {
     match state {
         State::Loading => ViewModel::Loading,
         State::Failed(error) => ViewModel::Unavailable {
-            title: texts.owned(Msg::Unavailable),
-            reason: error.message.clone(),
+            title: texts.get(Msg::Unavailable),
+            reason: &error.message,
         },
         State::Live(live) => ViewModel::Live(Box::new(live_view(live, texts, seed))),
     }
 }
 
-fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
+fn live_view<'a>(live: &'a Live, texts: &'a Texts, seed: &str) -> LiveView<'a> {
     let poll = &live.poll;
     let multiple = poll.mode == Mode::Multiple;
     let mut actions = Vec::new();
@@ -131,18 +136,21 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
         if live.can_peek() && !live.has_voted() {
             actions.push(Action::ViewResults);
         }
+        // Loops rather than `map(..).collect()`: one function of wasm
+        // instead of three or four per chain.
+        let mut rows = Vec::with_capacity(poll.options.len());
+        for index in ballot_order(poll, seed) {
+            rows.push(BallotRow {
+                index,
+                id: &poll.options[index].id,
+                label: &poll.options[index].label,
+                checked: live.selection.contains(index),
+            });
+        }
         BallotView {
             hint: multiple.then(|| texts.with_n(Msg::ChooseUpTo, poll.max_choices as u64)),
-            rows: ballot_order(poll, seed)
-                .into_iter()
-                .map(|index| BallotRow {
-                    index,
-                    id: poll.options[index].id.clone(),
-                    label: poll.options[index].label.clone(),
-                    checked: live.selection.contains(index),
-                })
-                .collect(),
-            vote_label: texts.owned(Msg::Vote),
+            rows,
+            vote_label: texts.get(Msg::Vote),
             vote_enabled: live.selection.is_valid_for(poll),
         }
     });
@@ -154,23 +162,22 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
         actions.push(Action::ChangeVote);
     }
     let status = match live.phase {
-        Phase::Sending if live.waiting => Some(texts.owned(Msg::Waiting)),
-        Phase::Sending => Some(texts.owned(Msg::Sending)),
-        Phase::Closed if poll.not_yet_open_at(live.now) => Some(texts.owned(Msg::NotOpen)),
-        Phase::Closed => Some(texts.owned(Msg::Closed)),
-        Phase::Results if live.has_voted() && !live.results_visible() => {
-            Some(texts.owned(Msg::Thanks))
-        }
+        Phase::Sending if live.waiting => Some(Msg::Waiting),
+        Phase::Sending => Some(Msg::Sending),
+        Phase::Closed if poll.not_yet_open_at(live.now) => Some(Msg::NotOpen),
+        Phase::Closed => Some(Msg::Closed),
+        Phase::Results if live.has_voted() && !live.results_visible() => Some(Msg::Thanks),
         _ => None,
-    };
+    }
+    .map(|msg| texts.get(msg));
     let notice = live.notice.as_ref().map(|n| match n {
-        Notice::TooMany(max) => texts.with_n(Msg::TooMany, *max as u64),
-        Notice::ChooseOne => texts.owned(Msg::ChooseOne),
-        Notice::AlreadyVoted => texts.owned(Msg::AlreadyVoted),
-        Notice::Refused(message) => message.clone(),
+        Notice::TooMany(max) => Cow::Owned(texts.with_n(Msg::TooMany, *max as u64)),
+        Notice::ChooseOne => Cow::Borrowed(texts.get(Msg::ChooseOne)),
+        Notice::AlreadyVoted => Cow::Borrowed(texts.get(Msg::AlreadyVoted)),
+        Notice::Refused(message) => Cow::Borrowed(message.as_str()),
     });
     LiveView {
-        question: poll.question.clone(),
+        question: &poll.question,
         multiple,
         ballot,
         results,
@@ -181,9 +188,9 @@ fn live_view(live: &Live, texts: &Texts, seed: &str) -> LiveView {
     }
 }
 
-fn results_view(live: &Live, texts: &Texts) -> ResultsView {
+fn results_view<'a>(live: &'a Live, texts: &'a Texts) -> ResultsView<'a> {
     let poll = &live.poll;
-    let your_choice = texts.owned(Msg::YourChoice);
+    let your_choice = texts.get(Msg::YourChoice);
     if !live.results_visible() {
         let note = match poll.results {
             crate::core::poll::ResultsVisibility::AfterVote => Msg::ResultsAfterVote,
@@ -193,7 +200,7 @@ fn results_view(live: &Live, texts: &Texts) -> ResultsView {
         return ResultsView {
             rows: Vec::new(),
             total: None,
-            note: Some(texts.owned(note)),
+            note: Some(texts.get(note)),
             your_choice,
         };
     }
@@ -201,30 +208,24 @@ fn results_view(live: &Live, texts: &Texts) -> ResultsView {
     let shown = shares(poll.mode, &tally.counts, tally.voters, PERCENT);
     let widths = shares(poll.mode, &tally.counts, tally.voters, PERMILLE);
     let mine = live.mine.as_deref().unwrap_or(&[]);
-    let rows = results_order(poll, &tally.counts)
-        .into_iter()
-        .map(|index| {
-            let percent_label = percent(shown[index], PERCENT, texts.locale);
-            let votes = texts.votes(tally.counts[index]);
-            let mut figures = percent_label.clone();
-            figures.push_str(" (");
-            figures.push_str(&votes);
-            figures.push(')');
-            ResultRow {
-                index,
-                label: poll.options[index].label.clone(),
-                figures,
-                percent: percent_label,
-                votes,
-                bar_width: css_percent(widths[index]),
-                mine: mine.contains(&index),
-            }
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(poll.options.len());
+    for index in results_order(poll, &tally.counts) {
+        let mut figures = percent(shown[index], PERCENT, texts.locale);
+        figures.push_str(" (");
+        figures.push_str(&texts.votes(tally.counts[index]));
+        figures.push(')');
+        rows.push(ResultRow {
+            index,
+            label: &poll.options[index].label,
+            figures,
+            bar_width: css_percent(widths[index]),
+            mine: mine.contains(&index),
+        });
+    }
     ResultsView {
         rows,
         total: Some(texts.with_n(Msg::TotalVoters, tally.voters)),
-        note: (poll.mode == Mode::Multiple).then(|| texts.owned(Msg::OfVotersNote)),
+        note: (poll.mode == Mode::Multiple).then(|| texts.get(Msg::OfVotersNote)),
         your_choice,
     }
 }

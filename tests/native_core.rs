@@ -253,11 +253,11 @@ fn snapshot(state: &State) -> String {
                         row.bar_width
                     ));
                 }
-                for line in [&r.total, &r.note].into_iter().flatten() {
+                for line in [r.total.as_deref(), r.note].into_iter().flatten() {
                     out.push_str(&format!("{line}\n"));
                 }
             }
-            for line in [&v.status, &v.notice].into_iter().flatten() {
+            for line in [v.status, v.notice.as_deref()].into_iter().flatten() {
                 out.push_str(&format!("> {line}\n"));
             }
             for a in &v.actions {

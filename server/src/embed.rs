@@ -50,7 +50,7 @@ pub fn fragment(p: &PollState, now: i64) -> String {
     let mut html = String::new();
     html.push_str(&format!(
         "<form class=\"poll-fallback\" method=\"post\" action=\"/polls/{id}/vote-form\">\n<fieldset>\n<legend>{}</legend>\n",
-        escape(&v.question)
+        escape(v.question)
     ));
     let open = p.open_at(now);
     for option in &p.poll.options {
@@ -70,7 +70,7 @@ pub fn fragment(p: &PollState, now: i64) -> String {
         for row in &results.rows {
             html.push_str(&format!(
                 "<li>{} — {}</li>\n",
-                escape(&row.label),
+                escape(row.label),
                 escape(&row.figures)
             ));
         }

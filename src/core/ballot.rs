@@ -97,15 +97,26 @@ pub fn valid_ballot(poll: &Poll, choices: &[usize]) -> bool {
 /// for an option an editor has since removed). Takes the ids as stored and
 /// received (`String`s), so no borrowed copy of the list is built first.
 pub fn indices_of(poll: &Poll, ids: &[String]) -> Vec<usize> {
-    let mut out: Vec<usize> = ids.iter().filter_map(|id| poll.option_index(id)).collect();
+    // Loops rather than iterator chains here and in the other helpers the
+    // widget runs: each `filter_map(..).collect()` becomes three or four
+    // functions of wasm, a loop one.
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(index) = poll.option_index(id) {
+            out.push(index);
+        }
+    }
     crate::core::small_sort::sort_dedup(&mut out);
     out
 }
 
 /// Option indices to ids.
 pub fn ids_of(poll: &Poll, indices: &[usize]) -> Vec<String> {
-    indices
-        .iter()
-        .filter_map(|&i| poll.options.get(i).map(|o| o.id.clone()))
-        .collect()
+    let mut out = Vec::new();
+    for &i in indices {
+        if let Some(option) = poll.options.get(i) {
+            out.push(option.id.clone());
+        }
+    }
+    out
 }

@@ -94,6 +94,29 @@ impl<'a> Iterator for Pieces<'a> {
     }
 }
 
+/// Every piece of `text` between `seps`, as `pieces` cuts them. A loop, so
+/// that callers share it rather than each collecting into its own copy.
+pub fn split<'a>(text: &'a str, seps: &'static [u8]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for piece in pieces(text, seps) {
+        out.push(piece);
+    }
+    out
+}
+
+/// A comma-separated list of ids (a stored ballot, a cookie): the non-empty
+/// pieces, without surrounding ASCII whitespace.
+pub fn id_list(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in pieces(text, b",") {
+        let id = piece.trim_ascii();
+        if !id.is_empty() {
+            out.push(id.to_owned());
+        }
+    }
+    out
+}
+
 /// Fills `{n}` in a template with the grouped number.
 pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
     // By hand: `str::replace` brings in the generic substring searcher.

@@ -18,10 +18,19 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
     hash
 }
 
+/// 0, 1, 2, ...: one index per option.
+fn given_order(poll: &Poll) -> Vec<usize> {
+    let mut order = Vec::with_capacity(poll.options.len());
+    for index in 0..poll.options.len() {
+        order.push(index);
+    }
+    order
+}
+
 /// The order ballot options are shown in. `seed` identifies the reader
 /// (their voter token); the same seed always gives the same order.
 pub fn ballot_order(poll: &Poll, seed: &str) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..poll.options.len()).collect();
+    let mut order = given_order(poll);
     if poll.order == OptionOrder::Random {
         let mut state = fnv1a(&[seed, &poll.id]) | 1;
         for i in (1..order.len()).rev() {
@@ -40,7 +49,7 @@ pub fn ballot_order(poll: &Poll, seed: &str) -> Vec<usize> {
 /// The order result rows are shown in: as given, or most votes first with
 /// ties in given order.
 pub fn results_order(poll: &Poll, counts: &[u64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..poll.options.len()).collect();
+    let mut order = given_order(poll);
     if poll.results_order == ResultsOrder::Votes {
         let count = |i: usize| counts.get(i).copied().unwrap_or(0);
         crate::core::small_sort::sort_by(&mut order, |&a, &b| count(a) > count(b));

@@ -9,7 +9,7 @@
 //! by construction (ids are `[A-Za-z0-9._-]`, keys are UUIDs, endpoints are
 //! validated URLs).
 
-use crate::core::format::{pieces, push_u64};
+use crate::core::format::{id_list, pieces, push_u64, split};
 
 /// How a vote travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,32 +91,34 @@ fn number(text: &str) -> Option<u64> {
 /// format) are skipped rather than failing the whole outbox.
 pub fn decode(text: &str) -> Vec<Pending> {
     // Lines as `str::lines` cuts them (a final empty piece never parses).
-    pieces(text, b"\n")
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .filter_map(|line| {
-            let f: Vec<&str> = pieces(line, b"\t").collect();
-            if f.len() != 8 || f[0].is_empty() || f[3].is_empty() {
-                return None;
-            }
-            let choices: Vec<String> = pieces(f[5], b",")
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if choices.is_empty() {
-                return None;
-            }
-            Some(Pending {
-                poll: f[0].to_owned(),
-                endpoint: f[1].to_owned(),
-                protocol: Protocol::from_name(f[2])?,
-                key: f[3].to_owned(),
-                voter: f[4].to_owned(),
-                choices,
-                attempts: u32::try_from(number(f[6])?).ok()?,
-                not_before: number(f[7])?,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for line in pieces(text, b"\n") {
+        if let Some(entry) = decode_line(line.strip_suffix('\r').unwrap_or(line)) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+fn decode_line(line: &str) -> Option<Pending> {
+    let f = split(line, b"\t");
+    if f.len() != 8 || f[0].is_empty() || f[3].is_empty() {
+        return None;
+    }
+    let choices = id_list(f[5]);
+    if choices.is_empty() {
+        return None;
+    }
+    Some(Pending {
+        poll: f[0].to_owned(),
+        endpoint: f[1].to_owned(),
+        protocol: Protocol::from_name(f[2])?,
+        key: f[3].to_owned(),
+        voter: f[4].to_owned(),
+        choices,
+        attempts: u32::try_from(number(f[6])?).ok()?,
+        not_before: number(f[7])?,
+    })
 }
 
 /// First retry delay.
@@ -154,7 +156,7 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
 
 /// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") to unix seconds.
 fn parse_http_date(value: &str) -> Option<i64> {
-    let parts: Vec<&str> = pieces(value, b" ").collect();
+    let parts = split(value, b" ");
     if parts.len() != 6 || parts[5] != "GMT" {
         return None;
     }

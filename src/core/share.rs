@@ -57,15 +57,14 @@ pub fn of_voters(counts: &[u64], voters: u64, units: u32) -> Vec<u32> {
         return vec![0; counts.len()];
     }
     let voters = voters.min(MAX_COUNT);
-    counts
-        .iter()
-        .map(|&c| {
-            // Half up: (2 * c * units + voters) / (2 * voters), in u64 range
-            // because c <= voters <= 2^53 and units <= 1000.
-            let scaled = c.min(voters) * u64::from(units);
-            (scaled / voters + u64::from(scaled % voters * 2 >= voters)) as u32
-        })
-        .collect()
+    let mut shares = Vec::with_capacity(counts.len());
+    for &c in counts {
+        // Half up: (2 * c * units + voters) / (2 * voters), in u64 range
+        // because c <= voters <= 2^53 and units <= 1000.
+        let scaled = c.min(voters) * u64::from(units);
+        shares.push((scaled / voters + u64::from(scaled % voters * 2 >= voters)) as u32);
+    }
+    shares
 }
 
 /// The shares a poll shows: largest remainder for single choice, share of

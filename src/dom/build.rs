@@ -46,11 +46,11 @@ pub fn option(doc: &Document, row: &BallotRow, group: &str, multiple: bool) -> O
     let input: HtmlInputElement = el(doc, "input", "").unchecked_into();
     attr(&input, "type", if multiple { "checkbox" } else { "radio" });
     attr(&input, "name", group);
-    attr(&input, "value", &row.id);
+    attr(&input, "value", row.id);
     attr(&input, "data-index", &index_text(row.index));
     attr(&input, "aria-describedby", "rp-hint rp-notice");
     label.append_child(&input).unwrap_throw();
-    append(&label, &text_el(doc, "span", "text", &row.label));
+    append(&label, &text_el(doc, "span", "text", row.label));
     OptionEls {
         index: row.index,
         label,
@@ -72,7 +72,7 @@ pub fn result_row(doc: &Document, row: &ResultRow, your_choice: &str) -> RowEls 
     let li = el(doc, "li", "row");
     attr(&li, "part", "result");
     let line = el(doc, "div", "line");
-    let label = text_el(doc, "span", "label", &row.label);
+    let label = text_el(doc, "span", "label", row.label);
     let sep = text_el(doc, "span", "sep", " — ");
     let figures = text_el(doc, "span", "figures", &row.figures);
     let mine = text_el(doc, "span", "mine-tag", your_choice);

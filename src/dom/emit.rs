@@ -24,7 +24,10 @@ impl Detail {
     }
 
     pub fn strings(self, key: &str, values: &[String]) -> Self {
-        let array: Array = values.iter().map(|v| JsValue::from_str(v)).collect();
+        let array = Array::new();
+        for v in values {
+            array.push(&JsValue::from_str(v));
+        }
         self.set(key, &array)
     }
 }

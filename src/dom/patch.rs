@@ -121,7 +121,7 @@ impl Dom {
         let doc = &self.doc;
         let ballot = el(doc, "fieldset", "ballot");
         attr(&ballot, "part", "ballot");
-        let legend = text_el(doc, "legend", "question", &live.question);
+        let legend = text_el(doc, "legend", "question", live.question);
         attr(&legend, "part", "question");
         let hint = el(doc, "p", "hint");
         attr(&hint, "id", "rp-hint");
@@ -147,7 +147,7 @@ impl Dom {
 
         let results = el(doc, "div", "results");
         attr(&results, "part", "results");
-        let title = text_el(doc, "p", "results-title question", &live.question);
+        let title = text_el(doc, "p", "results-title question", live.question);
         attr(&title, "tabindex", "-1");
         attr(&title, "part", "question");
         let list = el(doc, "ol", "rows");
@@ -224,7 +224,7 @@ impl Dom {
                     }
                 }
             }
-            set_text(&b.vote, &ballot.vote_label);
+            set_text(&b.vote, ballot.vote_label);
             attr(
                 &b.vote,
                 "aria-disabled",
@@ -239,12 +239,11 @@ impl Dom {
                 let els = match b.rows.iter().position(|r| r.index == row.index) {
                     Some(at) => &b.rows[at],
                     None => {
-                        b.rows
-                            .push(result_row(&self.doc, row, &results.your_choice));
+                        b.rows.push(result_row(&self.doc, row, results.your_choice));
                         b.rows.last().unwrap_throw()
                     }
                 };
-                set_text(&els.label, &row.label);
+                set_text(&els.label, row.label);
                 set_text(&els.figures, &row.figures);
                 set_hidden(&els.mine, !row.mine);
                 els.li
@@ -268,9 +267,9 @@ impl Dom {
                 b.row_order = order;
             }
             set_line(&b.total, results.total.as_deref());
-            set_line(&b.note, results.note.as_deref());
+            set_line(&b.note, results.note);
         }
-        set_line(&b.status, live.status.as_deref());
+        set_line(&b.status, live.status);
         set_line(&b.notice, live.notice.as_deref());
 
         if b.shown_actions != live.actions {
@@ -291,11 +290,12 @@ impl Dom {
         }
 
         // A new inline message is also said once through the live region.
-        if live.notice != self.shown_notice {
-            if let Some(text) = &live.notice {
+        let notice = live.notice.as_deref();
+        if notice != self.shown_notice.as_deref() {
+            if let Some(text) = notice {
                 set_text(&self.live, text);
             }
-            self.shown_notice = live.notice.clone();
+            self.shown_notice = notice.map(str::to_owned);
         }
     }
 

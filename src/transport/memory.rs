@@ -25,10 +25,7 @@ fn vote_key(poll: &str) -> String {
 /// The ballot this browser cast in `poll`, as option ids.
 pub fn stored_vote(poll: &str) -> Option<Vec<String>> {
     let text = storage()?.get_item(&vote_key(poll)).ok()??;
-    let ids: Vec<String> = crate::core::format::pieces(&text, b",")
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let ids = crate::core::format::id_list(&text);
     (!ids.is_empty()).then_some(ids)
 }
 
