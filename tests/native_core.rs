@@ -281,14 +281,14 @@ fn vote_is_optimistic_then_confirmed() {
     assert_eq!(
         effects,
         vec![
-            Effect::Persist(vec![1]),
-            Effect::Send {
-                ballot: vec![1],
-                replaces: None
-            },
+            Effect::Remember,
+            Effect::Send,
             Effect::Focus(readerpoll::core::machine::FocusTarget::Results),
         ]
     );
+    // What is remembered and sent: the reader's ballot, replacing nothing.
+    assert_eq!(live(&s).mine, Some(vec![1]));
+    assert_eq!(live(&s).previous, None);
     assert_eq!(live(&s).phase, Phase::Sending);
     assert_eq!(
         snapshot(&s),
@@ -335,7 +335,8 @@ fn already_counted_does_not_claim_the_rejected_ballot() {
         Event::AlreadyCounted("You have already voted in this poll.".into()),
     );
     // The backend has an earlier vote of this reader's; this ballot is not it.
-    assert_eq!(effects, vec![Effect::Forget]);
+    // Remembered as no vote at all.
+    assert_eq!(effects, vec![Effect::Remember]);
     assert!(live(&s).mine.is_none());
     // The numbers without a choice marked as theirs.
     assert_eq!(live(&s).phase, Phase::Results);
@@ -354,7 +355,7 @@ fn a_refused_vote_rolls_back_to_the_last_server_numbers() {
     step(&mut s, Event::Toggle(0));
     step(&mut s, Event::Submit);
     let effects = step(&mut s, Event::Refused("This poll is closed.".into()));
-    assert_eq!(effects[0], Effect::Forget);
+    assert_eq!(effects[0], Effect::Remember);
     let l = live(&s);
     assert_eq!(l.phase, Phase::Ballot);
     assert_eq!(l.mine, None);
@@ -453,10 +454,9 @@ fn changing_a_vote_moves_it() {
     step(&mut s, Event::ChangeVote);
     step(&mut s, Event::Toggle(3));
     let effects = step(&mut s, Event::Submit);
-    assert!(effects.contains(&Effect::Send {
-        ballot: vec![3],
-        replaces: Some(vec![0])
-    }));
+    assert!(effects.contains(&Effect::Send));
+    assert_eq!(live(&s).mine, Some(vec![3]));
+    assert_eq!(live(&s).previous, Some(vec![0]));
     let t = live(&s).shown_tally();
     assert_eq!(t.counts, vec![93, 184, 134, 171]);
     assert_eq!(t.voters, 582);
@@ -509,6 +509,7 @@ fn unavailable_view_carries_the_reason() {
     let mut s = State::Loading;
     let err = readerpoll::core::ConfigError::new(ErrorCode::NoOptions, "the poll has no options");
     let effects = step(&mut s, Event::LoadFailed(err.clone()));
-    assert_eq!(effects, vec![Effect::ReportError(err)]);
+    assert_eq!(effects, vec![Effect::ReportError]);
+    assert_eq!(s, State::Failed(err));
     assert_eq!(snapshot(&s), "Poll unavailable: the poll has no options\n");
 }

@@ -101,26 +101,28 @@ pub enum Event {
 
 /// Something the browser layer must do. Rendering is not an effect: the
 /// view is re-rendered after every step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Effects carry no data: what they act on is in the state they leave
+/// behind (`Live::mine`, `State::Failed`), which the browser layer reads
+/// when it runs them. Copies of ballots in effects would only be more to
+/// allocate, compare and drop, and could disagree with the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Remember in this browser that the reader voted this ballot.
-    Persist(Vec<usize>),
-    /// Forget the stored ballot (a refused vote).
-    Forget,
-    /// Announce the vote (`poll-vote`) and, unless the host takes over, send
-    /// it. `replaces` is the ballot it replaces when a vote is changed.
-    Send {
-        ballot: Vec<usize>,
-        replaces: Option<Vec<usize>>,
-    },
+    /// Make this browser's memory of the vote match `Live::mine`: store
+    /// that ballot, or forget the stored one when there is none (a refused
+    /// vote).
+    Remember,
+    /// Announce the vote in `Live::mine` (`poll-vote`) and, unless the host
+    /// takes over, send it. A changed vote replaces `Live::previous`.
+    Send,
     /// Tell screen-reader users something once, through the live region.
     Announce(Announcement),
     /// Move focus, after the element it had is gone.
     Focus(FocusTarget),
     /// Fire `poll-ready`.
     Ready,
-    /// Fire `poll-error` and log it.
-    ReportError(ConfigError),
+    /// Fire `poll-error` and log the reason in `State::Failed`.
+    ReportError,
     /// Fire `poll-voted`.
     Voted,
 }
@@ -180,16 +182,12 @@ impl Live {
     }
 
     /// Back to the reader's vote from before this ballot (none, for a
-    /// first vote) and the phase that goes with it; the effect keeps the
-    /// browser's memory of the vote in step.
-    fn restore_previous(&mut self) -> Effect {
+    /// first vote) and the phase that goes with it; the caller's
+    /// `Effect::Remember` keeps the browser's memory of the vote in step.
+    fn restore_previous(&mut self) {
         self.mine = self.previous.take();
         self.selection = Selection::from_indices(self.mine.clone().unwrap_or_default());
         self.phase = self.resting_phase();
-        match &self.mine {
-            Some(old) => Effect::Persist(old.clone()),
-            None => Effect::Forget,
-        }
     }
 
     fn resting_phase(&self) -> Phase {
@@ -203,8 +201,9 @@ impl Live {
     }
 }
 
-/// Advances the state by one event.
-pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
+/// Advances the state by one event. The effects are constant lists:
+/// nothing to allocate or free on every click.
+pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
     match event {
         Event::Loaded { poll, stored, now } => {
             let mine = stored.map(|ids| indices_of(&poll, &ids));
@@ -227,49 +226,48 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             }
             live.phase = live.resting_phase();
             *state = State::Live(Box::new(live));
-            return vec![Effect::Ready];
+            return &[Effect::Ready];
         }
         Event::LoadFailed(error) => {
-            *state = State::Failed(error.clone());
-            return vec![Effect::ReportError(error)];
+            *state = State::Failed(error);
+            return &[Effect::ReportError];
         }
         _ => {}
     }
     let State::Live(live) = state else {
-        return Vec::new();
+        return &[];
     };
     let live = live.as_mut();
     match event {
-        Event::Loaded { .. } | Event::LoadFailed(_) => Vec::new(),
+        Event::Loaded { .. } | Event::LoadFailed(_) => &[],
         Event::Toggle(index) => {
             if live.phase != Phase::Ballot {
-                return Vec::new();
+                return &[];
             }
             live.notice = match live.selection.toggle(&live.poll, index) {
                 Ok(()) => None,
                 Err(ToggleError::TooMany(max)) => Some(Notice::TooMany(max)),
                 Err(ToggleError::NoSuchOption) => live.notice.take(),
             };
-            Vec::new()
+            &[]
         }
         Event::Submit => {
             if live.phase != Phase::Ballot {
-                return Vec::new();
+                return &[];
             }
             if !live.is_open() {
                 live.phase = Phase::Closed;
-                return Vec::new();
+                return &[];
             }
             if live.has_voted() && !live.poll.allow_change {
                 live.notice = Some(Notice::AlreadyVoted);
                 live.phase = Phase::Results;
-                return vec![Effect::Focus(FocusTarget::Results)];
+                return &[Effect::Focus(FocusTarget::Results)];
             }
             if !live.selection.is_valid_for(&live.poll) {
                 live.notice = Some(Notice::ChooseOne);
-                return vec![Effect::Focus(FocusTarget::Notice)];
+                return &[Effect::Focus(FocusTarget::Notice)];
             }
-            let ballot = live.selection.ballot();
             let replaces = live.mine.take();
             if let Some(old) = &replaces {
                 // A changed vote: the old ballot leaves the shown tally.
@@ -277,26 +275,26 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                     live.server.retract(old);
                 }
             }
-            live.previous = replaces.clone();
-            live.mine = Some(ballot.clone());
+            live.previous = replaces;
+            live.mine = Some(live.selection.ballot());
             live.mine_counted = false;
             live.notice = None;
             live.phase = Phase::Sending;
-            vec![
-                Effect::Persist(ballot.clone()),
-                Effect::Send { ballot, replaces },
+            &[
+                Effect::Remember,
+                Effect::Send,
                 Effect::Focus(FocusTarget::Results),
             ]
         }
         Event::Retrying => {
             live.waiting = live.phase == Phase::Sending;
-            Vec::new()
+            &[]
         }
         Event::Resending => {
             if live.mine.is_some() && live.phase != Phase::Sending {
                 live.phase = Phase::Sending;
             }
-            Vec::new()
+            &[]
         }
         Event::AlreadyCounted(message) => {
             // Nothing new was counted: the backend holds an earlier vote of
@@ -306,16 +304,16 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             live.waiting = false;
             live.notice = Some(Notice::Refused(message));
             if live.phase != Phase::Sending {
-                return Vec::new();
+                return &[];
             }
-            let memory = live.restore_previous();
+            live.restore_previous();
             live.mine_counted = live.mine.is_some();
             // They have voted, by the backend's word: the numbers, where
             // the poll shows them, are what they came for.
             if live.mine.is_none() && live.results_visible() {
                 live.phase = Phase::Results;
             }
-            vec![memory]
+            &[Effect::Remember]
         }
         Event::Accepted(tally) => {
             live.waiting = false;
@@ -329,20 +327,19 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
             // the poll that delivered a shared outbox entry just takes the
             // numbers.
             if live.phase != Phase::Sending {
-                return Vec::new();
+                return &[];
             }
             live.previous = None;
             live.phase = live.resting_phase();
-            vec![Effect::Announce(Announcement::VoteCounted), Effect::Voted]
+            &[Effect::Announce(Announcement::VoteCounted), Effect::Voted]
         }
         Event::Refused(message) => {
             live.waiting = false;
             live.notice = Some(Notice::Refused(message));
-            let memory = live.restore_previous();
+            live.restore_previous();
             live.mine_counted = false;
-            // Built in order: `Vec::insert` brings its own panic message.
-            vec![
-                memory,
+            &[
+                Effect::Remember,
                 Effect::Announce(Announcement::Refused),
                 Effect::Focus(FocusTarget::Notice),
             ]
@@ -360,44 +357,44 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                     live.phase = Phase::Closed;
                 }
             }
-            Vec::new()
+            &[]
         }
         Event::ViewResults => {
             if live.phase == Phase::Ballot && live.can_peek() {
                 live.phase = Phase::Results;
                 live.notice = None;
-                return vec![Effect::Focus(FocusTarget::Results)];
+                return &[Effect::Focus(FocusTarget::Results)];
             }
-            Vec::new()
+            &[]
         }
         Event::BackToVote => {
             if live.phase == Phase::Results && live.is_open() && !live.has_voted() {
                 live.phase = Phase::Ballot;
-                return vec![Effect::Focus(FocusTarget::Ballot)];
+                return &[Effect::Focus(FocusTarget::Ballot)];
             }
-            Vec::new()
+            &[]
         }
         Event::ChangeVote => {
             if live.phase == Phase::Results && live.can_change_vote() {
                 live.phase = Phase::Ballot;
                 live.notice = None;
-                return vec![Effect::Focus(FocusTarget::Ballot)];
+                return &[Effect::Focus(FocusTarget::Ballot)];
             }
-            Vec::new()
+            &[]
         }
         Event::VotedElsewhere(ids) => {
             if live.mine.is_some() || live.phase == Phase::Sending {
-                return Vec::new();
+                return &[];
             }
             let mine = indices_of(&live.poll, &ids);
             if mine.is_empty() {
-                return Vec::new();
+                return &[];
             }
             live.selection = Selection::from_indices(mine.clone());
             live.mine = Some(mine);
             live.phase = live.resting_phase();
             live.notice = Some(Notice::AlreadyVoted);
-            vec![Effect::Focus(FocusTarget::Results)]
+            &[Effect::Focus(FocusTarget::Results)]
         }
         Event::Tick(now) => {
             live.now = now;
@@ -407,7 +404,7 @@ pub fn step(state: &mut State, event: Event) -> Vec<Effect> {
                     live.phase = resting;
                 }
             }
-            Vec::new()
+            &[]
         }
     }
 }

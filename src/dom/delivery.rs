@@ -288,7 +288,7 @@ fn flush_hidden(inner: &Shared) {
 
 /// The widget's window and document listeners, owned by the widget.
 pub fn listen(weak: &Weak<std::cell::RefCell<super::Inner>>) -> Vec<Listener> {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::transport::net::window() else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -225,7 +225,7 @@ pub(crate) fn dispatch(inner: &Shared, event: Event) {
         effects
     };
     for effect in effects {
-        run(inner, effect);
+        run(inner, *effect);
     }
 }
 
@@ -236,14 +236,20 @@ fn run(inner: &Shared, effect: Effect) {
         Effect::Ready => {
             fire(&host, "poll-ready", Detail::new(&poll), false);
         }
-        Effect::ReportError(error) => {
+        Effect::ReportError => {
             let id = host.get_attribute("poll").unwrap_or_default();
+            let error = match &inner.borrow().state {
+                State::Failed(error) => error.clone(),
+                _ => return,
+            };
             report_error(&host, &id, error.code.as_str(), &error.message, false);
         }
-        Effect::Persist(ballot) => memory::store_vote(&poll, &ballot_ids(inner, &ballot)),
-        Effect::Forget => memory::forget_vote(&poll),
-        Effect::Send { ballot, .. } => {
-            let ids = ballot_ids(inner, &ballot);
+        Effect::Remember => match my_ids(inner) {
+            Some(ids) => memory::store_vote(&poll, &ids),
+            None => memory::forget_vote(&poll),
+        },
+        Effect::Send => {
+            let ids = my_ids(inner).unwrap_or_default();
             let detail = Detail::new(&poll).strings("choices", &ids);
             // A cancelled `poll-vote` means the host page sends the vote
             // itself and answers through `resolveVote`.
@@ -257,11 +263,7 @@ fn run(inner: &Shared, effect: Effect) {
             }
         }
         Effect::Voted => {
-            let choices = match &inner.borrow().state {
-                State::Live(live) => live.mine.clone().unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            let ids = ballot_ids(inner, &choices);
+            let ids = my_ids(inner).unwrap_or_default();
             fire(
                 &host,
                 "poll-voted",
@@ -309,10 +311,11 @@ pub(crate) fn report_error(
     fire(host, "poll-error", detail, false);
 }
 
-fn ballot_ids(inner: &Shared, ballot: &[usize]) -> Vec<String> {
+/// The option ids of the reader's own ballot, if they have one.
+fn my_ids(inner: &Shared) -> Option<Vec<String>> {
     match &inner.borrow().state {
-        State::Live(live) => ids_of(&live.poll, ballot),
-        _ => Vec::new(),
+        State::Live(live) => live.mine.as_ref().map(|mine| ids_of(&live.poll, mine)),
+        _ => None,
     }
 }
 

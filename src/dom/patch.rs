@@ -58,7 +58,10 @@ fn set_line(e: &Element, text: Option<&str>) {
 
 impl Dom {
     pub fn new(root: &Node, locale: &Locale) -> Dom {
-        let doc = web_sys::window().unwrap_throw().document().unwrap_throw();
+        let doc = crate::transport::net::window()
+            .unwrap_throw()
+            .document()
+            .unwrap_throw();
         let container = el(&doc, "div", "poll");
         attr(&container, "part", "poll");
         attr(&container, "lang", locale.tag);

@@ -35,7 +35,19 @@ pub fn decode_poll(config: &JsValue) -> Result<Poll, ConfigError> {
     Poll::from_raw(raw_poll(&value)?)
 }
 
-/// A plain object's field reader that knows its own path for messages.
+/// Reads a poll definition's fields, keeping the first problem it meets.
+///
+/// Readers give a default on a problem and carry on, and the first problem
+/// wins, so the error reported is the same one a reader returning `Result`
+/// would stop at: the first in reading order. Without a `Result` (three or
+/// four words) to build, move and drop at every field, this decoder is a
+/// fraction of the size.
+#[derive(Default)]
+struct Reader {
+    error: Option<ConfigError>,
+}
+
+/// A plain object and its path, for messages ("options.2.label: ...").
 struct Obj<'a> {
     value: &'a JsValue,
     path: &'a str,
@@ -83,16 +95,30 @@ fn is_plain_object(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v)
 }
 
-impl<'a> Obj<'a> {
-    /// Checks `value` is an object with only `known` fields.
-    fn new(value: &'a JsValue, path: &'a str, known: &[&str]) -> Result<Self, ConfigError> {
+impl Reader {
+    /// Records `error` unless an earlier one is already kept.
+    #[inline(never)]
+    fn fail(&mut self, error: ConfigError) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    fn ok(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// `value` as an object with only `known` fields, or `None` (and the
+    /// problem recorded).
+    fn object<'a>(&mut self, value: &'a JsValue, path: &'a str, known: &[&str]) -> Option<Obj<'a>> {
         if !is_plain_object(value) {
             let what = if path.is_empty() {
                 "the poll definition to be an object"
             } else {
                 "an object"
             };
-            return Err(wrong(path, what, value));
+            self.fail(wrong(path, what, value));
+            return None;
         }
         // `entries`, which the counts need anyway, rather than one more
         // import for `keys`.
@@ -106,148 +132,137 @@ impl<'a> Obj<'a> {
                 let mut message = join(path, &key);
                 message.push_str(": unknown field; known fields are ");
                 push_joined(&mut message, known, ", ");
-                return Err(ConfigError::new(ErrorCode::UnknownField, message));
+                self.fail(ConfigError::new(ErrorCode::UnknownField, message));
+                return None;
             }
         }
-        Ok(Obj { value, path })
+        Some(Obj { value, path })
     }
 
-    /// The field's value; `None` when absent or null (both mean "default").
-    fn get(&self, key: &str) -> Option<JsValue> {
-        let v = Reflect::get(self.value, &JsValue::from_str(key)).ok()?;
-        (!v.is_undefined() && !v.is_null()).then_some(v)
-    }
-
-    fn required(&self, key: &str) -> Result<JsValue, ConfigError> {
-        self.get(key).ok_or_else(|| {
+    /// A field that must be there (and not null).
+    fn required(&mut self, o: &Obj, key: &str) -> Option<JsValue> {
+        let v = o.get(key);
+        if v.is_none() {
             let mut message = String::from("missing field \"");
-            message.push_str(&join(self.path, key));
+            message.push_str(&join(o.path, key));
             message.push('"');
-            ConfigError::new(ErrorCode::MissingField, message)
-        })
+            self.fail(ConfigError::new(ErrorCode::MissingField, message));
+        }
+        v
     }
 
-    fn string(&self, key: &str) -> Result<String, ConfigError> {
-        let v = self.required(key)?;
-        v.as_string()
-            .ok_or_else(|| wrong(&join(self.path, key), "a string", &v))
-    }
-
-    fn opt_string(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        self.get(key)
-            .map(|v| {
-                v.as_string()
-                    .ok_or_else(|| wrong(&join(self.path, key), "a string", &v))
-            })
-            .transpose()
-    }
-
-    fn flag(&self, key: &str) -> Result<bool, ConfigError> {
-        match self.get(key) {
-            None => Ok(false),
-            Some(v) => v
-                .as_bool()
-                .ok_or_else(|| wrong(&join(self.path, key), "true or false", &v)),
+    /// A required string; empty on a problem.
+    fn string(&mut self, o: &Obj, key: &str) -> String {
+        match self.required(o, key) {
+            Some(v) => self.as_string(&v, o, key).unwrap_or_default(),
+            None => String::new(),
         }
     }
 
-    fn count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
-        self.get(key)
-            .map(|v| whole(&v, &join(self.path, key)))
-            .transpose()
+    fn opt_string(&mut self, o: &Obj, key: &str) -> Option<String> {
+        let v = o.get(key)?;
+        self.as_string(&v, o, key)
     }
 
-    fn named<T: Named + Default>(&self, key: &str) -> Result<T, ConfigError> {
-        Ok(self
-            .name_index(key, T::NAMES)?
-            .map_or_else(T::default, |i| T::VALUES[i]))
+    #[inline(never)]
+    fn as_string(&mut self, v: &JsValue, o: &Obj, key: &str) -> Option<String> {
+        let s = v.as_string();
+        if s.is_none() {
+            self.fail(wrong(&join(o.path, key), "a string", v));
+        }
+        s
+    }
+
+    fn flag(&mut self, o: &Obj, key: &str) -> bool {
+        let Some(v) = o.get(key) else {
+            return false;
+        };
+        match v.as_bool() {
+            Some(b) => b,
+            None => {
+                self.fail(wrong(&join(o.path, key), "true or false", &v));
+                false
+            }
+        }
+    }
+
+    fn count(&mut self, o: &Obj, key: &str) -> Option<u64> {
+        let v = o.get(key)?;
+        self.whole(&v, &join(o.path, key))
+    }
+
+    fn named<T: Named + Default>(&mut self, o: &Obj, key: &str) -> T {
+        self.name_index(o, key, T::NAMES)
+            .map_or_else(T::default, |i| T::VALUES[i])
     }
 
     /// The position of the field's value in `names`; not generic, so the
     /// four enums share one copy of this code.
     #[inline(never)]
-    fn name_index(&self, key: &str, names: &[&str]) -> Result<Option<usize>, ConfigError> {
-        let Some(v) = self.get(key) else {
-            return Ok(None);
-        };
-        let path = join(self.path, key);
-        let name = v.as_string().ok_or_else(|| wrong(&path, "a string", &v))?;
-        match names.iter().position(|n| *n == name) {
-            Some(i) => Ok(Some(i)),
-            None => {
-                let mut message = path;
-                message.push_str(": \"");
-                message.push_str(&name);
-                message.push_str("\" is not one of ");
-                push_joined(&mut message, names, ", ");
-                Err(ConfigError::new(ErrorCode::WrongType, message))
-            }
+    fn name_index(&mut self, o: &Obj, key: &str, names: &[&str]) -> Option<usize> {
+        let v = o.get(key)?;
+        let name = self.as_string(&v, o, key)?;
+        let found = names.iter().position(|n| *n == name);
+        if found.is_none() {
+            let mut message = join(o.path, key);
+            message.push_str(": \"");
+            message.push_str(&name);
+            message.push_str("\" is not one of ");
+            push_joined(&mut message, names, ", ");
+            self.fail(ConfigError::new(ErrorCode::WrongType, message));
         }
+        found
+    }
+
+    /// A whole, non-negative number a JS number holds exactly.
+    fn whole(&mut self, v: &JsValue, path: &str) -> Option<u64> {
+        let error = match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => return Some(n as u64),
+            // Past 2^53 JSON.parse has already rounded the number: refuse it
+            // as too large, as the native decoder does.
+            Some(n) if n.fract() == 0.0 && n > MAX_SAFE => {
+                let mut message = String::from(path);
+                message.push_str(": larger than 9007199254740991");
+                ConfigError::new(ErrorCode::CountTooLarge, message)
+            }
+            Some(_) => {
+                let mut message = String::from(path);
+                message.push_str(": expected a whole number from 0 to 9007199254740991");
+                ConfigError::new(ErrorCode::WrongType, message)
+            }
+            None => wrong(path, "a number", v),
+        };
+        self.fail(error);
+        None
     }
 }
 
-/// A whole, non-negative number a JS number holds exactly.
-fn whole(v: &JsValue, path: &str) -> Result<u64, ConfigError> {
-    match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => Ok(n as u64),
-        // Past 2^53 JSON.parse has already rounded the number: refuse it as
-        // too large, as the native decoder does.
-        Some(n) if n.fract() == 0.0 && n > MAX_SAFE => {
-            let mut message = String::from(path);
-            message.push_str(": larger than 9007199254740991");
-            Err(ConfigError::new(ErrorCode::CountTooLarge, message))
-        }
-        Some(_) => {
-            let mut message = String::from(path);
-            message.push_str(": expected a whole number from 0 to 9007199254740991");
-            Err(ConfigError::new(ErrorCode::WrongType, message))
-        }
-        None => Err(wrong(path, "a number", v)),
+impl Obj<'_> {
+    /// The field's value; `None` when absent or null (both mean "default").
+    fn get(&self, key: &str) -> Option<JsValue> {
+        let v = Reflect::get(self.value, &JsValue::from_str(key)).ok()?;
+        (!v.is_undefined() && !v.is_null()).then_some(v)
     }
 }
 
 fn raw_poll(value: &JsValue) -> Result<RawPoll, ConfigError> {
-    let o = Obj::new(value, "", POLL_FIELDS)?;
-    let options_value = o.required("options")?;
-    if !Array::is_array(&options_value) {
-        return Err(wrong("options", "a list", &options_value));
+    let mut r = Reader::default();
+    let raw = read_poll(&mut r, value);
+    match r.error {
+        Some(error) => Err(error),
+        None => Ok(raw),
     }
-    let list: Array = options_value.unchecked_into();
-    let mut options = Vec::new();
-    for (index, item) in list.iter().enumerate() {
-        let mut path = String::from("options.");
-        crate::core::format::push_u64(&mut path, index as u64);
-        let opt = Obj::new(&item, &path, OPTION_FIELDS)?;
-        options.push(RawOption {
-            id: opt.string("id")?,
-            label: opt.string("label")?,
-        });
-    }
-    let counts = match o.get("counts") {
-        None => None,
-        Some(v) => {
-            if !is_plain_object(&v) {
-                return Err(wrong("counts", "an object", &v));
-            }
-            let mut pairs = Vec::new();
-            for entry in Object::entries(v.unchecked_ref::<Object>()).iter() {
-                let entry: Array = entry.unchecked_into();
-                let id = entry.get(0).as_string().unwrap_or_default();
-                let n = whole(&entry.get(1), &join("counts", &id))?;
-                pairs.push((id, n));
-            }
-            Some(Counts(pairs))
-        }
-    };
-    // Filled in field by field, in the order errors are reported, so every
-    // early return drops one whole value (one shared drop) rather than
-    // whichever fields happen to be done so far.
+}
+
+/// The definition's fields in the order errors are reported; meaningless
+/// (but harmless) once `r` holds an error.
+fn read_poll(r: &mut Reader, value: &JsValue) -> RawPoll {
     let mut raw = RawPoll {
         id: String::new(),
         question: String::new(),
         mode: Default::default(),
         max_choices: None,
-        options,
+        options: Vec::new(),
         opens_at: None,
         closes_at: None,
         closed: false,
@@ -255,22 +270,62 @@ fn raw_poll(value: &JsValue) -> Result<RawPoll, ConfigError> {
         order: Default::default(),
         results_order: Default::default(),
         allow_change: false,
-        counts,
+        counts: None,
         voters: None,
     };
-    raw.max_choices = o
-        .count("max_choices")?
+    let Some(o) = r.object(value, "", POLL_FIELDS) else {
+        return raw;
+    };
+    let Some(options) = r.required(&o, "options") else {
+        return raw;
+    };
+    if !Array::is_array(&options) {
+        r.fail(wrong("options", "a list", &options));
+        return raw;
+    }
+    let list: Array = options.unchecked_into();
+    for (index, item) in list.iter().enumerate() {
+        let mut path = String::from("options.");
+        crate::core::format::push_u64(&mut path, index as u64);
+        let Some(opt) = r.object(&item, &path, OPTION_FIELDS) else {
+            return raw;
+        };
+        let id = r.string(&opt, "id");
+        let label = r.string(&opt, "label");
+        if !r.ok() {
+            return raw;
+        }
+        raw.options.push(RawOption { id, label });
+    }
+    if let Some(v) = o.get("counts") {
+        if !is_plain_object(&v) {
+            r.fail(wrong("counts", "an object", &v));
+            return raw;
+        }
+        let mut pairs = Vec::new();
+        for entry in Object::entries(v.unchecked_ref::<Object>()).iter() {
+            let entry: Array = entry.unchecked_into();
+            let id = entry.get(0).as_string().unwrap_or_default();
+            let Some(n) = r.whole(&entry.get(1), &join("counts", &id)) else {
+                return raw;
+            };
+            pairs.push((id, n));
+        }
+        raw.counts = Some(Counts(pairs));
+    }
+    raw.max_choices = r
+        .count(&o, "max_choices")
         .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-    raw.id = o.string("id")?;
-    raw.question = o.string("question")?;
-    raw.mode = o.named("mode")?;
-    raw.opens_at = o.opt_string("opens_at")?;
-    raw.closes_at = o.opt_string("closes_at")?;
-    raw.closed = o.flag("closed")?;
-    raw.results = o.named("results")?;
-    raw.order = o.named("order")?;
-    raw.results_order = o.named("results_order")?;
-    raw.allow_change = o.flag("allow_change")?;
-    raw.voters = o.count("voters")?;
-    Ok(raw)
+    raw.id = r.string(&o, "id");
+    raw.question = r.string(&o, "question");
+    raw.mode = r.named(&o, "mode");
+    raw.opens_at = r.opt_string(&o, "opens_at");
+    raw.closes_at = r.opt_string(&o, "closes_at");
+    raw.closed = r.flag(&o, "closed");
+    raw.results = r.named(&o, "results");
+    raw.order = r.named(&o, "order");
+    raw.results_order = r.named(&o, "results_order");
+    raw.allow_change = r.flag(&o, "allow_change");
+    raw.voters = r.count(&o, "voters");
+    raw
 }

@@ -12,7 +12,7 @@ use crate::core::outbox::{self, Pending};
 const PREFIX: &str = "readerpoll:v1:";
 
 fn storage() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok()?
+    crate::transport::net::window()?.local_storage().ok()?
 }
 
 fn vote_key(poll: &str) -> String {
@@ -65,7 +65,7 @@ pub fn voter_token() -> String {
 /// `crypto.randomUUID()`, which every browser that runs wasm has; a
 /// timestamp-based fallback only for insecure contexts, where it is missing.
 pub fn random_uuid() -> String {
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    let crypto = crate::transport::net::window().and_then(|w| w.crypto().ok());
     if let Some(c) = crypto {
         if secure_context() {
             return c.random_uuid();
@@ -79,7 +79,7 @@ pub fn random_uuid() -> String {
 }
 
 fn secure_context() -> bool {
-    web_sys::window().is_some_and(|w| w.is_secure_context())
+    crate::transport::net::window().is_some_and(|w| w.is_secure_context())
 }
 
 fn outbox_key() -> String {

@@ -43,6 +43,19 @@ extern "C" {
     );
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // Read once and kept: `crate::transport::net::window()` looks the window up on every
+    // call, probing four global names with the glue for each.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<web_sys::Window>;
+}
+
+/// The page's window (`None` in a worker, where nothing here runs).
+pub fn window() -> Option<web_sys::Window> {
+    WINDOW.with(Clone::clone)
+}
+
 /// An answer as far as the widget cares.
 pub struct HttpAnswer {
     /// 0 when there was no HTTP answer (offline, refused, timed out, CORS).
@@ -80,7 +93,7 @@ pub fn send(
 /// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for
 /// a page that is going away. True if the browser queued it.
 pub fn beacon(request: &VoteRequest) -> bool {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::transport::net::window() else {
         return false;
     };
     window
