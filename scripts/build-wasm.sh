@@ -76,5 +76,21 @@ node -e '
     const texts = JSON.parse(fs.readFileSync(`www/element/locales/${file}`, "utf8"));
     fs.writeFileSync(`'"$out"'/locales/${file}`, JSON.stringify(texts));
   }'
+# Compressed once here, so a server can send them as they are (the
+# reference server does, by Accept-Encoding): brotli at its best quality,
+# gzip at level 9.
+node -e '
+  const fs = require("node:fs");
+  const path = require("node:path");
+  const zlib = require("node:zlib");
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  for (const file of walk("'"$out"'").filter((f) => /\.(js|wasm|css|json)$/.test(f))) {
+    const data = fs.readFileSync(file);
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }));
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(data, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+  }'
 echo "$inputs" > "$stamp"
 echo "build-wasm: done"

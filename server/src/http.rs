@@ -69,7 +69,16 @@ pub fn router(state: Shared) -> Router {
         .merge(bounded)
         .route("/polls/{id}/events", get(crate::live::events))
         .route("/api/polls/{id}/events", get(crate::live::events))
-        .fallback_service(ServeDir::new(www).append_index_html_on_directories(true))
+        // Files with a `.br` or `.gz` beside them (the widget's, which
+        // scripts/build-wasm.sh compresses once at build time) go out
+        // compressed to browsers that accept it: ~35 KB of brotli for the
+        // widget instead of ~95 KB.
+        .fallback_service(
+            ServeDir::new(www)
+                .append_index_html_on_directories(true)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn_with_state(state.clone(), headers))
         .with_state(state)
@@ -105,6 +114,14 @@ async fn headers(State(state): State<Shared>, request: Request, next: Next) -> R
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/wasm"),
         );
+    }
+    // The widget's files are sent compressed or not by Accept-Encoding: a
+    // shared cache must keep the two apart.
+    if [".wasm", ".js", ".css", ".json"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+    {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

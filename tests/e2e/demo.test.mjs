@@ -182,3 +182,34 @@ test('polls far down the article load only as the reader nears them', async () =
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the widget arrives brotli-compressed, and as it was built', async () => {
+  const page = await env.browser.newPage();
+  const errors = watchErrors(page);
+  const seen = new Map();
+  page.on('response', (r) => {
+    if (r.url().includes('/readerpoll/')) seen.set(new URL(r.url()).pathname, r);
+  });
+  await page.goto(env.server.url);
+  await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
+  const files = ['reader-poll.js', 'reader-poll.css', 'pkg/readerpoll.js', 'pkg/readerpoll_bg.wasm'];
+  for (const file of files) {
+    const response = seen.get(`/readerpoll/${file}`);
+    assert.ok(response, `${file} was not requested`);
+    const headers = await response.allHeaders();
+    assert.equal(headers['content-encoding'], 'br', file);
+    assert.equal(headers.vary, 'accept-encoding', file);
+    // What the browser decoded is the built file, byte for byte.
+    const built = readFileSync(join(ROOT, 'www/readerpoll', file));
+    assert.ok(built.equals(await response.body()), `${file} differs from the build`);
+  }
+  // A client that takes no compression gets the plain file.
+  const plain = await fetch(`${env.server.url}/readerpoll/pkg/readerpoll_bg.wasm`, {
+    headers: { 'accept-encoding': 'identity' },
+  });
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.equal(plain.headers.get('content-type'), 'application/wasm');
+  assert.equal(Buffer.from(await plain.arrayBuffer()).length, readFileSync(join(ROOT, 'www/readerpoll/pkg/readerpoll_bg.wasm')).length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -14,12 +14,16 @@ const mark = (name) => performance.mark?.(`readerpoll:${name}`);
 function loadRuntime() {
   runtime ??= (async () => {
     mark('load');
+    // The glue, the wasm and the styles are requested together: the wasm's
+    // download does not wait for the glue, which would otherwise ask for it.
+    const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base));
+    wasm.catch(() => {}); // reported through the glue below
     const [glue, css] = await Promise.all([
       import(new URL('./pkg/readerpoll.js', base)),
       fetch(new URL('./reader-poll.css', base)).then((r) => (r.ok ? r.text() : '')),
     ]);
     try {
-      await glue.default({ module_or_path: new URL('./pkg/readerpoll_bg.wasm', base) });
+      await glue.default({ module_or_path: wasm });
     } catch (error) {
       if (String(error).includes('Content Security Policy') || error?.name === 'CompileError') {
         wasmBlocked = true;
@@ -202,6 +206,16 @@ class ReaderPoll extends HTMLElement {
 
   async #loadAs(generation) {
     translation(this.#lang()); // starts the fetch alongside the wasm's
+    const poll = this.getAttribute('poll') ?? '';
+    const endpoint = this.#endpointUrl();
+    // The definition (from the page, a src URL or the endpoint) is fetched
+    // while the runtime loads, not after it. WP-Polls sites get their
+    // adapter; other pages never download it.
+    const adapter = this.protocol === 'wp-polls' ? import(new URL('./wp-polls.js', base)) : null;
+    const definition = adapter
+      ? adapter.then((wp) => wp.definition(this, poll, endpoint))
+      : this.#definition();
+    definition.catch(() => {}); // awaited below, unless the runtime fails
     let rt;
     try {
       rt = await loadRuntime();
@@ -211,13 +225,18 @@ class ReaderPoll extends HTMLElement {
       }
       return;
     }
-    // WP-Polls sites get their adapter; other pages never download it.
-    const wp = this.protocol === 'wp-polls' ? await import(new URL('./wp-polls.js', base)) : null;
-    const poll = this.getAttribute('poll') ?? '';
-    const endpoint = this.#endpointUrl();
-    const { config, error, nonce, voted } = wp
-      ? await wp.definition(this, poll, endpoint)
-      : await this.#definition();
+    let wp;
+    let loaded;
+    try {
+      wp = adapter && (await adapter);
+      loaded = await definition;
+    } catch (failure) {
+      if (generation === this.#generation) {
+        this.#fail('load_failed', String(failure?.message ?? failure), true);
+      }
+      return;
+    }
+    const { config, error, nonce, voted } = loaded;
     // Read again: the language may have changed while we waited.
     const lang = this.#lang();
     const translated = await translation(lang);
