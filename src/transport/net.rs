@@ -20,16 +20,25 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
 // `keepalive`, so a request under way survives the page closing; the signal
 // aborts the fetch, or the reading of its body, when time is up. Whatever
-// happens, `done` is called once: with status 0 when there was no HTTP
-// answer (offline, refused, timed out, CORS). Bundled into the glue at
-// build time, so it costs no request of its own.
+// happens, `done` is called once, never before `request` returns: with
+// status 0 when there was no HTTP answer (offline, refused, timed out,
+// CORS, or a browser that cannot make the request), and with the status and
+// an empty body when only the body was lost (so a 503's `Retry-After` still
+// counts). Bundled into the glue at build time, so it costs no request of
+// its own.
 #[wasm_bindgen(
     inline_js = "export function request(method, url, type, body, timeout, done) {
-  const headers = { accept: 'application/json' };
-  if (type) headers['content-type'] = type;
-  fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal: AbortSignal.timeout(timeout) })
-    .then((r) => r.text().then((text) => [r.status, r.headers.get('retry-after'), text]))
-    .then((a) => done(a[0], a[1], a[2]), () => done(0, null, ''));
+  try {
+    const headers = { accept: 'application/json' };
+    if (type) headers['content-type'] = type;
+    fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal: AbortSignal.timeout(timeout) })
+      .then((r) => {
+        const after = r.headers.get('retry-after');
+        r.text().then((text) => done(r.status, after, text), () => done(r.status, after, ''));
+      }, () => done(0, null, ''));
+  } catch {
+    queueMicrotask(() => done(0, null, ''));
+  }
 }"
 )]
 extern "C" {

@@ -213,3 +213,33 @@ test('the widget arrives brotli-compressed, and as it was built', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a poll a script adds, then gives its definition, shows that definition', async () => {
+  const page = await env.browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(env.server.url);
+  await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
+  // As single-page apps and editors do: the element first, its child after.
+  // At the top of the page, so the element starts loading as it connects.
+  await page.evaluate(() => {
+    const definition = (id) =>
+      JSON.stringify({ id, question: `Added as ${id}?`, options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] });
+    const a = document.createElement('reader-poll');
+    a.setAttribute('poll', 'added-child');
+    document.body.prepend(a);
+    const script = document.createElement('script');
+    script.type = 'application/json';
+    script.textContent = definition('added-child');
+    a.append(script);
+    const b = document.createElement('reader-poll');
+    b.setAttribute('poll', 'added-html');
+    document.body.prepend(b);
+    b.innerHTML = `<script type="application/json">${definition('added-html')}</script>`;
+  });
+  for (const id of ['added-child', 'added-html']) {
+    await poll(page, id).locator('.poll legend', { hasText: `Added as ${id}?` }).waitFor();
+    assert.equal(await poll(page, id).locator('.poll').getAttribute('data-state'), 'ballot');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

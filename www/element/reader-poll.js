@@ -208,14 +208,14 @@ class ReaderPoll extends HTMLElement {
     translation(this.#lang()); // starts the fetch alongside the wasm's
     const poll = this.getAttribute('poll') ?? '';
     const endpoint = this.#endpointUrl();
-    // The definition (from the page, a src URL or the endpoint) is fetched
-    // while the runtime loads, not after it. WP-Polls sites get their
-    // adapter; other pages never download it.
-    const adapter = this.protocol === 'wp-polls' ? import(new URL('./wp-polls.js', base)) : null;
-    const definition = adapter
-      ? adapter.then((wp) => wp.definition(this, poll, endpoint))
-      : this.#definition();
-    definition.catch(() => {}); // awaited below, unless the runtime fails
+    // WP-Polls sites get their adapter; other pages never download it.
+    const adapter = this.protocol === 'wp-polls' && !wasmBlocked ? import(new URL('./wp-polls.js', base)) : null;
+    adapter?.catch(() => {}); // awaited below, unless the runtime fails
+    // A definition that comes over the network (src, or the endpoint) is
+    // fetched while the runtime loads, not after it; one the page gives
+    // (`config`, a JSON child) is read once the runtime is ready, when a
+    // child added just after the element is there too, and wins.
+    const fetched = adapter || wasmBlocked || this.#given() ? null : this.#fetchDefinition();
     let rt;
     try {
       rt = await loadRuntime();
@@ -229,7 +229,9 @@ class ReaderPoll extends HTMLElement {
     let loaded;
     try {
       wp = adapter && (await adapter);
-      loaded = await definition;
+      loaded = wp
+        ? await wp.definition(this, poll, endpoint)
+        : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
     } catch (failure) {
       if (generation === this.#generation) {
         this.#fail('load_failed', String(failure?.message ?? failure), true);
@@ -283,10 +285,15 @@ class ReaderPoll extends HTMLElement {
     });
   }
 
-  async #definition() {
+  /** The definition the page itself gives, if any: `config`, then a JSON child. */
+  #given() {
     if (this.#config !== undefined) return { config: this.#config };
     const inline = this.querySelector(':scope > script[type="application/json"]');
-    if (inline) return { config: inline.textContent };
+    return inline ? { config: inline.textContent } : null;
+  }
+
+  /** The definition from the `src` URL, else the endpoint's poll resource. */
+  async #fetchDefinition() {
     const src = this.getAttribute('src');
     if (src) {
       try {
