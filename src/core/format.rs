@@ -3,6 +3,22 @@
 
 use crate::core::locale::Locale;
 
+/// 1 to 19 ASCII digits as a number; anything else is `None`. By hand:
+/// `str::parse` brings a generic integer parser into the wasm.
+pub fn parse_u64(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut n = 0u64;
+    for b in text.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
+}
+
 /// Appends the decimal digits of `n`.
 /// Recursive (at most 20 deep) so that no buffer is indexed: an index
 /// panic path would bring integer formatting into the wasm.

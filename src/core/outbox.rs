@@ -9,7 +9,7 @@
 //! by construction (ids are `[A-Za-z0-9._-]`, keys are UUIDs, endpoints are
 //! validated URLs).
 
-use crate::core::format::{id_list, pieces, push_u64, split};
+use crate::core::format::{id_list, parse_u64, pieces, push_u64, split};
 
 /// How a vote travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,13 +80,6 @@ pub fn encode(entries: &[Pending]) -> String {
     out
 }
 
-fn number(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(text.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
-}
-
 /// Reads the outbox back; lines that do not parse (a newer or damaged
 /// format) are skipped rather than failing the whole outbox.
 pub fn decode(text: &str) -> Vec<Pending> {
@@ -116,8 +109,8 @@ fn decode_line(line: &str) -> Option<Pending> {
         key: f[3].to_owned(),
         voter: f[4].to_owned(),
         choices,
-        attempts: u32::try_from(number(f[6])?).ok()?,
-        not_before: number(f[7])?,
+        attempts: u32::try_from(parse_u64(f[6])?).ok()?,
+        not_before: parse_u64(f[7])?,
     })
 }
 
@@ -146,8 +139,8 @@ pub fn backoff_ms(attempts: u32, random: u32, retry_after_ms: Option<u64>) -> u6
 /// `Retry-After` in milliseconds: delta-seconds, or an HTTP date compared
 /// with `now_ms`. Unparseable values are ignored.
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
-    let value = value.trim();
-    if let Some(seconds) = number(value) {
+    let value = value.trim_ascii();
+    if let Some(seconds) = parse_u64(value) {
         return Some(seconds.saturating_mul(1000));
     }
     let at = parse_http_date(value)?;

@@ -224,7 +224,7 @@ fn char_count(text: &str) -> usize {
 }
 
 /// Text an editor typed that renders as nothing is treated as missing.
-fn blank(text: &str) -> bool {
+pub(crate) fn blank(text: &str) -> bool {
     text.chars().all(|c| {
         c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
     })

@@ -185,8 +185,8 @@ fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) ->
 fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
     let target: Element = event.target()?.dyn_into().ok()?;
     if kind == "change" {
-        let index = target.get_attribute("data-index")?.parse().ok()?;
-        return Some(Event::Toggle(index));
+        let index = crate::core::format::parse_u64(&target.get_attribute("data-index")?)?;
+        return Some(Event::Toggle(index as usize));
     }
     let button = target.closest("button").ok()??;
     if button.class_list().contains("vote") {

@@ -150,14 +150,21 @@ pub enum Outcome {
 const MAX_MESSAGE_CHARS: usize = 200;
 
 pub(crate) fn clip(message: &str) -> String {
-    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((at, _)) => {
-            let mut m = String::from(message.get(..at).unwrap_or_default());
-            m.push('…');
-            m
+    // The byte where the character after the first MAX_MESSAGE_CHARS
+    // starts, counting the bytes that start a UTF-8 sequence: smaller in the
+    // wasm than `char_indices`.
+    let mut chars = 0;
+    for (at, b) in message.bytes().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if chars == MAX_MESSAGE_CHARS {
+                let mut m = String::from(message.get(..at).unwrap_or_default());
+                m.push('…');
+                return m;
+            }
+            chars += 1;
         }
-        None => message.to_owned(),
     }
+    message.to_owned()
 }
 
 /// Classifies an HTTP answer to a vote. `status` 0 means no answer at all
@@ -213,7 +220,7 @@ pub fn classify(
                 c
             });
             let message = match &answer.error_message {
-                Some(m) if !m.trim().is_empty() => clip(m),
+                Some(m) if !crate::core::poll::blank(m) => clip(m),
                 _ => String::from("The vote was not accepted."),
             };
             Outcome::Refused { code, message }
@@ -224,6 +231,23 @@ pub fn classify(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    /// `clip` cuts where `char_indices` would: after 200 characters, never
+    /// inside one, with an ellipsis only when something was cut.
+    #[test]
+    fn clip_cuts_after_two_hundred_characters() {
+        let reference = |m: &str| match m.char_indices().nth(MAX_MESSAGE_CHARS) {
+            Some((at, _)) => format!("{}…", &m[..at]),
+            None => m.to_owned(),
+        };
+        for unit in ["a", "é", "€", "😀", "a😀é"] {
+            for n in [0, 1, 66, 67, 199, 200, 201, 202, 400] {
+                let message = unit.repeat(n);
+                assert_eq!(clip(&message), reference(&message), "{unit} x {n}");
+            }
+        }
+        assert_eq!(clip(&"x".repeat(201)).chars().count(), 201);
+    }
 
     fn pending(protocol: Protocol) -> Pending {
         Pending {

@@ -45,7 +45,7 @@ fn has(haystack: &str, needle: &str) -> bool {
 
 /// What a 2xx answer from `admin-ajax.php` means.
 pub fn outcome(poll: &str, body: &str) -> Outcome {
-    let text = body.trim();
+    let text = body.trim_ascii();
     let mut results = String::from("<div id=\"polls-");
     results.push_str(poll);
     results.push('"');
