@@ -55,8 +55,10 @@ impl PollHandle {
 ///
 /// `config` is JSON text, an object, or `undefined` when loading failed;
 /// `options` may carry `lang` (a BCP 47 tag), `texts` (message overrides by
-/// name), `error` (why the element could not fetch the definition), and for
-/// WP-Polls `nonce` and `voted` (comma-separated option ids).
+/// name), `error` (why the element could not fetch the definition), `fresh`
+/// (the definition's numbers were just read from the endpoint, so there is
+/// no need to ask again), and for WP-Polls `nonce` and `voted`
+/// (comma-separated option ids).
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
     let lang = field(&options, "lang").as_string().unwrap_or_default();
@@ -111,6 +113,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                     .as_f64()
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)
                     .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
+                fresh: field(&options, "fresh").as_bool() == Some(true),
             },
         )),
     }

@@ -1,6 +1,8 @@
 //! RFC 3339 timestamps to unix seconds, by hand: a date parser crate would
 //! outweigh the rest of the widget.
 
+use crate::core::format::parse_u64;
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; `None` for anything else,
 /// including impossible dates such as February 30th.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
@@ -11,16 +13,8 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<i64> {
-        let part = b.get(from..to)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(
-            part.iter()
-                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')),
-        )
-    };
+    // Digits through the one parser the widget has (`format::parse_u64`).
+    let num = |from: usize, to: usize| parse_u64(text.get(from..to)?).map(|n| n as i64);
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
@@ -29,24 +23,22 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    let mut rest = b.get(19..)?;
-    if let Some(fraction) = rest.strip_prefix(b".") {
-        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
+    // After the seconds: an optional fraction, then `Z` or `±HH:MM`.
+    let mut at = 19;
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        let start = at;
+        while b.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+        if at == start {
             return None;
         }
-        // `get`: slicing with a computed bound has a panic path.
-        rest = fraction.get(digits..)?;
     }
-    let offset = match rest {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let digits = [*h1, *h2, *m1, *m2];
-            if !digits.iter().all(u8::is_ascii_digit) {
-                return None;
-            }
-            let h = i64::from((h1 - b'0') * 10 + (h2 - b'0'));
-            let m = i64::from((m1 - b'0') * 10 + (m2 - b'0'));
+    let offset = match (b.get(at), b.len() - at) {
+        (Some(b'Z' | b'z'), 1) => 0,
+        (Some(sign @ (b'+' | b'-')), 6) if b[at + 3] == b':' => {
+            let (h, m) = (num(at + 1, at + 3)?, num(at + 4, at + 6)?);
             if h > 23 || m > 59 {
                 return None;
             }
@@ -103,6 +95,11 @@ mod tests {
             parse_rfc3339("2024-02-29T00:00:00.250Z"),
             Some(1_709_164_800)
         );
+        assert_eq!(
+            parse_rfc3339("2026-11-23T07:30:00.123-01:30"),
+            parse_rfc3339("2026-11-23T09:00:00Z")
+        );
+        assert_eq!(parse_rfc3339("2026-11-23t09:00:00z"), Some(1_795_424_400));
     }
 
     #[test]
@@ -118,6 +115,15 @@ mod tests {
             "2026-11-23T09:00:00+0100",
             "tomorrow at nine",
             "2026-11-23T09:00:00.Z",
+            "2026-11-23T09:00:00ZZ",
+            "2026-11-23T09:00:00+01:0",
+            "2026-11-23T09:00:00+01:00Z",
+            "2026-11-23T09:00:00+24:00",
+            "2026-11-23T09:00:00+01-00",
+            "2026-11-23T09:00:00.5",
+            "２026-11-23T09:00:00Z",
+            "2026-11-23T09:0é:00Z",
+            "+026-11-23T09:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }

@@ -131,7 +131,7 @@ mod tests {
 
         /// A larger count never shows a smaller share. Equal counts can
         /// differ by the one unit that makes the sum exact (three equal
-        /// counts are 33, 33 and 34), and then the earlier option has it.
+        /// counts are 34, 33 and 33), and then the earlier option has it.
         #[test]
         fn single_choice_is_monotonic(counts in prop::collection::vec(0u64..100_000, 2..12)) {
             let shares = largest_remainder(&counts, PERCENT);

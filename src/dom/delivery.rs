@@ -52,22 +52,10 @@ fn pending_here(inner: &Shared) -> Vec<Pending> {
     out
 }
 
-/// The outbox's entry with this key, if it is still waiting.
-// A loop: `into_iter().find` instantiates `try_fold` for the outbox's
-// entries, ~0.2 KB of wasm for the same thing.
-#[allow(clippy::manual_find)]
-fn pending(key: &str) -> Option<Pending> {
-    for entry in memory::outbox() {
-        if entry.key == key {
-            return Some(entry);
-        }
-    }
-    None
-}
-
 /// After mounting: fetch the live tally (the page's numbers are only a
-/// first paint) and resume votes left over from an earlier visit.
-pub fn start(inner: &Shared) {
+/// first paint), unless the definition just came with it, and resume votes
+/// left over from an earlier visit.
+pub fn start(inner: &Shared, refresh_now: bool) {
     let left_over = pending_here(inner);
     if !left_over.is_empty() {
         dispatch(inner, Event::Resending);
@@ -75,7 +63,9 @@ pub fn start(inner: &Shared) {
     for entry in left_over {
         attempt(Shared::downgrade(inner), entry);
     }
-    refresh(inner);
+    if refresh_now {
+        refresh(inner);
+    }
 }
 
 /// Fetches `GET {endpoint}/polls/{id}` and applies its tally. (For
@@ -155,7 +145,7 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
 /// meantime, as far as the outbox is concerned.
 fn attempt(weak: WeakInner, entry: Pending) {
     // The outbox, shared by every copy of the poll and every tab, decides.
-    let Some(mut current) = pending(&entry.key) else {
+    let Some(mut current) = memory::outbox_get(&entry.key) else {
         // Delivered meanwhile, by another tab or another copy of this poll.
         settle(weak, entry, Outcome::Counted(None));
         return;
@@ -200,7 +190,7 @@ fn attempt(weak: WeakInner, entry: Pending) {
 fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     // Another tab or copy may have delivered it while this answer was on
     // its way: then it counted, and this widget settles as such.
-    let still_pending = pending(&entry.key).is_some();
+    let still_pending = memory::outbox_get(&entry.key).is_some();
     let outcome = match outcome {
         Outcome::Retry { .. } if !still_pending => Outcome::Counted(None),
         other => other,

@@ -42,6 +42,9 @@ pub struct Options {
     /// Option ids this reader voted for according to the backend (the
     /// WP-Polls `voted_{ID}` cookie), when this browser has no record.
     pub voted: Option<Vec<String>>,
+    /// The definition's tally came from the endpoint a moment ago: no
+    /// second request for the same numbers after mounting.
+    pub fresh: bool,
 }
 
 pub(crate) struct Inner {
@@ -109,7 +112,7 @@ impl Widget {
         }
         if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
             listeners.extend(delivery::listen(&weak));
-            delivery::start(&inner);
+            delivery::start(&inner, !options.fresh);
         }
         Widget {
             inner,

@@ -1,6 +1,7 @@
-//! What this browser remembers: the reader's ballot per poll and an opaque
-//! voter token. Storage can be missing or throw (private modes, sandboxed
-//! frames, quota); then the widget still works, it just forgets.
+//! What this browser remembers: the reader's ballot per poll, an opaque
+//! voter token, and the votes still on their way (the outbox, one storage
+//! item per vote). Storage can be missing or throw (private modes,
+//! sandboxed frames, quota); then the widget still works, it just forgets.
 //!
 //! Ballots are stored as comma-joined option ids rather than JSON: ids are
 //! restricted to `[A-Za-z0-9._-]`, and this avoids shipping a JSON encoder.
@@ -82,44 +83,73 @@ fn secure_context() -> bool {
     crate::transport::net::window().is_some_and(|w| w.is_secure_context())
 }
 
-fn outbox_key() -> String {
-    let mut key = String::from(PREFIX);
-    key.push_str("outbox");
-    key
+/// Where all waiting votes were kept in one value, read-modify-written on
+/// every change: two tabs changing it at once could each write back a list
+/// without the other's new vote. Read once more, moved, and removed.
+const OLD_OUTBOX: &str = "readerpoll:v1:outbox";
+
+/// Each waiting vote has a storage item of its own, named by its
+/// idempotency key, so writers in different tabs never overwrite each
+/// other's votes.
+const OUTBOX_ITEM: &str = "readerpoll:v1:outbox:";
+
+fn item_name(key: &str) -> String {
+    let mut name = String::from(OUTBOX_ITEM);
+    name.push_str(key);
+    name
 }
 
 /// Every vote waiting to be delivered, from every poll and tab.
 pub fn outbox() -> Vec<Pending> {
-    storage()
-        .and_then(|s| s.get_item(&outbox_key()).ok().flatten())
-        .map(|text| outbox::decode(&text))
-        .unwrap_or_default()
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    if let Some(text) = s.get_item(OLD_OUTBOX).ok().flatten() {
+        for entry in outbox::decode(&text) {
+            if s.get_item(&item_name(&entry.key)).ok().flatten().is_none() {
+                write(&s, &entry);
+            }
+        }
+        let _ = s.remove_item(OLD_OUTBOX);
+    }
+    let mut out = Vec::new();
+    for index in 0..s.length().unwrap_or(0) {
+        let Some(name) = s.key(index).ok().flatten() else {
+            continue;
+        };
+        if name.starts_with(OUTBOX_ITEM) {
+            if let Some(text) = s.get_item(&name).ok().flatten() {
+                out.extend(outbox::decode(&text));
+            }
+        }
+    }
+    out
 }
 
-/// Adds or replaces (by key) one entry. Read-modify-write on every change,
-/// so several tabs editing the outbox keep each other's entries.
+/// The waiting vote with this key, if it is still waiting.
+pub fn outbox_get(key: &str) -> Option<Pending> {
+    let text = storage()?.get_item(&item_name(key)).ok()??;
+    outbox::decode(&text).pop()
+}
+
+/// Adds or replaces (by key) one entry.
 pub fn outbox_put(entry: &Pending) {
-    let mut all = outbox();
-    all.retain(|e| e.key != entry.key);
-    all.push(entry.clone());
-    save_outbox(&all);
-}
-
-pub fn outbox_remove(key: &str) {
-    let mut all = outbox();
-    let before = all.len();
-    all.retain(|e| e.key != key);
-    if all.len() != before {
-        save_outbox(&all);
+    if let Some(s) = storage() {
+        write(&s, entry);
     }
 }
 
-fn save_outbox(entries: &[Pending]) {
+fn write(s: &Storage, entry: &Pending) {
+    // A full or blocked storage only costs the memory of the vote: the
+    // widget still sends it and retries while the page is open.
+    let _ = s.set_item(
+        &item_name(&entry.key),
+        &outbox::encode(std::slice::from_ref(entry)),
+    );
+}
+
+pub fn outbox_remove(key: &str) {
     if let Some(s) = storage() {
-        let _ = if entries.is_empty() {
-            s.remove_item(&outbox_key())
-        } else {
-            s.set_item(&outbox_key(), &outbox::encode(entries))
-        };
+        let _ = s.remove_item(&item_name(key));
     }
 }

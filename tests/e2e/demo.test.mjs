@@ -243,3 +243,28 @@ test('a poll a script adds, then gives its definition, shows that definition', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a poll defined by its endpoint is read from it once', async () => {
+  const page = await env.browser.newPage();
+  const errors = watchErrors(page);
+  const reads = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/polls/overtime-hours') reads.push(r.method());
+  });
+  // A page of the site with no inline definition: the element asks the endpoint.
+  await page.route('**/endpoint-only.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><script type="module" src="/readerpoll/reader-poll.js"></script>' +
+        '<reader-poll poll="overtime-hours" endpoint="/api"></reader-poll></html>',
+    })
+  );
+  await page.goto(`${env.server.url}/endpoint-only.html`);
+  await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
+  await poll(page, 'overtime-hours').locator('button[data-action="view-results"]').click();
+  await poll(page, 'overtime-hours').locator('.total', { hasText: 'Total voters:' }).waitFor();
+  await page.waitForTimeout(500); // time for a second read, if one were made
+  assert.deepEqual(reads, ['GET']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

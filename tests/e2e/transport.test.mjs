@@ -56,7 +56,14 @@ async function waitForCounted(page, voters) {
   await poll(page).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
 }
 
-const outbox = (page) => page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox'));
+// The votes waiting in this browser (one storage item each), or null.
+const outbox = (page) =>
+  page.evaluate(() => {
+    const items = Object.keys(localStorage)
+      .filter((k) => k.startsWith('readerpoll:v1:outbox'))
+      .map((k) => localStorage.getItem(k));
+    return items.length ? items.join('\n') : null;
+  });
 
 for (const [name, failure] of [
   ['500', { status: 500, body: 'oops', contentType: 'text/plain' }],
@@ -155,6 +162,45 @@ test('a page closed with a vote pending sends it when reopened, once', async () 
   assert.equal(await outbox(second), null);
   assert.equal(backend.counted.size, 1);
   assert.equal(new Set(backend.received).size, 1, 'every attempt reused one key');
+  await context.close();
+});
+
+test('a vote saved by the earlier one-item outbox is sent once, and moved out of it', async () => {
+  const { context, backend, open } = await setup();
+  // As the previous version left it: every waiting vote in one item, a line
+  // each (poll, endpoint, protocol, key, voter, choices, attempts, not before).
+  await context.addInitScript(() => {
+    if (sessionStorage.getItem('seeded')) return;
+    sessionStorage.setItem('seeded', '1');
+    const endpoint = `${location.origin}/api`;
+    const line = ['overtime-hours', endpoint, 'json', 'old-key-1', 'voter-1', '11-15', '2', '0'].join('\t');
+    localStorage.setItem('readerpoll:v1:outbox', `${line}\n`);
+    localStorage.setItem('readerpoll:v1:vote:overtime-hours', '11-15');
+  });
+  const page = await open();
+  await waitForCounted(page, 582);
+  assert.deepEqual(backend.received, ['old-key-1']);
+  assert.equal(await outbox(page), null);
+  assert.equal(await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox')), null);
+  await context.close();
+});
+
+test('votes from two tabs wait side by side: neither overwrites the other', async () => {
+  const { context, backend, open } = await setup();
+  backend.offline = true;
+  await context.setOffline(true);
+  const a = await open();
+  const b = await open();
+  await vote(a, '1-5');
+  await b.evaluate(() => localStorage.removeItem('readerpoll:v1:vote:overtime-hours'));
+  await b.reload();
+  await poll(b).locator('.poll[data-state]').waitFor();
+  await vote(b, '16-plus');
+  for (const page of [a, b]) {
+    await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  }
+  const waiting = (await outbox(a)).split('\n').filter(Boolean);
+  assert.equal(waiting.length, 2, waiting.join('\n'));
   await context.close();
 });
 

@@ -238,7 +238,7 @@ class ReaderPoll extends HTMLElement {
       }
       return;
     }
-    const { config, error, nonce, voted } = loaded;
+    const { config, error, nonce, voted, fresh } = loaded;
     // Read again: the language may have changed while we waited.
     const lang = this.#lang();
     const translated = await translation(lang);
@@ -257,6 +257,7 @@ class ReaderPoll extends HTMLElement {
         error,
         nonce,
         voted,
+        fresh,
       });
     } catch (failure) {
       this.#fail('internal', String(failure?.message ?? failure), false);
@@ -318,6 +319,7 @@ class ReaderPoll extends HTMLElement {
         const tally = body?.tally ?? {};
         return {
           config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+          fresh: true, // the widget need not ask for these numbers again
         };
       } catch (e) {
         return { error: `could not load poll ${poll}: ${e?.message ?? e}` };
