@@ -28,7 +28,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const THROTTLE = 4;
 const POLL = 'overtime-hours';
-const ASSETS = ['reader-poll.js', 'pkg/readerpoll.js', 'pkg/readerpoll_bg.wasm', 'reader-poll.css'];
+const ASSETS = ['reader-poll.js', 'pkg/readerpoll_bg.wasm', 'reader-poll.css'];
 const VANILLA = ['index.html', 'poll.js'];
 
 function run(command, args) {

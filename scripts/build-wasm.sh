@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the widget into www/readerpoll/, the directory a site serves:
-#   reader-poll.js   the custom element (minified from www/element/)
+#   reader-poll.js   the custom element (minified from www/element/) with the
+#                    wasm-bindgen glue bundled in
 #   wp-polls.js      the WP-Polls adapter's page side, loaded only by such polls
 #   reader-poll.css  its styles (minified)
 #   locales/         the non-English texts (minified JSON), fetched only by
 #                    pages in those languages
-#   pkg/             the wasm (release, wasm-opt -Oz) and its minified glue
+#   pkg/             the wasm (release, wasm-opt -Oz)
+# and beside each file its .br and .gz.
 # Skips the work when no input changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,8 +67,12 @@ esbuild=node_modules/.bin/esbuild
 $esbuild --bundle --minify --format=esm --log-level=warning --allow-overwrite \
   "$out/pkg/readerpoll.js" --outfile="$out/pkg/readerpoll.js"
 rm -rf "$out/pkg/snippets"
-$esbuild --minify --format=esm --log-level=warning \
+# The element with the glue bundled in: one module, fetched while the page
+# parses; the glue's own file is then not needed.
+$esbuild --bundle --minify --format=esm --log-level=warning \
+  --alias:readerpoll-glue="./$out/pkg/readerpoll.js" \
   www/element/reader-poll.js --outfile="$out/reader-poll.js"
+rm "$out/pkg/readerpoll.js"
 $esbuild --minify --format=esm --log-level=warning \
   www/element/wp-polls.js --outfile="$out/wp-polls.js"
 $esbuild --minify --log-level=warning \

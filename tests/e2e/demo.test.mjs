@@ -192,7 +192,7 @@ test('the widget arrives brotli-compressed, and as it was built', async () => {
   });
   await page.goto(env.server.url);
   await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
-  const files = ['reader-poll.js', 'reader-poll.css', 'pkg/readerpoll.js', 'pkg/readerpoll_bg.wasm'];
+  const files = ['reader-poll.js', 'reader-poll.css', 'pkg/readerpoll_bg.wasm'];
   for (const file of files) {
     const response = seen.get(`/readerpoll/${file}`);
     assert.ok(response, `${file} was not requested`);

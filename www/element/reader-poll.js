@@ -2,6 +2,12 @@
 // wasm-bindgen cannot subclass HTMLElement, so this file does the element's
 // life cycle and leaves everything else to Rust. One wasm instance serves
 // every poll on the page; it loads when the first poll nears the viewport.
+//
+// The wasm-bindgen glue is bundled into this file at build time
+// (scripts/build-wasm.sh maps `readerpoll-glue` to it): it then arrives
+// with the element, while the page is still parsing, instead of being
+// requested only once a poll connects. The wasm itself still waits for one.
+import initWasm, { mount } from 'readerpoll-glue';
 
 const base = import.meta.url;
 let runtime; // Promise<{ mount, sheet }>, shared by all polls
@@ -14,16 +20,13 @@ const mark = (name) => performance.mark?.(`readerpoll:${name}`);
 function loadRuntime() {
   runtime ??= (async () => {
     mark('load');
-    // The glue, the wasm and the styles are requested together: the wasm's
-    // download does not wait for the glue, which would otherwise ask for it.
+    // The wasm and the styles are requested together.
     const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base));
     wasm.catch(() => {}); // reported through the glue below
-    const [glue, css] = await Promise.all([
-      import(new URL('./pkg/readerpoll.js', base)),
-      fetch(new URL('./reader-poll.css', base)).then((r) => (r.ok ? r.text() : '')),
-    ]);
+    const styles = fetch(new URL('./reader-poll.css', base)).then((r) => (r.ok ? r.text() : ''));
+    styles.catch(() => {}); // awaited below, unless the wasm fails
     try {
-      await glue.default({ module_or_path: wasm });
+      await initWasm({ module_or_path: wasm });
     } catch (error) {
       if (String(error).includes('Content Security Policy') || error?.name === 'CompileError') {
         wasmBlocked = true;
@@ -35,9 +38,9 @@ function loadRuntime() {
       throw error;
     }
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    sheet.replaceSync(await styles);
     mark('runtime');
-    return { mount: glue.mount, sheet };
+    return { mount, sheet };
   })().catch((error) => {
     // A network failure is not kept: the next poll that nears the viewport
     // tries again. A page that blocks WebAssembly is told once.
