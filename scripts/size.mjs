@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const TARGET = 30 * 1024;
-const CEILING = 40.0 * 1024;
+const CEILING = 40.3 * 1024;
 const files = [
   ['www/readerpoll/pkg/readerpoll_bg.wasm', 'wasm (wasm-opt -Oz)'],
   ['www/readerpoll/reader-poll.js', 'element module with the wasm-bindgen glue (minified)'],

@@ -25,11 +25,11 @@ type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
 
 /// Tries `entry` again after `delay_ms`, on the widget's own timer (which
 /// goes with the widget).
-fn schedule(weak: &WeakInner, entry: Pending, delay_ms: u64) {
+fn schedule(weak: &WeakInner, entry: Pending, kept: bool, delay_ms: u64) {
     if let Some(inner) = weak.upgrade() {
         let again = weak.clone();
         let delay = delay_ms.min(u64::from(u32::MAX)) as u32;
-        inner.borrow_mut().retry = Some(Timeout::new(delay, move || attempt(again, entry)));
+        inner.borrow_mut().retry = Some(Timeout::new(delay, move || attempt(again, entry, kept)));
     }
 }
 
@@ -61,10 +61,21 @@ pub fn start(inner: &Shared, refresh_now: bool) {
         dispatch(inner, Event::Resending);
     }
     for entry in left_over {
-        attempt(Shared::downgrade(inner), entry);
+        attempt(Shared::downgrade(inner), entry, true);
     }
     if refresh_now {
         refresh(inner);
+        return;
+    }
+    // The definition's numbers are the endpoint's own, from a moment ago:
+    // taken as its snapshot, so a vote of this reader's that it already
+    // counts is not added to them a second time.
+    let snapshot = match &inner.borrow().state {
+        State::Live(live) => Some((live.server.clone(), live.poll.closed)),
+        _ => None,
+    };
+    if let Some((tally, closed)) = snapshot {
+        dispatch(inner, Event::Snapshot { tally, closed });
     }
 }
 
@@ -137,25 +148,33 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
         attempts: 0,
         not_before: 0,
     };
-    memory::outbox_put(&entry);
-    attempt(Shared::downgrade(inner), entry);
+    // Where storage is blocked or full the vote is kept by this widget
+    // alone: still sent, and retried while the page is open.
+    let kept = memory::outbox_put(&entry);
+    attempt(Shared::downgrade(inner), entry, kept);
 }
 
 /// One try. The answer is applied even if the widget is gone in the
-/// meantime, as far as the outbox is concerned.
-fn attempt(weak: WeakInner, entry: Pending) {
+/// meantime, as far as the outbox is concerned. `kept`: the vote is in the
+/// outbox (storage), not only in this widget.
+fn attempt(weak: WeakInner, entry: Pending, kept: bool) {
     // The outbox, shared by every copy of the poll and every tab, decides.
-    let Some(mut current) = memory::outbox_get(&entry.key) else {
-        // Delivered meanwhile, by another tab or another copy of this poll.
-        settle(weak, entry, Outcome::Counted(None));
-        return;
+    let mut current = if kept {
+        let Some(current) = memory::outbox_get(&entry.key) else {
+            // Delivered meanwhile, by another tab or another copy of this poll.
+            settle(weak, entry, kept, Outcome::Counted(None));
+            return;
+        };
+        current
+    } else {
+        entry
     };
     // A pause the server asked for (Retry-After), or a request already on
     // its way from somewhere: look again when it is over.
     let now = now_ms();
     if current.not_before > now {
         let wait = current.not_before - now;
-        schedule(&weak, current, wait);
+        schedule(&weak, current, kept, wait);
         return;
     }
     let timeout = weak
@@ -165,7 +184,9 @@ fn attempt(weak: WeakInner, entry: Pending) {
     // triggers and copies leave it alone meanwhile, and if this page dies
     // the next load sends it once the claim runs out.
     current.not_before = now + u64::from(timeout) + 1_000;
-    memory::outbox_put(&current);
+    if kept {
+        memory::outbox_put(&current);
+    }
     let entry = current;
     let request = vote_request(&entry);
     net::send(
@@ -182,15 +203,15 @@ fn attempt(weak: WeakInner, entry: Pending) {
                 answer.retry_after.as_deref(),
                 now_ms(),
             );
-            settle(weak, entry, outcome);
+            settle(weak, entry, kept, outcome);
         }),
     );
 }
 
-fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
+fn settle(weak: WeakInner, mut entry: Pending, kept: bool, outcome: Outcome) {
     // Another tab or copy may have delivered it while this answer was on
     // its way: then it counted, and this widget settles as such.
-    let still_pending = memory::outbox_get(&entry.key).is_some();
+    let still_pending = !kept || memory::outbox_get(&entry.key).is_some();
     let outcome = match outcome {
         Outcome::Retry { .. } if !still_pending => Outcome::Counted(None),
         other => other,
@@ -207,10 +228,13 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
             } else {
                 0
             };
-            memory::outbox_put(&entry);
-            schedule(&weak, entry.clone(), delay);
+            if kept {
+                memory::outbox_put(&entry);
+            }
+            schedule(&weak, entry.clone(), kept, delay);
         }
-        _ => memory::outbox_remove(&entry.key),
+        _ if kept => memory::outbox_remove(&entry.key),
+        _ => {}
     }
     let Some(inner) = weak.upgrade() else {
         return;
@@ -254,7 +278,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
 fn flush_now(inner: &Shared) {
     inner.borrow_mut().retry = None;
     for entry in pending_here(inner) {
-        attempt(Shared::downgrade(inner), entry);
+        attempt(Shared::downgrade(inner), entry, true);
     }
 }
 
@@ -272,7 +296,7 @@ fn flush_hidden(inner: &Shared) {
         if entry.protocol == Protocol::Json && net::beacon(&request) {
             continue;
         }
-        attempt(Shared::downgrade(inner), entry);
+        attempt(Shared::downgrade(inner), entry, true);
     }
 }
 

@@ -105,12 +105,19 @@ pub fn outbox() -> Vec<Pending> {
         return Vec::new();
     };
     if let Some(text) = s.get_item(OLD_OUTBOX).ok().flatten() {
+        // What cannot be moved (storage full) stays where it was.
+        let mut left = Vec::new();
         for entry in outbox::decode(&text) {
-            if s.get_item(&item_name(&entry.key)).ok().flatten().is_none() {
-                write(&s, &entry);
+            let moved = s.get_item(&item_name(&entry.key)).ok().flatten().is_some();
+            if !moved && !write(&s, &entry) {
+                left.push(entry);
             }
         }
-        let _ = s.remove_item(OLD_OUTBOX);
+        let _ = if left.is_empty() {
+            s.remove_item(OLD_OUTBOX)
+        } else {
+            s.set_item(OLD_OUTBOX, &outbox::encode(&left))
+        };
     }
     let mut out = Vec::new();
     for index in 0..s.length().unwrap_or(0) {
@@ -132,20 +139,18 @@ pub fn outbox_get(key: &str) -> Option<Pending> {
     outbox::decode(&text).pop()
 }
 
-/// Adds or replaces (by key) one entry.
-pub fn outbox_put(entry: &Pending) {
-    if let Some(s) = storage() {
-        write(&s, entry);
-    }
+/// Adds or replaces (by key) one entry; false where storage is missing,
+/// blocked or full (the caller then keeps the vote itself).
+pub fn outbox_put(entry: &Pending) -> bool {
+    storage().is_some_and(|s| write(&s, entry))
 }
 
-fn write(s: &Storage, entry: &Pending) {
-    // A full or blocked storage only costs the memory of the vote: the
-    // widget still sends it and retries while the page is open.
-    let _ = s.set_item(
+fn write(s: &Storage, entry: &Pending) -> bool {
+    s.set_item(
         &item_name(&entry.key),
         &outbox::encode(std::slice::from_ref(entry)),
-    );
+    )
+    .is_ok()
 }
 
 pub fn outbox_remove(key: &str) {

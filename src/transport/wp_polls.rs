@@ -45,7 +45,8 @@ fn has(haystack: &str, needle: &str) -> bool {
 
 /// What a 2xx answer from `admin-ajax.php` means.
 pub fn outcome(poll: &str, body: &str) -> Outcome {
-    let text = body.trim_ascii();
+    // WordPress sites often send a byte order mark before their output.
+    let text = body.strip_prefix('\u{FEFF}').unwrap_or(body).trim_ascii();
     let mut results = String::from("<div id=\"polls-");
     results.push_str(poll);
     results.push('"');
@@ -114,6 +115,9 @@ mod tests {
     fn answers_are_read_as_the_plugin_means_them() {
         let counted = "<div id=\"polls-5\" class=\"wp-polls\"><strong>Q</strong><ul><li>A <small>(32%, 1,184 Votes)</small></li></ul></div>";
         assert_eq!(outcome("5", counted), Outcome::Counted(None));
+        // A byte order mark and whitespace before the plugin's output.
+        let marked = format!("\u{FEFF}\n  {counted}\n");
+        assert_eq!(outcome("5", &marked), Outcome::Counted(None));
         // The results of another poll are not this vote's answer.
         assert!(matches!(
             outcome("5", "<div id=\"polls-51\">"),

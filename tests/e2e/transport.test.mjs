@@ -204,6 +204,23 @@ test('votes from two tabs wait side by side: neither overwrites the other', asyn
   await context.close();
 });
 
+test('with storage full, a vote is still sent, and retried while the page is open', async () => {
+  const { context, backend, open } = await setup();
+  await context.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+  });
+  backend.script.push({ status: 500, body: 'down' });
+  const page = await open();
+  await vote(page);
+  await waitForCounted(page, 582);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(backend.received.length, 2, 'one failed try, one retry, same key');
+  assert.equal(new Set(backend.received).size, 1);
+  await context.close();
+});
+
 test('two tabs on the same poll: one vote from this browser', async () => {
   const { context, backend, open } = await setup();
   const a = await open();
