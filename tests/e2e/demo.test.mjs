@@ -244,17 +244,22 @@ test('a poll a script adds, then gives its definition, shows that definition', a
   await page.close();
 });
 
-test('a reader who voted in a poll defined by its endpoint sees the same numbers after a reload', async () => {
-  const page = await env.browser.newPage();
-  const errors = watchErrors(page);
-  await page.route('**/endpoint-vote.html', (route) =>
+/** Opens a page of the demo site whose one poll has no inline definition: the element asks the endpoint. */
+async function openEndpointOnly(page, id) {
+  await page.route('**/endpoint-only.html', (route) =>
     route.fulfill({
       contentType: 'text/html',
       body: '<!doctype html><html lang="en"><script type="module" src="/readerpoll/reader-poll.js"></script>' +
-        '<reader-poll poll="nwag-confidence" endpoint="/api"></reader-poll></html>',
+        `<reader-poll poll="${id}" endpoint="/api"></reader-poll></html>`,
     })
   );
-  await page.goto(`${env.server.url}/endpoint-vote.html`);
+  await page.goto(`${env.server.url}/endpoint-only.html`);
+}
+
+test('a reader who voted in a poll defined by its endpoint sees the same numbers after a reload', async () => {
+  const page = await env.browser.newPage();
+  const errors = watchErrors(page);
+  await openEndpointOnly(page, 'nwag-confidence');
   const p = poll(page, 'nwag-confidence');
   await p.locator('.poll fieldset input').first().waitFor();
   await p.locator('.poll fieldset input').first().check();
@@ -279,15 +284,7 @@ test('a poll defined by its endpoint is read from it once', async () => {
   page.on('request', (r) => {
     if (new URL(r.url()).pathname === '/api/polls/overtime-hours') reads.push(r.method());
   });
-  // A page of the site with no inline definition: the element asks the endpoint.
-  await page.route('**/endpoint-only.html', (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><html lang="en"><script type="module" src="/readerpoll/reader-poll.js"></script>' +
-        '<reader-poll poll="overtime-hours" endpoint="/api"></reader-poll></html>',
-    })
-  );
-  await page.goto(`${env.server.url}/endpoint-only.html`);
+  await openEndpointOnly(page, 'overtime-hours');
   await poll(page, 'overtime-hours').locator('.poll fieldset input').first().waitFor();
   await poll(page, 'overtime-hours').locator('button[data-action="view-results"]').click();
   await poll(page, 'overtime-hours').locator('.total', { hasText: 'Total voters:' }).waitFor();
