@@ -62,17 +62,13 @@ node scripts/minify-names.mjs node_modules/.bin/wasm-opt "$out/pkg" $features
 
 echo "build-wasm: minifying JS and CSS"
 esbuild=node_modules/.bin/esbuild
-# --bundle folds the crate's JS snippets (snippets/, see transport::net)
-# into the glue: one file, one request.
-$esbuild --bundle --minify --format=esm --log-level=warning --allow-overwrite \
-  "$out/pkg/readerpoll.js" --outfile="$out/pkg/readerpoll.js"
-rm -rf "$out/pkg/snippets"
-# The element with the glue bundled in: one module, fetched while the page
-# parses; the glue's own file is then not needed.
+# The element with the glue and the crate's JS snippets (snippets/, see
+# transport::net) bundled in: one module, fetched while the page parses;
+# the glue's own files are then not needed.
 $esbuild --bundle --minify --format=esm --log-level=warning \
   --alias:readerpoll-glue="./$out/pkg/readerpoll.js" \
   www/element/reader-poll.js --outfile="$out/reader-poll.js"
-rm "$out/pkg/readerpoll.js"
+rm -r "$out/pkg/readerpoll.js" "$out/pkg/snippets"
 $esbuild --minify --format=esm --log-level=warning \
   www/element/wp-polls.js --outfile="$out/wp-polls.js"
 $esbuild --minify --log-level=warning \

@@ -203,6 +203,7 @@ fn loaded(poll: Poll, stored: Option<Vec<String>>) -> State {
             poll: Box::new(poll),
             stored,
             now: 1_800_000_000,
+            current: false,
         },
     );
     assert_eq!(effects, vec![Effect::Ready]);
@@ -374,6 +375,30 @@ fn a_stored_vote_shows_results_and_blocks_a_second_vote() {
     assert!(step(&mut s, Event::Submit).is_empty());
     assert!(step(&mut s, Event::BackToVote).is_empty());
     assert!(!snapshot(&s).contains("<back-to-vote>"));
+}
+
+/// Numbers read from the backend just now already hold a stored ballot it
+/// received; published numbers, or a ballot still on its way, do not.
+#[test]
+fn a_stored_ballot_is_added_only_to_numbers_that_cannot_hold_it() {
+    let load = |current| {
+        let mut s = State::Loading;
+        step(
+            &mut s,
+            Event::Loaded {
+                poll: Box::new(overtime()),
+                stored: Some(vec!["6-10".into()]),
+                now: 1_800_000_000,
+                current,
+            },
+        );
+        s
+    };
+    assert_eq!(live(&load(false)).shown_tally().voters, 582);
+    let mut s = load(true);
+    assert_eq!(live(&s).shown_tally().voters, 581);
+    step(&mut s, Event::Resending);
+    assert_eq!(live(&s).shown_tally().voters, 582);
 }
 
 #[test]

@@ -39,6 +39,7 @@ pub fn fragment(p: &PollState, now: i64) -> String {
             poll: Box::new(poll),
             stored: None,
             now,
+            current: true,
         },
     );
     step(&mut live, Event::ViewResults);

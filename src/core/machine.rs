@@ -64,11 +64,14 @@ pub enum State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// The definition is known. `stored` is the ballot this browser recorded
-    /// earlier (option ids); `now` is unix seconds.
+    /// earlier (option ids); `now` is unix seconds. `current`: the poll's
+    /// tally was read from the backend just now, so a stored ballot that
+    /// reached it is already in it (numbers from the page may be older).
     Loaded {
         poll: Box<Poll>,
         stored: Option<Vec<String>>,
         now: i64,
+        current: bool,
     },
     /// The definition could not be loaded or was invalid.
     LoadFailed(ConfigError),
@@ -205,15 +208,20 @@ impl Live {
 /// nothing to allocate or free on every click.
 pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
     match event {
-        Event::Loaded { poll, stored, now } => {
+        Event::Loaded {
+            poll,
+            stored,
+            now,
+            current,
+        } => {
             let mine = stored.map(|ids| indices_of(&poll, &ids));
             let mine = mine.filter(|m| !m.is_empty());
             let server = poll.tally.clone();
             let mut live = Live {
                 poll: *poll,
                 server,
+                mine_counted: current && mine.is_some(),
                 mine,
-                mine_counted: false,
                 selection: Selection::default(),
                 phase: Phase::Ballot,
                 notice: None,
@@ -293,6 +301,8 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
         Event::Resending => {
             if live.mine.is_some() && live.phase != Phase::Sending {
                 live.phase = Phase::Sending;
+                // Still on its way: not in any tally the backend gave.
+                live.mine_counted = false;
             }
             &[]
         }

@@ -65,17 +65,6 @@ pub fn start(inner: &Shared, refresh_now: bool) {
     }
     if refresh_now {
         refresh(inner);
-        return;
-    }
-    // The definition's numbers are the endpoint's own, from a moment ago:
-    // taken as its snapshot, so a vote of this reader's that it already
-    // counts is not added to them a second time.
-    let snapshot = match &inner.borrow().state {
-        State::Live(live) => Some((live.server.clone(), live.poll.closed)),
-        _ => None,
-    };
-    if let Some((tally, closed)) = snapshot {
-        dispatch(inner, Event::Snapshot { tally, closed });
     }
 }
 
@@ -302,7 +291,7 @@ fn flush_hidden(inner: &Shared) {
 
 /// The widget's window and document listeners, owned by the widget.
 pub fn listen(weak: &Weak<std::cell::RefCell<super::Inner>>) -> Vec<Listener> {
-    let Some(window) = crate::transport::net::window() else {
+    let Some(window) = net::window() else {
         return Vec::new();
     };
     let mut out = Vec::new();

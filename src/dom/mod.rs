@@ -42,8 +42,9 @@ pub struct Options {
     /// Option ids this reader voted for according to the backend (the
     /// WP-Polls `voted_{ID}` cookie), when this browser has no record.
     pub voted: Option<Vec<String>>,
-    /// The definition's tally came from the endpoint a moment ago: no
-    /// second request for the same numbers after mounting.
+    /// The definition's tally came from the endpoint a moment ago: it is
+    /// the backend's own (`Event::Loaded::current`), and needs no second
+    /// request after mounting.
     pub fresh: bool,
 }
 
@@ -103,6 +104,7 @@ impl Widget {
                 stored: memory::stored_vote(&poll.id),
                 poll: Box::new(poll),
                 now: now_seconds(),
+                current: options.fresh,
             },
             Err(error) => Event::LoadFailed(error),
         };
@@ -112,6 +114,7 @@ impl Widget {
         }
         if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
             listeners.extend(delivery::listen(&weak));
+            // Numbers just read from the endpoint need no second read.
             delivery::start(&inner, !options.fresh);
         }
         Widget {

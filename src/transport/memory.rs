@@ -9,11 +9,12 @@
 use web_sys::Storage;
 
 use crate::core::outbox::{self, Pending};
+use crate::transport::net::window;
 
 const PREFIX: &str = "readerpoll:v1:";
 
 fn storage() -> Option<Storage> {
-    crate::transport::net::window()?.local_storage().ok()?
+    window()?.local_storage().ok()?
 }
 
 fn vote_key(poll: &str) -> String {
@@ -66,7 +67,7 @@ pub fn voter_token() -> String {
 /// `crypto.randomUUID()`, which every browser that runs wasm has; a
 /// timestamp-based fallback only for insecure contexts, where it is missing.
 pub fn random_uuid() -> String {
-    let crypto = crate::transport::net::window().and_then(|w| w.crypto().ok());
+    let crypto = window().and_then(|w| w.crypto().ok());
     if let Some(c) = crypto {
         if secure_context() {
             return c.random_uuid();
@@ -80,7 +81,7 @@ pub fn random_uuid() -> String {
 }
 
 fn secure_context() -> bool {
-    crate::transport::net::window().is_some_and(|w| w.is_secure_context())
+    window().is_some_and(|w| w.is_secure_context())
 }
 
 /// Where all waiting votes were kept in one value, read-modify-written on

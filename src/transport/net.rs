@@ -54,7 +54,7 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
-    // Read once and kept: `crate::transport::net::window()` looks the window up on every
+    // Read once and kept: `web_sys::window()` looks the window up on every
     // call, probing four global names with the glue for each.
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: Option<web_sys::Window>;
@@ -102,7 +102,7 @@ pub fn send(
 /// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for
 /// a page that is going away. True if the browser queued it.
 pub fn beacon(request: &VoteRequest) -> bool {
-    let Some(window) = crate::transport::net::window() else {
+    let Some(window) = window() else {
         return false;
     };
     window
