@@ -51,11 +51,12 @@ features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 # gzipped more. Functions with one caller are inlined only while small
 # (binaryen inlines them all by default): the module gets ~1.5 KB larger,
 # but its gzipped size ~1.3 KB smaller, since calls repeat where inlined
-# bodies do not. 20 was the best of 10 to 200.
+# bodies do not. 20 was the best of 10 to 200. The target_features section
+# only tells other tools which features the code uses; browsers ignore it.
 # shellcheck disable=SC2086 # $features is a list of flags
 node_modules/.bin/wasm-opt --one-caller-inline-max-function-size=20 \
   -Oz --converge --flatten --rereloop -Oz --converge \
-  --strip-debug --strip-producers $features \
+  --strip-debug --strip-producers --strip-target-features $features \
   "$out/pkg/readerpoll_bg.wasm" -o "$out/pkg/readerpoll_bg.wasm"
 # shellcheck disable=SC2086 # $features is a list of flags
 node scripts/minify-names.mjs node_modules/.bin/wasm-opt "$out/pkg" $features

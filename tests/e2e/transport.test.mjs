@@ -336,6 +336,24 @@ test('a widget that failed to load its runtime tries again for the next poll', a
   await context.close();
 });
 
+test('a poll whose styles fail to load still works, unstyled, and says why once', async () => {
+  const { context, backend } = await setup();
+  await context.route(`${ORIGIN}/readerpoll/reader-poll.css`, (route) => route.abort('connectionreset'));
+  const page = await context.newPage();
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto(`${ORIGIN}/poll`);
+  await poll(page).locator('.poll[data-state="ballot"]').waitFor();
+  // The shadow root has a sheet, an empty one.
+  const sheets = await page.evaluate(() => document.querySelector('reader-poll').shadowRoot.adoptedStyleSheets[0].cssRules.length);
+  assert.equal(sheets, 0);
+  await vote(page);
+  await waitForCounted(page, 582);
+  assert.equal(backend.received.length, 1);
+  assert.equal(warnings.filter((w) => w.includes('styles not loaded')).length, 1, warnings.join('\n'));
+  await context.close();
+});
+
 test('changing src while the definition is loading loads the new one', async () => {
   const { context } = await setup();
   const slow = { ...POLL, id: 'slow-a', question: 'Question A?' };

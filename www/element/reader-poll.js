@@ -14,17 +14,37 @@ let runtime; // Promise<{ mount, sheet }>, shared by all polls
 let wasmBlocked = false; // the page's CSP forbids WebAssembly
 
 // User Timing marks, so a site (and bench/first-paint.mjs) can see where a
-// poll's first paint goes: readerpoll:load, :runtime, :mounted.
+// poll's first paint goes: readerpoll:load, :runtime, :mount (the
+// definition is there too), :mounted.
 const mark = (name) => performance.mark?.(`readerpoll:${name}`);
 
 function loadRuntime() {
   runtime ??= (async () => {
     mark('load');
-    // The wasm and the styles are requested together.
+    // The wasm and the styles are requested together, and the styles are
+    // parsed as soon as they arrive, while the wasm compiles. Without them
+    // the polls still work, as plain form controls.
     const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base));
     wasm.catch(() => {}); // reported through the glue below
-    const styles = fetch(new URL('./reader-poll.css', base)).then((r) => (r.ok ? r.text() : ''));
-    styles.catch(() => {}); // awaited below, unless the wasm fails
+    const sheet = fetch(new URL('./reader-poll.css', base))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .catch((error) => {
+        console.warn(`readerpoll: styles not loaded, polls are unstyled: ${error?.message ?? error}`);
+        return '';
+      })
+      .then((text) => {
+        const styles = new CSSStyleSheet();
+        styles.replaceSync(text);
+        return styles;
+      });
+    // A page's first use of localStorage waits for the browser to load it
+    // (2-12 ms here); done now, that wait overlaps the downloads instead of
+    // delaying the first mount, which reads the reader's vote.
+    try {
+      localStorage.length;
+    } catch {
+      // Blocked storage: the widget copes, and says so when it must.
+    }
     try {
       await initWasm({ module_or_path: wasm });
     } catch (error) {
@@ -37,10 +57,9 @@ function loadRuntime() {
       }
       throw error;
     }
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(await styles);
+    const rt = { mount, sheet: await sheet };
     mark('runtime');
-    return { mount, sheet };
+    return rt;
   })().catch((error) => {
     // A network failure is not kept: the next poll that nears the viewport
     // tries again. A page that blocks WebAssembly is told once.
@@ -218,10 +237,13 @@ class ReaderPoll extends HTMLElement {
     // fetched while the runtime loads, not after it; one the page gives
     // (`config`, a JSON child) is read once the runtime is ready, when a
     // child added just after the element is there too, and wins.
+    // The runtime is asked for first: the wasm is the longest wait.
+    const ready = loadRuntime();
+    ready.catch(() => {}); // awaited below
     const fetched = adapter || wasmBlocked || this.#given() ? null : this.#fetchDefinition();
     let rt;
     try {
-      rt = await loadRuntime();
+      rt = await ready;
     } catch (error) {
       if (generation === this.#generation) {
         this.#fail('wasm_unavailable', String(error?.message ?? error), true);
@@ -249,6 +271,7 @@ class ReaderPoll extends HTMLElement {
     if (generation !== this.#generation || !this.isConnected || this.#handle) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [rt.sheet];
+    mark('mount');
     try {
       this.#handle = rt.mount(this, root, config, {
         lang,
