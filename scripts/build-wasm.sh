@@ -53,8 +53,11 @@ features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 # but its gzipped size ~1.3 KB smaller, since calls repeat where inlined
 # bodies do not. 20 was the best of 10 to 200. The target_features section
 # only tells other tools which features the code uses; browsers ignore it.
+# Rust puts its 1 MB stack first and its data above it, so the lowest KB of
+# memory is never a valid address (--low-memory-unused, which Emscripten
+# also assumes): loads and stores may then fold constant offsets.
 # shellcheck disable=SC2086 # $features is a list of flags
-node_modules/.bin/wasm-opt --one-caller-inline-max-function-size=20 \
+node_modules/.bin/wasm-opt --low-memory-unused --one-caller-inline-max-function-size=20 \
   -Oz --converge --flatten --rereloop -Oz --converge \
   --strip-debug --strip-producers --strip-target-features $features \
   "$out/pkg/readerpoll_bg.wasm" -o "$out/pkg/readerpoll_bg.wasm"

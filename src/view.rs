@@ -162,6 +162,7 @@ fn live_view<'a>(live: &'a Live, texts: &'a Texts, seed: &str) -> LiveView<'a> {
         actions.push(Action::ChangeVote);
     }
     let status = match live.phase {
+        Phase::Sending if live.waiting && live.unsaved => Some(Msg::WaitingHere),
         Phase::Sending if live.waiting => Some(Msg::Waiting),
         Phase::Sending => Some(Msg::Sending),
         Phase::Closed if poll.not_yet_open_at(live.now) => Some(Msg::NotOpen),

@@ -351,6 +351,42 @@ fn already_counted_does_not_claim_the_rejected_ballot() {
 }
 
 #[test]
+fn already_counted_on_an_after_vote_poll_shows_the_results_and_takes_no_second_vote() {
+    let mut p = overtime();
+    p.results = readerpoll::core::poll::ResultsVisibility::AfterVote;
+    let mut s = loaded(p, None);
+    step(&mut s, Event::Toggle(3));
+    step(&mut s, Event::Submit);
+    step(
+        &mut s,
+        Event::AlreadyCounted("You have already voted in this poll.".into()),
+    );
+    // By the backend's word they have voted: the numbers, not the ballot.
+    assert_eq!(live(&s).phase, Phase::Results);
+    assert!(snapshot(&s).contains("Total voters: 581"));
+    assert!(live(&s).mine.is_none());
+    // And no way back to a ballot the backend would refuse again.
+    assert_eq!(step(&mut s, Event::BackToVote), vec![]);
+    assert_eq!(live(&s).phase, Phase::Results);
+}
+
+#[test]
+fn a_vote_storage_cannot_keep_says_so_while_it_waits() {
+    let mut s = loaded(overtime(), None);
+    step(&mut s, Event::Toggle(1));
+    step(&mut s, Event::Submit);
+    step(&mut s, Event::Retrying { saved: true });
+    assert!(snapshot(&s).contains("> Your vote is saved on this device"));
+    step(&mut s, Event::Retrying { saved: false });
+    let shot = snapshot(&s);
+    assert!(
+        shot.contains("> Your vote will be sent when the connection is back. Keep this page open."),
+        "{shot}"
+    );
+    assert!(!shot.contains("saved on this device"), "{shot}");
+}
+
+#[test]
 fn a_refused_vote_rolls_back_to_the_last_server_numbers() {
     let mut s = loaded(overtime(), None);
     step(&mut s, Event::Toggle(0));

@@ -43,6 +43,7 @@ pub enum Msg {
     Thanks,
     Results,
     Waiting,
+    WaitingHere,
 }
 
 /// Every overridable text by name, in `Msg` order, then the six forms of
@@ -70,6 +71,7 @@ const NAMES: [&str; TEXT_COUNT] = [
     "thanks",
     "results",
     "waiting",
+    "waiting_here",
     "votes.zero",
     "votes.one",
     "votes.two",
@@ -78,7 +80,7 @@ const NAMES: [&str; TEXT_COUNT] = [
     "votes.other",
 ];
 
-pub const MSG_COUNT: usize = 22;
+pub const MSG_COUNT: usize = 23;
 /// The messages plus the six plural forms of "{n} votes".
 pub const TEXT_COUNT: usize = MSG_COUNT + 6;
 
@@ -107,6 +109,7 @@ impl Msg {
             Msg::Thanks,
             Msg::Results,
             Msg::Waiting,
+            Msg::WaitingHere,
         ];
         text_index(name).and_then(|index| ALL.get(index).copied())
     }
@@ -181,6 +184,7 @@ const EN_TEXTS: [&str; TEXT_COUNT] = [
     "Thank you for voting.",
     "Results",
     "Your vote is saved on this device and will be sent when the connection is back.",
+    "Your vote will be sent when the connection is back. Keep this page open.",
     "{n} votes",
     "{n} vote",
     "{n} votes",

@@ -51,6 +51,11 @@ pub struct Live {
     pub previous: Option<Vec<usize>>,
     /// A send failed and will be retried: the vote is safe on this device.
     pub waiting: bool,
+    /// ...or, where storage could not take it, in this page only.
+    pub unsaved: bool,
+    /// The backend says this reader has voted, with a ballot this browser
+    /// does not know (it answered "already voted").
+    pub voted_unknown: bool,
     pub now: i64,
 }
 
@@ -91,8 +96,11 @@ pub enum Event {
     ChangeVote,
     /// Time passed: polls open and close at their dates with no timer.
     Tick(i64),
-    /// A send failed in a way worth retrying; the vote waits in the outbox.
-    Retrying,
+    /// A send failed in a way worth retrying; the vote waits in the outbox
+    /// (`saved`: in storage, not only in this page).
+    Retrying {
+        saved: bool,
+    },
     /// The backend already had this reader's vote; its message.
     AlreadyCounted(String),
     /// A vote from an earlier visit is still on its way (found in the outbox).
@@ -161,7 +169,7 @@ impl Live {
     }
 
     pub fn has_voted(&self) -> bool {
-        self.mine.is_some()
+        self.mine.is_some() || self.voted_unknown
     }
 
     /// Whether the results policy lets this reader see the numbers now.
@@ -227,6 +235,8 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
                 notice: None,
                 previous: None,
                 waiting: false,
+                unsaved: false,
+                voted_unknown: false,
                 now,
             };
             if let Some(mine) = &live.mine {
@@ -294,8 +304,9 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
                 Effect::Focus(FocusTarget::Results),
             ]
         }
-        Event::Retrying => {
+        Event::Retrying { saved } => {
             live.waiting = live.phase == Phase::Sending;
+            live.unsaved = !saved;
             &[]
         }
         Event::Resending => {
@@ -318,10 +329,12 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             }
             live.restore_previous();
             live.mine_counted = live.mine.is_some();
-            // They have voted, by the backend's word: the numbers, where
-            // the poll shows them, are what they came for.
-            if live.mine.is_none() && live.results_visible() {
-                live.phase = Phase::Results;
+            // They have voted, by the backend's word: not again from here,
+            // and the numbers (which an "after voting" poll now shows) are
+            // what they came for.
+            if live.mine.is_none() {
+                live.voted_unknown = true;
+                live.phase = live.resting_phase();
             }
             &[Effect::Remember]
         }

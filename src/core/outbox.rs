@@ -191,7 +191,18 @@ pub fn endpoint_allowed(url: &str) -> bool {
         Some(v6) => pieces(v6, b"]").next().unwrap_or(""),
         None => pieces(host_port, b":").next().unwrap_or(""),
     };
-    host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost")
+    host == "localhost" || host == "::1" || is_loopback_v4(host) || host.ends_with(".localhost")
+}
+
+/// `127.a.b.c` written as four numbers (as `URL` leaves an address), not a
+/// name such as `127.example.org`.
+fn is_loopback_v4(host: &str) -> bool {
+    let bytes = host.as_bytes();
+    host.starts_with("127.")
+        && !host.ends_with('.')
+        && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && bytes.iter().filter(|b| **b == b'.').count() == 3
+        && !bytes.windows(2).any(|w| w == b"..")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -255,6 +266,7 @@ mod tests {
             "https://example.org/api",
             "http://localhost:8080/api",
             "http://127.0.0.1:9/api",
+            "http://127.1.2.3/api",
             "http://[::1]:8080/api",
         ] {
             assert!(endpoint_allowed(ok), "{ok}");
@@ -266,6 +278,9 @@ mod tests {
             "ftp://example.org",
             "https://",
             "http://localhost.evil.com/",
+            "http://127.evil.example/api",
+            "http://127.0.0.1.evil.example/",
+            "http://127..0.1/",
             "",
         ] {
             assert!(!endpoint_allowed(bad), "{bad}");

@@ -23,13 +23,19 @@ fn now_ms() -> u64 {
 
 type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
 
-/// Tries `entry` again after `delay_ms`, on the widget's own timer (which
-/// goes with the widget).
-fn schedule(weak: &WeakInner, entry: Pending, kept: bool, delay_ms: u64) {
+/// Tries `entry` again after `delay_ms`, on a timer of the widget's own
+/// (which goes with the widget), one per waiting vote.
+fn schedule(weak: &WeakInner, entry: Pending, delay_ms: u64) {
     if let Some(inner) = weak.upgrade() {
         let again = weak.clone();
-        let delay = delay_ms.min(u64::from(u32::MAX)) as u32;
-        inner.borrow_mut().retry = Some(Timeout::new(delay, move || attempt(again, entry, kept)));
+        // Browsers fire a longer timeout at once; a pause from a clock set
+        // back then waits in steps instead of spinning.
+        let delay = delay_ms.min(i32::MAX as u64) as u32;
+        let key = entry.key.clone();
+        let timer = Timeout::new(delay, move || attempt(again, entry));
+        let mut this = inner.borrow_mut();
+        this.retries.retain(|(k, _)| *k != key);
+        this.retries.push((key, timer));
     }
 }
 
@@ -61,7 +67,7 @@ pub fn start(inner: &Shared, refresh_now: bool) {
         dispatch(inner, Event::Resending);
     }
     for entry in left_over {
-        attempt(Shared::downgrade(inner), entry, true);
+        attempt(Shared::downgrade(inner), entry);
     }
     if refresh_now {
         refresh(inner);
@@ -80,7 +86,10 @@ fn refresh(inner: &Shared) {
     }
     let url = poll_url(&endpoint, &poll);
     let weak = Shared::downgrade(inner);
-    let timeout = inner.borrow().timeout_ms;
+    let (timeout, votes_sent) = {
+        let this = inner.borrow();
+        (this.timeout_ms, this.votes_sent)
+    };
     net::send(
         "GET",
         &url,
@@ -93,6 +102,11 @@ fn refresh(inner: &Shared) {
             let Some(inner) = weak.upgrade() else {
                 return;
             };
+            // Numbers read before a vote went out do not have it; the
+            // vote's own answer brings newer ones.
+            if inner.borrow().votes_sent != votes_sent {
+                return;
+            }
             if let Ok(value) = js_sys::JSON::parse(&answer.body) {
                 apply_server_state(&inner, &value);
             }
@@ -120,7 +134,8 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
         return;
     };
     let (voter, protocol) = {
-        let this = inner.borrow();
+        let mut this = inner.borrow_mut();
+        this.votes_sent += 1;
         let voter = match this.protocol {
             Protocol::WpPolls => this.nonce.clone().unwrap_or_default(),
             _ => this.voter.clone(),
@@ -137,33 +152,27 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
         attempts: 0,
         not_before: 0,
     };
-    // Where storage is blocked or full the vote is kept by this widget
-    // alone: still sent, and retried while the page is open.
-    let kept = memory::outbox_put(&entry);
-    attempt(Shared::downgrade(inner), entry, kept);
+    // Where storage is blocked or full the vote waits in the page: still
+    // sent, and retried while the page is open.
+    memory::outbox_put(&entry);
+    attempt(Shared::downgrade(inner), entry);
 }
 
 /// One try. The answer is applied even if the widget is gone in the
-/// meantime, as far as the outbox is concerned. `kept`: the vote is in the
-/// outbox (storage), not only in this widget.
-fn attempt(weak: WeakInner, entry: Pending, kept: bool) {
+/// meantime, as far as the outbox is concerned.
+fn attempt(weak: WeakInner, entry: Pending) {
     // The outbox, shared by every copy of the poll and every tab, decides.
-    let mut current = if kept {
-        let Some(current) = memory::outbox_get(&entry.key) else {
-            // Delivered meanwhile, by another tab or another copy of this poll.
-            settle(weak, entry, kept, Outcome::Counted(None));
-            return;
-        };
-        current
-    } else {
-        entry
+    let Some(mut current) = memory::outbox_get(&entry.key) else {
+        // Delivered meanwhile, by another tab or another copy of this poll.
+        settle(weak, entry, Outcome::Counted(None));
+        return;
     };
     // A pause the server asked for (Retry-After), or a request already on
     // its way from somewhere: look again when it is over.
     let now = now_ms();
     if current.not_before > now {
         let wait = current.not_before - now;
-        schedule(&weak, current, kept, wait);
+        schedule(&weak, current, wait);
         return;
     }
     let timeout = weak
@@ -173,9 +182,7 @@ fn attempt(weak: WeakInner, entry: Pending, kept: bool) {
     // triggers and copies leave it alone meanwhile, and if this page dies
     // the next load sends it once the claim runs out.
     current.not_before = now + u64::from(timeout) + 1_000;
-    if kept {
-        memory::outbox_put(&current);
-    }
+    memory::outbox_put(&current);
     let entry = current;
     let request = vote_request(&entry);
     net::send(
@@ -192,19 +199,20 @@ fn attempt(weak: WeakInner, entry: Pending, kept: bool) {
                 answer.retry_after.as_deref(),
                 now_ms(),
             );
-            settle(weak, entry, kept, outcome);
+            settle(weak, entry, outcome);
         }),
     );
 }
 
-fn settle(weak: WeakInner, mut entry: Pending, kept: bool, outcome: Outcome) {
+fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     // Another tab or copy may have delivered it while this answer was on
     // its way: then it counted, and this widget settles as such.
-    let still_pending = !kept || memory::outbox_get(&entry.key).is_some();
+    let still_pending = memory::outbox_get(&entry.key).is_some();
     let outcome = match outcome {
         Outcome::Retry { .. } if !still_pending => Outcome::Counted(None),
         other => other,
     };
+    let mut saved = true;
     match &outcome {
         Outcome::Retry { after_ms, .. } => {
             let random = (js_sys::Math::random() * 1000.0) as u32;
@@ -217,13 +225,10 @@ fn settle(weak: WeakInner, mut entry: Pending, kept: bool, outcome: Outcome) {
             } else {
                 0
             };
-            if kept {
-                memory::outbox_put(&entry);
-            }
-            schedule(&weak, entry.clone(), kept, delay);
+            saved = memory::outbox_put(&entry);
+            schedule(&weak, entry.clone(), delay);
         }
-        _ if kept => memory::outbox_remove(&entry.key),
-        _ => {}
+        _ => memory::outbox_remove(&entry.key),
     }
     let Some(inner) = weak.upgrade() else {
         return;
@@ -258,16 +263,16 @@ fn settle(weak: WeakInner, mut entry: Pending, kept: bool, outcome: Outcome) {
                 "the vote will be sent again",
                 true,
             );
-            dispatch(&inner, Event::Retrying);
+            dispatch(&inner, Event::Retrying { saved });
         }
     }
 }
 
 /// Sends waiting votes now (the network is back).
 fn flush_now(inner: &Shared) {
-    inner.borrow_mut().retry = None;
+    inner.borrow_mut().retries.clear();
     for entry in pending_here(inner) {
-        attempt(Shared::downgrade(inner), entry, true);
+        attempt(Shared::downgrade(inner), entry);
     }
 }
 
@@ -285,7 +290,7 @@ fn flush_hidden(inner: &Shared) {
         if entry.protocol == Protocol::Json && net::beacon(&request) {
             continue;
         }
-        attempt(Shared::downgrade(inner), entry, true);
+        attempt(Shared::downgrade(inner), entry);
     }
 }
 

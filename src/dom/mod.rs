@@ -59,8 +59,11 @@ pub(crate) struct Inner {
     timeout_ms: u32,
     nonce: Option<String>,
     dom: Dom,
-    /// The pending retry, cancelled when the widget goes.
-    retry: Option<gloo_timers::callback::Timeout>,
+    /// Votes this widget sent, so a tally read before the latest is known
+    /// to be without it.
+    votes_sent: u32,
+    /// The pending retries by vote key, cancelled when the widget goes.
+    retries: Vec<(String, gloo_timers::callback::Timeout)>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -92,7 +95,8 @@ impl Widget {
             timeout_ms: options.timeout_ms,
             nonce: options.nonce,
             dom,
-            retry: None,
+            votes_sent: 0,
+            retries: Vec::new(),
         }));
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
@@ -152,9 +156,12 @@ impl Widget {
 
 impl Drop for Widget {
     fn drop(&mut self) {
-        let mut inner = self.inner.borrow_mut();
-        inner.retry = None;
-        inner.dom.remove();
+        // A site's listener may destroy the poll while the widget is busy
+        // (an event it fired); then what is left goes with the last `Rc`.
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.retries.clear();
+            inner.dom.remove();
+        }
     }
 }
 
@@ -285,7 +292,14 @@ fn run(inner: &Shared, effect: Effect) {
             };
             this.dom.announce(&text);
         }
-        Effect::Focus(target) => inner.borrow().dom.focus(target),
+        Effect::Focus(target) => {
+            // Focusing fires focus events at once, and a site's listener
+            // may call back into the poll: no borrow is held meanwhile.
+            let element = inner.borrow().dom.focus_target(target);
+            if let Some(e) = element {
+                let _ = e.focus();
+            }
+        }
     }
 }
 

@@ -312,10 +312,9 @@ impl Dom {
         self.live.set_text_content(Some(text));
     }
 
-    pub fn focus(&self, target: FocusTarget) {
-        let Some(b) = &self.built else {
-            return;
-        };
+    /// The element to focus for `target`, once built.
+    pub fn focus_target(&self, target: FocusTarget) -> Option<HtmlElement> {
+        let b = self.built.as_ref()?;
         let element: Option<Element> = match target {
             FocusTarget::Results => Some(b.title.clone()),
             FocusTarget::Notice => Some(b.notice.clone()),
@@ -328,8 +327,6 @@ impl Dom {
         };
         // Every target is an HTML element this module created, so no
         // `instanceof` check (and its import) is needed.
-        if let Some(e) = element {
-            let _ = e.unchecked_ref::<HtmlElement>().focus();
-        }
+        element.map(JsCast::unchecked_into)
     }
 }

@@ -1,7 +1,8 @@
 //! What this browser remembers: the reader's ballot per poll, an opaque
 //! voter token, and the votes still on their way (the outbox, one storage
 //! item per vote). Storage can be missing or throw (private modes,
-//! sandboxed frames, quota); then the widget still works, it just forgets.
+//! sandboxed frames, quota); then the page keeps what it could not store,
+//! and forgets it when it closes.
 //!
 //! Ballots are stored as comma-joined option ids rather than JSON: ids are
 //! restricted to `[A-Za-z0-9._-]`, and this avoids shipping a JSON encoder.
@@ -24,23 +25,41 @@ fn vote_key(poll: &str) -> String {
     key
 }
 
+thread_local! {
+    /// Ballots storage would not take (poll id, joined option ids): the
+    /// page still knows them, so a remount or a second copy of the poll does
+    /// not offer a ballot the reader already cast.
+    static UNSTORED_VOTES: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The ballot this browser cast in `poll`, as option ids.
 pub fn stored_vote(poll: &str) -> Option<Vec<String>> {
-    let text = storage()?.get_item(&vote_key(poll)).ok()??;
+    let text = UNSTORED_VOTES
+        .with_borrow(|votes| {
+            votes
+                .iter()
+                .find(|(p, _)| p == poll)
+                .map(|(_, ids)| ids.clone())
+        })
+        .or_else(|| storage()?.get_item(&vote_key(poll)).ok()?)?;
     let ids = crate::core::format::id_list(&text);
     (!ids.is_empty()).then_some(ids)
 }
 
 pub fn store_vote(poll: &str, ids: &[String]) {
-    if let Some(s) = storage() {
-        // A full or blocked storage only costs the memory of the vote.
-        let mut joined = String::new();
-        crate::core::format::push_joined(&mut joined, ids, ",");
-        let _ = s.set_item(&vote_key(poll), &joined);
-    }
+    let mut joined = String::new();
+    crate::core::format::push_joined(&mut joined, ids, ",");
+    let stored = storage().is_some_and(|s| s.set_item(&vote_key(poll), &joined).is_ok());
+    UNSTORED_VOTES.with_borrow_mut(|votes| {
+        votes.retain(|(p, _)| p != poll);
+        if !stored {
+            votes.push((poll.to_owned(), joined));
+        }
+    });
 }
 
 pub fn forget_vote(poll: &str) {
+    UNSTORED_VOTES.with_borrow_mut(|votes| votes.retain(|(p, _)| p != poll));
     if let Some(s) = storage() {
         let _ = s.remove_item(&vote_key(poll));
     }
@@ -94,6 +113,13 @@ const OLD_OUTBOX: &str = "readerpoll:v1:outbox";
 /// other's votes.
 const OUTBOX_ITEM: &str = "readerpoll:v1:outbox:";
 
+thread_local! {
+    /// Votes storage could not take (blocked, full): kept for the page's
+    /// life instead, by the page rather than by one widget, so a remount, a
+    /// second copy of the poll or an `online` flush still finds them.
+    static UNSAVED: std::cell::RefCell<Vec<Pending>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn item_name(key: &str) -> String {
     let mut name = String::from(OUTBOX_ITEM);
     name.push_str(key);
@@ -131,19 +157,37 @@ pub fn outbox() -> Vec<Pending> {
             }
         }
     }
+    UNSAVED.with_borrow(|unsaved| {
+        for entry in unsaved {
+            // An older copy may still be in storage, which took no update.
+            if !out.iter().any(|e| e.key == entry.key) {
+                out.push(entry.clone());
+            }
+        }
+    });
     out
 }
 
 /// The waiting vote with this key, if it is still waiting.
 pub fn outbox_get(key: &str) -> Option<Pending> {
-    let text = storage()?.get_item(&item_name(key)).ok()??;
-    outbox::decode(&text).pop()
+    let stored = storage().and_then(|s| s.get_item(&item_name(key)).ok().flatten());
+    match stored {
+        Some(text) => outbox::decode(&text).pop(),
+        None => UNSAVED.with_borrow(|unsaved| unsaved.iter().find(|e| e.key == key).cloned()),
+    }
 }
 
-/// Adds or replaces (by key) one entry; false where storage is missing,
-/// blocked or full (the caller then keeps the vote itself).
+/// Adds or replaces (by key) one entry. False where storage is missing,
+/// blocked or full: the vote then waits in this page only.
 pub fn outbox_put(entry: &Pending) -> bool {
-    storage().is_some_and(|s| write(&s, entry))
+    let saved = storage().is_some_and(|s| write(&s, entry));
+    UNSAVED.with_borrow_mut(|unsaved| {
+        unsaved.retain(|e| e.key != entry.key);
+        if !saved {
+            unsaved.push(entry.clone());
+        }
+    });
+    saved
 }
 
 fn write(s: &Storage, entry: &Pending) -> bool {
@@ -158,4 +202,5 @@ pub fn outbox_remove(key: &str) {
     if let Some(s) = storage() {
         let _ = s.remove_item(&item_name(key));
     }
+    UNSAVED.with_borrow_mut(|unsaved| unsaved.retain(|e| e.key != key));
 }

@@ -146,6 +146,10 @@ pub enum Outcome {
     Refused { code: String, message: String },
 }
 
+/// How often a 4xx without the protocol's error body is tried (with
+/// backoff, about half a minute in all) before it counts as a refusal.
+const FOREIGN_REFUSAL_TRIES: u32 = 5;
+
 /// Longest server message shown to a reader.
 const MAX_MESSAGE_CHARS: usize = 200;
 
@@ -186,7 +190,12 @@ pub fn classify(
         },
         200..=299 => match protocol {
             Protocol::Form => Outcome::Counted(None),
-            Protocol::WpPolls => wp_polls::outcome(&pending.poll, body),
+            // The plugin takes no idempotency key: "already voted" after a
+            // try whose answer was lost is that try, counted.
+            Protocol::WpPolls => match wp_polls::outcome(&pending.poll, body) {
+                Outcome::AlreadyCounted(_) if pending.attempts > 0 => Outcome::Counted(None),
+                other => other,
+            },
             _ => match &answer.tally {
                 Some(t) => Outcome::Counted(Some(t.clone())),
                 // A 2xx that is not our JSON is a portal, a proxy or a
@@ -213,6 +222,15 @@ pub fn classify(
             },
             after_ms,
         },
+        // A refusal that is not the backend's own (a firewall's challenge
+        // page, a proxy's sign-in, a deploy's 404) may pass: tried a few
+        // times before the vote is given up.
+        _ if answer.error_code.is_none() && pending.attempts < FOREIGN_REFUSAL_TRIES => {
+            Outcome::Retry {
+                code: "bad_response",
+                after_ms,
+            }
+        }
         _ => {
             let code = answer.error_code.clone().unwrap_or_else(|| {
                 let mut c = String::from("http_");
@@ -361,8 +379,21 @@ mod tests {
                 message: "No such option.".into()
             }
         );
+        // A 4xx that is not the backend's own is tried a few more times,
+        // then taken as a refusal.
         assert_eq!(
-            c(404, &none, None),
+            c(403, &none, None),
+            Outcome::Retry {
+                code: "bad_response",
+                after_ms: None
+            }
+        );
+        let tried = Pending {
+            attempts: FOREIGN_REFUSAL_TRIES,
+            ..pending(Protocol::Json)
+        };
+        assert_eq!(
+            classify(&tried, 404, &none, "", None, 0),
             Outcome::Refused {
                 code: "http_404".into(),
                 message: "The vote was not accepted.".into()
@@ -373,6 +404,19 @@ mod tests {
         );
         assert_eq!(
             classify(&pending(Protocol::Form), 204, &none, "", None, 0),
+            Outcome::Counted(None)
+        );
+        // WP-Polls has no idempotency key: "already voted" answering a
+        // retry is the earlier try, counted; on a first try it is not.
+        let wp_page = "You Had Already Voted For This Poll.";
+        let wp = pending(Protocol::WpPolls);
+        assert!(matches!(
+            classify(&wp, 200, &none, wp_page, None, 0),
+            Outcome::AlreadyCounted(_)
+        ));
+        let wp_retry = Pending { attempts: 1, ..wp };
+        assert_eq!(
+            classify(&wp_retry, 200, &none, wp_page, None, 0),
             Outcome::Counted(None)
         );
         let long = json("x", &"m".repeat(500));

@@ -221,6 +221,33 @@ test('with storage full, a vote is still sent, and retried while the page is ope
   await context.close();
 });
 
+test('with storage full, a waiting vote survives the network coming back and a remount, and the reader is told it is not saved', async () => {
+  const { context, backend, open } = await setup();
+  await context.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+  });
+  backend.script.push('refuse', 'refuse');
+  const page = await open();
+  await vote(page);
+  await poll(page).locator('.status', { hasText: 'Keep this page open' }).waitFor({ timeout: 5000 });
+  // `online` while the retry timer waits, then the element is moved (which
+  // remounts it): the vote was only in the page, and still is.
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.waitForTimeout(300);
+  await page.evaluate(() => {
+    const el = document.querySelector('reader-poll');
+    const parent = el.parentNode;
+    parent.removeChild(el);
+    parent.appendChild(el);
+  });
+  await waitForCounted(page, 582);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(new Set(backend.received).size, 1, 'one vote, one key');
+  await context.close();
+});
+
 test('two tabs on the same poll: one vote from this browser', async () => {
   const { context, backend, open } = await setup();
   const a = await open();
