@@ -199,7 +199,7 @@ pub fn endpoint_allowed(url: &str) -> bool {
 fn is_loopback_v4(host: &str) -> bool {
     let bytes = host.as_bytes();
     host.starts_with("127.")
-        && !host.ends_with('.')
+        && bytes.last() != Some(&b'.')
         && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
         && bytes.iter().filter(|b| **b == b'.').count() == 3
         && !bytes.windows(2).any(|w| w == b"..")

@@ -23,19 +23,20 @@ fn now_ms() -> u64 {
 
 type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
 
-/// Tries `entry` again after `delay_ms`, on a timer of the widget's own
-/// (which goes with the widget), one per waiting vote.
-fn schedule(weak: &WeakInner, entry: Pending, delay_ms: u64) {
+/// Looks at this widget's waiting votes again after `delay_ms`, on the
+/// widget's own timer (which goes with the widget). One timer serves all of
+/// them: every vote is in the outbox, and each try checks its own pause.
+fn schedule(weak: &WeakInner, delay_ms: u64) {
     if let Some(inner) = weak.upgrade() {
         let again = weak.clone();
         // Browsers fire a longer timeout at once; a pause from a clock set
         // back then waits in steps instead of spinning.
         let delay = delay_ms.min(i32::MAX as u64) as u32;
-        let key = entry.key.clone();
-        let timer = Timeout::new(delay, move || attempt(again, entry));
-        let mut this = inner.borrow_mut();
-        this.retries.retain(|(k, _)| *k != key);
-        this.retries.push((key, timer));
+        inner.borrow_mut().retry = Some(Timeout::new(delay, move || {
+            if let Some(inner) = again.upgrade() {
+                flush_now(&inner);
+            }
+        }));
     }
 }
 
@@ -172,7 +173,7 @@ fn attempt(weak: WeakInner, entry: Pending) {
     let now = now_ms();
     if current.not_before > now {
         let wait = current.not_before - now;
-        schedule(&weak, current, wait);
+        schedule(&weak, wait);
         return;
     }
     let timeout = weak
@@ -226,7 +227,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
                 0
             };
             saved = memory::outbox_put(&entry);
-            schedule(&weak, entry.clone(), delay);
+            schedule(&weak, delay);
         }
         _ => memory::outbox_remove(&entry.key),
     }
@@ -268,9 +269,9 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     }
 }
 
-/// Sends waiting votes now (the network is back).
+/// Sends waiting votes now (the network is back, or a pause is over).
 fn flush_now(inner: &Shared) {
-    inner.borrow_mut().retries.clear();
+    inner.borrow_mut().retry = None;
     for entry in pending_here(inner) {
         attempt(Shared::downgrade(inner), entry);
     }

@@ -62,8 +62,8 @@ pub(crate) struct Inner {
     /// Votes this widget sent, so a tally read before the latest is known
     /// to be without it.
     votes_sent: u32,
-    /// The pending retries by vote key, cancelled when the widget goes.
-    retries: Vec<(String, gloo_timers::callback::Timeout)>,
+    /// The pending retry, cancelled when the widget goes.
+    retry: Option<gloo_timers::callback::Timeout>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -96,7 +96,7 @@ impl Widget {
             nonce: options.nonce,
             dom,
             votes_sent: 0,
-            retries: Vec::new(),
+            retry: None,
         }));
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
@@ -159,7 +159,7 @@ impl Drop for Widget {
         // A site's listener may destroy the poll while the widget is busy
         // (an event it fired); then what is left goes with the last `Rc`.
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.retries.clear();
+            inner.retry = None;
             inner.dom.remove();
         }
     }

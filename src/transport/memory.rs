@@ -7,16 +7,12 @@
 //! Ballots are stored as comma-joined option ids rather than JSON: ids are
 //! restricted to `[A-Za-z0-9._-]`, and this avoids shipping a JSON encoder.
 
-use web_sys::Storage;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::core::outbox::{self, Pending};
 use crate::transport::net::window;
 
 const PREFIX: &str = "readerpoll:v1:";
-
-fn storage() -> Option<Storage> {
-    window()?.local_storage().ok()?
-}
 
 fn vote_key(poll: &str) -> String {
     let mut key = String::from(PREFIX);
@@ -25,44 +21,70 @@ fn vote_key(poll: &str) -> String {
     key
 }
 
-thread_local! {
-    /// Ballots storage would not take (poll id, joined option ids): the
-    /// page still knows them, so a remount or a second copy of the poll does
-    /// not offer a ballot the reader already cast.
-    static UNSTORED_VOTES: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+// localStorage, and for what it will not take (missing, blocked, full) the
+// page's own copy, so a remount, a second copy of the poll or the network
+// coming back still finds the reader's ballot and waiting votes; gone when
+// the page closes. The page's copy is the newer one where both exist. In JS
+// because each storage call needs a `try` either way, and Rust's map of the
+// page's copy cost more than this does.
+#[wasm_bindgen(inline_js = "const kept = new Map();
+export function get(name) {
+  if (kept.has(name)) return kept.get(name);
+  try {
+    return localStorage.getItem(name);
+  } catch {
+    return null;
+  }
+}
+export function set(name, value) {
+  try {
+    localStorage.setItem(name, value);
+    kept.delete(name);
+    return true;
+  } catch {
+    kept.set(name, value);
+    return false;
+  }
+}
+export function remove(name) {
+  kept.delete(name);
+  try {
+    localStorage.removeItem(name);
+  } catch {}
+}
+export function names() {
+  let all = [];
+  try {
+    all = Object.keys(localStorage);
+  } catch {}
+  for (const name of kept.keys()) if (!all.includes(name)) all.push(name);
+  return all.join('\\n');
+}")]
+extern "C" {
+    fn get(name: &str) -> Option<String>;
+    /// False where storage refused the item and only the page has it.
+    fn set(name: &str, value: &str) -> bool;
+    fn remove(name: &str);
+    /// Every item's name, storage's and the page's, one per line.
+    fn names() -> String;
 }
 
 /// The ballot this browser cast in `poll`, as option ids.
 pub fn stored_vote(poll: &str) -> Option<Vec<String>> {
-    let text = UNSTORED_VOTES
-        .with_borrow(|votes| {
-            votes
-                .iter()
-                .find(|(p, _)| p == poll)
-                .map(|(_, ids)| ids.clone())
-        })
-        .or_else(|| storage()?.get_item(&vote_key(poll)).ok()?)?;
-    let ids = crate::core::format::id_list(&text);
+    let ids = crate::core::format::id_list(&get(&vote_key(poll))?);
     (!ids.is_empty()).then_some(ids)
 }
 
 pub fn store_vote(poll: &str, ids: &[String]) {
+    // A full or blocked storage only costs the memory of the vote once the
+    // page closes.
     let mut joined = String::new();
     crate::core::format::push_joined(&mut joined, ids, ",");
-    let stored = storage().is_some_and(|s| s.set_item(&vote_key(poll), &joined).is_ok());
-    UNSTORED_VOTES.with_borrow_mut(|votes| {
-        votes.retain(|(p, _)| p != poll);
-        if !stored {
-            votes.push((poll.to_owned(), joined));
-        }
-    });
+    set(&vote_key(poll), &joined);
 }
 
 pub fn forget_vote(poll: &str) {
-    UNSTORED_VOTES.with_borrow_mut(|votes| votes.retain(|(p, _)| p != poll));
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&vote_key(poll));
-    }
+    remove(&vote_key(poll));
 }
 
 /// An opaque random token for this browser: seeds the per-reader option
@@ -70,16 +92,11 @@ pub fn forget_vote(poll: &str) {
 pub fn voter_token() -> String {
     let mut key = String::from(PREFIX);
     key.push_str("voter");
-    let store = storage();
-    if let Some(token) = store.as_ref().and_then(|s| s.get_item(&key).ok().flatten()) {
-        if !token.is_empty() {
-            return token;
-        }
+    if let Some(token) = get(&key).filter(|t| !t.is_empty()) {
+        return token;
     }
     let token = random_uuid();
-    if let Some(s) = store {
-        let _ = s.set_item(&key, &token);
-    }
+    set(&key, &token);
     token
 }
 
@@ -113,13 +130,6 @@ const OLD_OUTBOX: &str = "readerpoll:v1:outbox";
 /// other's votes.
 const OUTBOX_ITEM: &str = "readerpoll:v1:outbox:";
 
-thread_local! {
-    /// Votes storage could not take (blocked, full): kept for the page's
-    /// life instead, by the page rather than by one widget, so a remount, a
-    /// second copy of the poll or an `online` flush still finds them.
-    static UNSAVED: std::cell::RefCell<Vec<Pending>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 fn item_name(key: &str) -> String {
     let mut name = String::from(OUTBOX_ITEM);
     name.push_str(key);
@@ -128,79 +138,46 @@ fn item_name(key: &str) -> String {
 
 /// Every vote waiting to be delivered, from every poll and tab.
 pub fn outbox() -> Vec<Pending> {
-    let Some(s) = storage() else {
-        return Vec::new();
-    };
-    if let Some(text) = s.get_item(OLD_OUTBOX).ok().flatten() {
+    if let Some(text) = get(OLD_OUTBOX) {
         // What cannot be moved (storage full) stays where it was.
         let mut left = Vec::new();
         for entry in outbox::decode(&text) {
-            let moved = s.get_item(&item_name(&entry.key)).ok().flatten().is_some();
-            if !moved && !write(&s, &entry) {
+            let moved = get(&item_name(&entry.key)).is_some();
+            if !moved && !outbox_put(&entry) {
                 left.push(entry);
             }
         }
-        let _ = if left.is_empty() {
-            s.remove_item(OLD_OUTBOX)
+        if left.is_empty() {
+            remove(OLD_OUTBOX);
         } else {
-            s.set_item(OLD_OUTBOX, &outbox::encode(&left))
-        };
+            set(OLD_OUTBOX, &outbox::encode(&left));
+        }
     }
     let mut out = Vec::new();
-    for index in 0..s.length().unwrap_or(0) {
-        let Some(name) = s.key(index).ok().flatten() else {
-            continue;
-        };
+    for name in crate::core::format::pieces(&names(), b"\n") {
         if name.starts_with(OUTBOX_ITEM) {
-            if let Some(text) = s.get_item(&name).ok().flatten() {
+            if let Some(text) = get(name) {
                 out.extend(outbox::decode(&text));
             }
         }
     }
-    UNSAVED.with_borrow(|unsaved| {
-        for entry in unsaved {
-            // An older copy may still be in storage, which took no update.
-            if !out.iter().any(|e| e.key == entry.key) {
-                out.push(entry.clone());
-            }
-        }
-    });
     out
 }
 
 /// The waiting vote with this key, if it is still waiting.
 pub fn outbox_get(key: &str) -> Option<Pending> {
-    let stored = storage().and_then(|s| s.get_item(&item_name(key)).ok().flatten());
-    match stored {
-        Some(text) => outbox::decode(&text).pop(),
-        None => UNSAVED.with_borrow(|unsaved| unsaved.iter().find(|e| e.key == key).cloned()),
-    }
+    outbox::decode(&get(&item_name(key))?).pop()
 }
 
 /// Adds or replaces (by key) one entry. False where storage is missing,
 /// blocked or full: the vote then waits in this page only.
 pub fn outbox_put(entry: &Pending) -> bool {
-    let saved = storage().is_some_and(|s| write(&s, entry));
-    UNSAVED.with_borrow_mut(|unsaved| {
-        unsaved.retain(|e| e.key != entry.key);
-        if !saved {
-            unsaved.push(entry.clone());
-        }
-    });
-    saved
-}
-
-fn write(s: &Storage, entry: &Pending) -> bool {
-    s.set_item(
+    set(
         &item_name(&entry.key),
         &outbox::encode(std::slice::from_ref(entry)),
     )
-    .is_ok()
 }
 
 pub fn outbox_remove(key: &str) {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&item_name(key));
-    }
-    UNSAVED.with_borrow_mut(|unsaved| unsaved.retain(|e| e.key != key));
+    remove(&item_name(key));
 }

@@ -19,7 +19,8 @@ use crate::transport::payload::{Answer, VoteRequest, WireTally};
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
 // `keepalive`, so a request under way survives the page closing; the signal
-// aborts the fetch, or the reading of its body, when time is up. Whatever
+// aborts the fetch, or the reading of its body, when time is up (made by
+// hand where `AbortSignal.timeout` is missing: Safari before 16). Whatever
 // happens, `done` is called once, never before `request` returns: with
 // status 0 when there was no HTTP answer (offline, refused, timed out,
 // CORS, or a browser that cannot make the request), and with the status and
@@ -31,7 +32,14 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
   try {
     const headers = { accept: 'application/json' };
     if (type) headers['content-type'] = type;
-    fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal: AbortSignal.timeout(timeout) })
+    let signal;
+    if (AbortSignal.timeout) signal = AbortSignal.timeout(timeout);
+    else {
+      const c = new AbortController();
+      setTimeout(() => c.abort(), timeout);
+      signal = c.signal;
+    }
+    fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal })
       .then((r) => {
         const after = r.headers.get('retry-after');
         r.text().then((text) => done(r.status, after, text), () => done(r.status, after, ''));

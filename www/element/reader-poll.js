@@ -48,7 +48,9 @@ function loadRuntime() {
     try {
       await initWasm({ module_or_path: wasm });
     } catch (error) {
-      if (String(error).includes('Content Security Policy') || error?.name === 'CompileError') {
+      // Only the browser's CSP refusal: another CompileError (say, a server
+      // that answers the wasm's URL with a page) is a load failure.
+      if (/Content Security Policy|unsafe-eval/.test(String(error?.message ?? error))) {
         wasmBlocked = true;
         console.error(
           "readerpoll: this page's Content-Security-Policy blocks WebAssembly; " +
@@ -116,6 +118,7 @@ class ReaderPoll extends HTMLElement {
 
   #handle = null;
   #loading = false; // a load() is on its way
+  #failed = false; // the last load ended in #fail
   #events = null; // EventSource of live results
   #stopWp = null; // WP-Polls: stops following the site's numbers
   #config = undefined;
@@ -178,6 +181,15 @@ class ReaderPoll extends HTMLElement {
   }
 
   connectedCallback() {
+    // Properties a page set before this module defined the element sit on
+    // the instance and would hide the setters: pass them through.
+    for (const name of ['config', 'texts', 'poll', 'src', 'endpoint', 'protocol']) {
+      if (Object.hasOwn(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
     if (nearViewport && !isNearViewport(this)) nearViewport.observe(this);
     else this.load();
   }
@@ -196,9 +208,9 @@ class ReaderPoll extends HTMLElement {
     if (this.#handle) {
       this.#unmount();
       this.load();
-    } else if (this.#loading) {
-      // A load on its way read the old settings: start over (the older
-      // load sees the new generation and stops).
+    } else if (this.#loading || (this.#failed && this.isConnected)) {
+      // A load on its way read the old settings, or the last one failed:
+      // start over (an older load sees the new generation and stops).
       this.load();
     }
   }
@@ -208,17 +220,18 @@ class ReaderPoll extends HTMLElement {
     this.#events = null;
     this.#stopWp?.();
     this.#stopWp = null;
-    if (this.#handle) {
-      this.#handle.destroy();
-      this.#handle.free();
-      this.#handle = null;
-    }
+    const handle = this.#handle;
+    this.#handle = null;
+    // After the call into the poll that may be on the stack (a site's
+    // listener for an event it fired can remove the element), not inside it.
+    if (handle) queueMicrotask(() => (handle.destroy(), handle.free()));
   }
 
   async load() {
     if (!this.isConnected || this.#handle) return;
     const generation = ++this.#generation;
     this.#loading = true;
+    this.#failed = false;
     try {
       await this.#loadAs(generation);
     } finally {
@@ -246,7 +259,7 @@ class ReaderPoll extends HTMLElement {
       rt = await ready;
     } catch (error) {
       if (generation === this.#generation) {
-        this.#fail('wasm_unavailable', String(error?.message ?? error), true);
+        this.#fail('wasm_unavailable', String(error?.message ?? error), !wasmBlocked);
       }
       return;
     }
@@ -270,10 +283,12 @@ class ReaderPoll extends HTMLElement {
     // The element may have moved or been removed while we waited.
     if (generation !== this.#generation || !this.isConnected || this.#handle) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    root.replaceChildren(); // a fallback slot left by an earlier failure
     root.adoptedStyleSheets = [rt.sheet];
     mark('mount');
+    let handle;
     try {
-      this.#handle = rt.mount(this, root, config, {
+      handle = rt.mount(this, root, config, {
         lang,
         // The site's own texts win over the language's.
         texts: { ...translated, ...this.#textOverrides() },
@@ -289,6 +304,14 @@ class ReaderPoll extends HTMLElement {
       this.#fail('internal', String(failure?.message ?? failure), false);
       return;
     }
+    // The poll's own events (poll-ready, poll-error) fired during mount,
+    // and a site's listener may have removed the element or changed it.
+    if (generation !== this.#generation || !this.isConnected) {
+      handle.destroy();
+      handle.free();
+      return;
+    }
+    this.#handle = handle;
     mark('mounted');
     if (wp) this.#stopWp = wp.follow(this, this.#handle, poll, endpoint);
     this.#listen();
@@ -380,6 +403,9 @@ class ReaderPoll extends HTMLElement {
   // Last resort when the wasm itself is missing or broke: the fallback HTML
   // stays in place (wasm missing) and the site hears about it either way.
   #fail(code, message, retryable) {
+    this.#failed = true;
+    // Once there is a shadow root, the fallback shows only through a slot.
+    this.shadowRoot?.replaceChildren(document.createElement('slot'));
     console.error(`readerpoll: poll unavailable: ${code}: ${message}`);
     this.dispatchEvent(
       new CustomEvent('poll-error', {

@@ -45,6 +45,8 @@ export async function definition(element, id, site) {
     }
   }
   const inputs = markup ? [...markup.querySelectorAll(`input[name="poll_${CSS.escape(id)}"]`)] : [];
+  // An answer without the plugin's fields is no answer: the markup decides.
+  if (!Array.isArray(r?.answers)) r = null;
   const options = r?.answers?.length
     ? r.answers.map((a) => ({ id: String(a.id), label: String(a.text ?? '') }))
     : inputs.map((input) => ({
@@ -68,13 +70,23 @@ export async function definition(element, id, site) {
   // (parsed inertly: DOMParser runs no scripts).
   let nonce = markup?.querySelector(`#poll_${CSS.escape(id)}_nonce`)?.value;
   if (!nonce && typeof r?.html === 'string') {
-    nonce = new DOMParser().parseFromString(r.html, 'text/html').getElementById(`poll_${id}_nonce`)?.value;
+    try {
+      nonce = new DOMParser().parseFromString(r.html, 'text/html').getElementById(`poll_${id}_nonce`)?.value;
+    } catch {
+      // Trusted Types forbid the parser: the vote then goes without a nonce.
+    }
   }
   const cookie = document.cookie
     .split('; ')
     .find((c) => c.startsWith(`voted_${id}=`))
     ?.slice(`voted_${id}=`.length);
-  return { config, nonce, voted: cookie ? decodeURIComponent(cookie) : undefined };
+  let voted;
+  try {
+    voted = cookie ? decodeURIComponent(cookie) : undefined;
+  } catch {
+    // A cookie that is not percent-encoding says nothing.
+  }
+  return { config, nonce, voted };
 }
 
 /**
@@ -83,11 +95,16 @@ export async function definition(element, id, site) {
  */
 export function follow(element, handle, id, site) {
   if (!site) return () => {};
+  let stopped = false;
   const load = () =>
-    rest(site, id).then(
-      (r) => handle.applyUpdate(update(r)),
-      () => {} // the numbers shown stay; the next vote or visit tries again
-    );
+    rest(site, id)
+      .then((r) => {
+        if (!stopped && Array.isArray(r?.answers)) handle.applyUpdate(update(r));
+      })
+      .catch(() => {}); // the numbers shown stay; the next vote or visit tries again
   element.addEventListener('poll-voted', load);
-  return () => element.removeEventListener('poll-voted', load);
+  return () => {
+    stopped = true;
+    element.removeEventListener('poll-voted', load);
+  };
 }

@@ -1,0 +1,141 @@
+// The element's life cycle against what real sites do: react to the poll's
+// events by removing or changing it, set properties before the module has
+// loaded, hide it, and hand it input that breaks the mount. The poll must
+// end in an honest state, and nothing may throw into the page.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedBrowserAndServer, watchErrors } from './harness.mjs';
+import { articlePage, inlineJson, pollElement, servePage } from './pages.mjs';
+
+const env = sharedBrowserAndServer();
+
+const POLL = {
+  id: 'lunch-breaks',
+  question: 'Do you get a lunch break?',
+  options: [
+    { id: 'yes', label: 'Yes' },
+    { id: 'no', label: 'No' },
+  ],
+  counts: { yes: 3, no: 7 },
+  voters: 10,
+};
+
+// `bare`: a page without the demo's stylesheet, so only the widget's own
+// styles apply to the element.
+async function open(path, content, setup, arg, { bare = false } = {}) {
+  const context = await env.browser.newContext();
+  if (setup) await context.addInitScript(setup, arg);
+  const html = bare
+    ? `<!doctype html><html lang="en"><head><script type="module" src="/readerpoll/reader-poll.js"></script></head><body>${content}</body></html>`
+    : articlePage({ content });
+  const url = await servePage(context, env.server.url, path, html);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+test('a poll removed by a poll-ready listener is not left mounted, and one re-configured from poll-error shows the new definition', async () => {
+  const broken = `<reader-poll id="broken"><script type="application/json">{"id": "x"}</script></reader-poll>`;
+  const live = '<reader-poll poll="overtime-hours" endpoint="/api" live></reader-poll>';
+  const { context, page, errors } = await open('/events.html', `${live}${broken}`, () => {
+    window.__sources = 0;
+    const Real = window.EventSource;
+    window.EventSource = class extends Real {
+      constructor(...args) {
+        super(...args);
+        window.__sources++;
+      }
+    };
+    let removed = false;
+    document.addEventListener('poll-ready', (e) => {
+      if (!removed && e.target.getAttribute('poll') === 'overtime-hours') {
+        removed = true;
+        e.target.remove();
+      }
+    });
+    document.addEventListener(
+      'poll-error',
+      (e) => {
+        e.target.config = { id: 'fixed', question: 'Fixed?', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] };
+      },
+      { once: true }
+    );
+  });
+  const fixed = page.locator('#broken');
+  await fixed.locator('legend', { hasText: 'Fixed?' }).waitFor();
+  assert.equal(await page.locator('reader-poll[poll="overtime-hours"]').count(), 0);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__sources), 0, 'no live stream for a removed poll');
+  // The element that was removed can come back and works.
+  await page.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), live);
+  await page.locator('reader-poll[poll="overtime-hours"] .poll[data-state="ballot"]').waitFor();
+  await page.waitForFunction(() => window.__sources === 1);
+  assert.deepEqual(errors.filter((e) => !e.includes('poll unavailable')), []);
+  await context.close();
+});
+
+test('a site that removes the poll as focus moves after a vote breaks nothing, for this poll or the others', async () => {
+  const second = { ...POLL, id: 'second-poll', question: 'A second poll?' };
+  const { context, page, errors } = await open('/focus.html', `${pollElement(POLL)}${pollElement(second)}`);
+  const first = page.locator('reader-poll[poll="lunch-breaks"]');
+  await first.locator('.poll[data-state="ballot"]').waitFor();
+  await first.locator('input[value="no"]').check();
+  // After the vote the poll moves focus to its results heading; the site
+  // removes the poll right then. (A click by script: no focus of its own.)
+  await page.evaluate(() => {
+    const el = document.querySelector('reader-poll[poll="lunch-breaks"]');
+    // Focus outside the poll first: a move inside its shadow root is not
+    // seen by the page.
+    el.shadowRoot.activeElement?.blur();
+    document.addEventListener('focusin', () => el.remove(), true);
+    el.shadowRoot.querySelector('button.vote').click();
+  });
+  await page.waitForFunction(() => !document.querySelector('reader-poll[poll="lunch-breaks"]'));
+  const other = page.locator('reader-poll[poll="second-poll"]');
+  await other.locator('input[value="yes"]').check();
+  await other.locator('button.vote').click();
+  await other.locator('.total', { hasText: 'Total voters: 11' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('properties set before the element is defined are used', async () => {
+  const host = '<reader-poll id="early"></reader-poll>';
+  const { context, page, errors } = await open('/early.html', host, (poll) => {
+    new MutationObserver((_, observer) => {
+      const el = document.getElementById('early');
+      if (el && !customElements.get('reader-poll')) {
+        el.config = poll;
+        el.texts = { vote: 'Send my answer' };
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, POLL);
+  const el = page.locator('#early');
+  await el.locator('legend', { hasText: POLL.question }).waitFor();
+  assert.equal((await el.locator('button.vote').textContent()).trim(), 'Send my answer');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a hidden poll takes no space, and a poll whose mount fails shows its fallback', async () => {
+  const hidden = pollElement(POLL, 'hidden');
+  const fallback = `<reader-poll id="throws"><script type="application/json">${inlineJson({ ...POLL, id: 'other' })}</script><p class="fallback">Vote on our site.</p></reader-poll>`;
+  const { context, page, errors } = await open('/hidden.html', `${hidden}${fallback}`, () => {
+    // Texts a site built badly: reading them throws while mounting.
+    customElements.whenDefined('reader-poll').then(() => {
+      document.getElementById('throws').texts = {
+        get vote() {
+          throw new Error('no texts today');
+        },
+      };
+    });
+  }, undefined, { bare: true });
+  const box = await page.locator(`reader-poll[poll="${POLL.id}"]`).boundingBox();
+  assert.equal(box, null, 'hidden: not rendered');
+  await page.locator('#throws .fallback').waitFor({ state: 'visible' });
+  assert.ok(errors.some((e) => e.includes('internal') && e.includes('no texts today')), errors.join('\n'));
+  await context.close();
+});
