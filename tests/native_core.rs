@@ -473,6 +473,18 @@ fn a_poll_closes_at_its_date_without_a_timer() {
 }
 
 #[test]
+fn the_next_date_to_watch_is_the_nearest_one_ahead() {
+    let mut p = overtime();
+    assert_eq!(p.next_change_after(100), None);
+    p.opens_at = Some(200);
+    p.closes_at = Some(300);
+    assert_eq!(p.next_change_after(100), Some(200));
+    assert_eq!(p.next_change_after(200), Some(300));
+    assert_eq!(p.next_change_after(299), Some(300));
+    assert_eq!(p.next_change_after(300), None);
+}
+
+#[test]
 fn results_visibility_policies() {
     use readerpoll::core::poll::ResultsVisibility::*;
     for (policy, before, after) in [

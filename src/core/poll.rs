@@ -385,6 +385,18 @@ impl Poll {
         self.opens_at.is_some_and(|t| now < t)
     }
 
+    /// The next moment after `now` at which the poll opens or closes by
+    /// its dates, for a widget left open across it.
+    pub fn next_change_after(&self, now: i64) -> Option<i64> {
+        let mut next = None;
+        for t in [self.opens_at, self.closes_at].into_iter().flatten() {
+            if t > now && next.is_none_or(|n| t < n) {
+                next = Some(t);
+            }
+        }
+        next
+    }
+
     pub fn option_index(&self, id: &str) -> Option<usize> {
         self.options.iter().position(|o| o.id == id)
     }

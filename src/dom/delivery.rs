@@ -67,7 +67,14 @@ pub fn start(inner: &Shared, refresh_now: bool) {
     if !left_over.is_empty() {
         dispatch(inner, Event::Resending);
     }
-    for entry in left_over {
+    let nonce = inner.borrow().nonce.clone();
+    for mut entry in left_over {
+        // WP-Polls' form nonce expires: a vote from an earlier visit goes
+        // with this page's.
+        if let (Protocol::WpPolls, Some(n)) = (entry.protocol, &nonce) {
+            entry.voter = n.clone();
+            memory::outbox_put(&entry);
+        }
         attempt(Shared::downgrade(inner), entry);
     }
     if refresh_now {

@@ -64,6 +64,8 @@ pub(crate) struct Inner {
     votes_sent: u32,
     /// The pending retry, cancelled when the widget goes.
     retry: Option<gloo_timers::callback::Timeout>,
+    /// Wakes the widget when the poll opens or closes by its dates.
+    clock: Option<gloo_timers::callback::Timeout>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -97,15 +99,19 @@ impl Widget {
             dom,
             votes_sent: 0,
             retry: None,
+            clock: None,
         }));
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
             listener(&listen_on, "click", weak.clone()),
             listener(&listen_on, "change", weak.clone()),
         ];
+        // A ballot the backend knows of (WP-Polls' cookie) is the reader's
+        // too, where this browser has none of its own.
+        let voted = options.voted.filter(|ids| !ids.is_empty());
         let event = match poll {
             Ok(poll) => Event::Loaded {
-                stored: memory::stored_vote(&poll.id),
+                stored: memory::stored_vote(&poll.id).or(voted),
                 poll: Box::new(poll),
                 now: now_seconds(),
                 current: options.fresh,
@@ -113,9 +119,7 @@ impl Widget {
             Err(error) => Event::LoadFailed(error),
         };
         dispatch(&inner, event);
-        if let Some(ids) = options.voted.filter(|ids| !ids.is_empty()) {
-            dispatch(&inner, Event::VotedElsewhere(ids));
-        }
+        watch_clock(&inner);
         if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
             listeners.extend(delivery::listen(&weak));
             // Numbers just read from the endpoint need no second read.
@@ -160,9 +164,32 @@ impl Drop for Widget {
         // (an event it fired); then what is left goes with the last `Rc`.
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
             inner.retry = None;
+            inner.clock = None;
             inner.dom.remove();
         }
     }
+}
+
+/// Sets the timer for the poll's next opening or closing date, which
+/// steps the machine (`Event::Tick`) and sets the next one.
+fn watch_clock(inner: &Shared) {
+    let now = now_seconds();
+    let next = match &inner.borrow().state {
+        State::Live(live) => live.poll.next_change_after(now),
+        _ => None,
+    };
+    let Some(at) = next else {
+        return;
+    };
+    // Long waits go in steps: browsers fire a timeout past 2^31 ms at once.
+    let delay = ((at - now) as u64 * 1000 + 50).min(i32::MAX as u64) as u32;
+    let weak = Rc::downgrade(inner);
+    inner.borrow_mut().clock = Some(gloo_timers::callback::Timeout::new(delay, move || {
+        if let Some(inner) = weak.upgrade() {
+            dispatch(&inner, Event::Tick(now_seconds()));
+            watch_clock(&inner);
+        }
+    }));
 }
 
 fn poll_id(inner: &Shared) -> Option<String> {

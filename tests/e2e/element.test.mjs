@@ -139,3 +139,38 @@ test('a hidden poll takes no space, and a poll whose mount fails shows its fallb
   assert.ok(errors.some((e) => e.includes('internal') && e.includes('no texts today')), errors.join('\n'));
   await context.close();
 });
+
+test('moving a poll keeps it as it is; removing it mid-load and adding it back loads it', async () => {
+  const { context, page, errors } = await open('/move.html', `<div id="a">${pollElement(POLL)}</div><div id="b"></div>`);
+  const el = page.locator('reader-poll[poll="lunch-breaks"]');
+  await el.locator('input[value="no"]').check();
+  await page.evaluate(() => document.getElementById('b').append(document.querySelector('reader-poll')));
+  assert.equal(await page.locator('#b reader-poll').count(), 1);
+  assert.equal(await el.locator('input[value="no"]').isChecked(), true, 'the choice survives the move');
+  // Removed before its load finished, then back: it loads.
+  await page.evaluate(async (html) => {
+    document.body.insertAdjacentHTML('beforeend', html);
+    const late = document.body.lastElementChild;
+    await Promise.resolve();
+    late.remove();
+    await new Promise((r) => setTimeout(r, 50));
+    document.body.append(late);
+  }, pollElement({ ...POLL, id: 'late-poll' }));
+  await page.locator('reader-poll[poll="late-poll"] .poll[data-state="ballot"]').waitFor();
+  assert.equal(await page.locator('reader-poll[poll="late-poll"] fieldset').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a poll left open on the page opens and closes at its dates', async () => {
+  const at = (seconds) => new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const opening = { ...POLL, id: 'opening', opens_at: at(2), closes_at: at(4) };
+  const { context, page, errors } = await open('/dates.html', pollElement(opening));
+  const el = page.locator('reader-poll[poll="opening"]');
+  await el.locator('.status', { hasText: 'This poll is not open yet.' }).waitFor();
+  await el.locator('.poll[data-state="ballot"]').waitFor({ timeout: 5000 });
+  await el.locator('.status', { hasText: 'This poll is closed.' }).waitFor({ timeout: 5000 });
+  assert.equal(await el.locator('fieldset').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -147,6 +147,10 @@ test('the voted_{ID} cookie shows this reader their earlier vote', async () => {
   await page.goto(`${ORIGIN}/article`);
   await poll(page).locator('.poll[data-state="results"]').waitFor();
   assert.equal((await poll(page).locator('li.row.mine .label').textContent()).trim(), '11-15');
+  // The site's numbers already hold that vote: not added a second time.
+  await total(page, '1,581');
+  // Nothing the reader did: the page's focus stays where it was.
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
   assert.equal(site.posts.length, 0);
   await context.close();
 });

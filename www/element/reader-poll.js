@@ -190,14 +190,21 @@ class ReaderPoll extends HTMLElement {
         this[name] = value;
       }
     }
+    if (this.#handle || this.#loading) return; // moved, still mounted
     if (nearViewport && !isNearViewport(this)) nearViewport.observe(this);
     else this.load();
   }
 
   disconnectedCallback() {
     nearViewport?.unobserve(this);
-    this.#generation++;
-    this.#unmount();
+    // A move (removed and inserted again in one go) keeps the poll as it
+    // is, with the reader's choice and focus; only a removal tears it down.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.#generation++; // a load on its way stops
+      this.#loading = false;
+      this.#unmount();
+    });
   }
 
   attributeChangedCallback(name, before, after) {

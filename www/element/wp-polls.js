@@ -86,7 +86,8 @@ export async function definition(element, id, site) {
   } catch {
     // A cookie that is not percent-encoding says nothing.
   }
-  return { config, nonce, voted };
+  // Numbers from the REST API are the site's own, the cookie's vote in them.
+  return { config, nonce, voted, fresh: Boolean(r) };
 }
 
 /**
