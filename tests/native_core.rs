@@ -404,6 +404,16 @@ fn a_refused_vote_rolls_back_to_the_last_server_numbers() {
 }
 
 #[test]
+fn a_refusal_of_another_copys_vote_leaves_a_confirmed_one_alone() {
+    let mut s = loaded(overtime(), Some(vec!["6-10".into()]));
+    assert_eq!(live(&s).phase, Phase::Results);
+    let effects = step(&mut s, Event::Refused("This poll is closed.".into()));
+    assert_eq!(effects, vec![]);
+    assert_eq!(live(&s).mine, Some(vec![1]));
+    assert_eq!(live(&s).phase, Phase::Results);
+}
+
+#[test]
 fn a_stored_vote_shows_results_and_blocks_a_second_vote() {
     let mut s = loaded(overtime(), Some(vec!["16-plus".into()]));
     assert_eq!(live(&s).phase, Phase::Results);

@@ -357,6 +357,11 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             &[Effect::Announce(Announcement::VoteCounted), Effect::Voted]
         }
         Event::Refused(message) => {
+            // Only a copy waiting on a vote has one to take back: another
+            // copy that delivered a shared outbox entry keeps what it shows.
+            if live.phase != Phase::Sending {
+                return &[];
+            }
             live.waiting = false;
             live.notice = Some(Notice::Refused(message));
             live.restore_previous();

@@ -197,12 +197,42 @@ test('dark mode on a page that declares no color-scheme: the form controls turn 
     await page.goto(await servePage(page, env.server.url, '/test/bare.html', html));
     await settlePolls(page);
     const el = poll(page, ENGLISH_POLL.id);
-    const input = await el.locator('input').first().evaluate((node) => getComputedStyle(node).colorScheme);
-    assert.equal(input, scheme);
+    // The scheme the option's controls are drawn in: what light-dark()
+    // picks beside them.
+    const used = await el.locator('input').first().evaluate((node) => {
+      const probe = document.createElement('span');
+      node.after(probe);
+      probe.style.color = 'light-dark(rgb(0, 0, 1), rgb(0, 0, 2))';
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color === 'rgb(0, 0, 2)' ? 'dark' : 'light';
+    });
+    assert.equal(used, scheme);
     await el.screenshot({ path: join(RESULTS, `a11y-bare-${scheme}.png`) });
     await assertNoViolations(page, `bare ${scheme}`);
     await context.close();
   }
+});
+
+test('a site that pins reader-poll to light keeps every default colour light on a dark system', async () => {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Light site</title>
+<link rel="stylesheet" href="/test/light.css">
+<script type="module" src="/readerpoll/reader-poll.js"></script></head>
+<body><main><h1>Light site</h1>${pollElement(ENGLISH_POLL)}</main></body></html>`;
+  const context = await env.browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.route(`${env.server.url}/test/light.css`, (route) =>
+    route.fulfill({ contentType: 'text/css', body: 'reader-poll { color-scheme: light; --readerpoll-bg: #fffbea; }' })
+  );
+  await page.goto(await servePage(page, env.server.url, '/test/light.html', html));
+  await settlePolls(page);
+  const colours = await poll(page, ENGLISH_POLL.id).evaluate((host) => {
+    const box = host.shadowRoot.querySelector('.poll');
+    return { text: getComputedStyle(box).color, bg: getComputedStyle(box).backgroundColor };
+  });
+  assert.deepEqual(colours, { text: 'rgb(26, 26, 26)', bg: 'rgb(255, 251, 234)' });
+  await assertNoViolations(page, 'light-pinned on dark');
+  await context.close();
 });
 
 test('screenshot: forced colours keep the bars visible', async () => {
