@@ -102,6 +102,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
             &root,
             poll,
             Options {
+                lang,
                 texts,
                 endpoint,
                 protocol: protocol.unwrap_or(Protocol::Json),

@@ -30,6 +30,9 @@ use self::patch::Dom;
 
 /// What the mounting code knows besides the poll itself.
 pub struct Options {
+    /// The page's language tag (the poll's own text is in it), even where
+    /// the widget has no texts of its own for it.
+    pub lang: String,
     pub texts: Texts,
     /// An absolute, allowed URL (checked by the caller); `None` counts
     /// votes in this browser only.
@@ -85,7 +88,7 @@ impl Widget {
         poll: Result<crate::core::Poll, ConfigError>,
         options: Options,
     ) -> Widget {
-        let dom = Dom::new(root, options.texts.locale);
+        let dom = Dom::new(root, &options.lang, options.texts.locale);
         let listen_on: Element = dom.container().clone();
         let inner = Rc::new(RefCell::new(Inner {
             host,

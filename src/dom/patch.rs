@@ -57,14 +57,20 @@ fn set_line(e: &Element, text: Option<&str>) {
 }
 
 impl Dom {
-    pub fn new(root: &Node, locale: &Locale) -> Dom {
+    /// `lang`: the page's language tag, which the poll's own text is in;
+    /// `locale` formats numbers and picks the direction.
+    pub fn new(root: &Node, lang: &str, locale: &Locale) -> Dom {
         let doc = crate::transport::net::window()
             .unwrap_throw()
             .document()
             .unwrap_throw();
         let container = el(&doc, "div", "poll");
         attr(&container, "part", "poll");
-        attr(&container, "lang", locale.tag);
+        attr(
+            &container,
+            "lang",
+            if lang.is_empty() { locale.tag } else { lang },
+        );
         if locale.rtl {
             attr(&container, "dir", "rtl");
         }

@@ -174,3 +174,15 @@ test('a poll left open on the page opens and closes at its dates', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a poll on a page in a language without built-in texts is marked in the page's language", async () => {
+  const context = await env.browser.newContext();
+  const html = articlePage({ lang: 'ja', content: pollElement(POLL, 'data-text-vote="投票する"') });
+  const page = await context.newPage();
+  await page.goto(await servePage(page, env.server.url, '/ja.html', html));
+  const el = page.locator(`reader-poll[poll="${POLL.id}"]`);
+  await el.locator('.poll[data-state="ballot"]').waitFor();
+  assert.equal(await el.locator('.poll').getAttribute('lang'), 'ja');
+  assert.equal((await el.locator('button.vote').textContent()).trim(), '投票する');
+  await context.close();
+});

@@ -111,7 +111,7 @@ function isNearViewport(element) {
   return box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
 }
 
-const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live'];
+const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live', 'timeout'];
 
 class ReaderPoll extends HTMLElement {
   static observedAttributes = WATCHED;
