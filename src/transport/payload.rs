@@ -146,7 +146,7 @@ pub enum Outcome {
     Refused { code: String, message: String },
 }
 
-/// How often a 4xx without the protocol's error body is tried (with
+/// How often a 4xx without the protocol's error body is retried (with
 /// backoff, about half a minute in all) before it counts as a refusal.
 const FOREIGN_REFUSAL_TRIES: u32 = 5;
 
