@@ -388,13 +388,11 @@ impl Poll {
     /// The next moment after `now` at which the poll opens or closes by
     /// its dates, for a widget left open across it.
     pub fn next_change_after(&self, now: i64) -> Option<i64> {
-        let mut next = None;
-        for t in [self.opens_at, self.closes_at].into_iter().flatten() {
-            if t > now && next.is_none_or(|n| t < n) {
-                next = Some(t);
-            }
+        let ahead = |t: Option<i64>| t.filter(|t| *t > now);
+        match (ahead(self.opens_at), ahead(self.closes_at)) {
+            (Some(open), Some(close)) => Some(open.min(close)),
+            (open, close) => open.or(close),
         }
-        next
     }
 
     pub fn option_index(&self, id: &str) -> Option<usize> {

@@ -27,17 +27,25 @@ type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
 /// widget's own timer (which goes with the widget). One timer serves all of
 /// them: every vote is in the outbox, and each try checks its own pause.
 fn schedule(weak: &WeakInner, delay_ms: u64) {
-    if let Some(inner) = weak.upgrade() {
-        let again = weak.clone();
-        // Browsers fire a longer timeout at once; a pause from a clock set
-        // back then waits in steps instead of spinning.
-        let delay = delay_ms.min(i32::MAX as u64) as u32;
-        inner.borrow_mut().retry = Some(Timeout::new(delay, move || {
-            if let Some(inner) = again.upgrade() {
-                flush_now(&inner);
-            }
-        }));
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    // Browsers fire a longer timeout at once; a pause from a clock set
+    // back then waits in steps instead of spinning.
+    let delay = delay_ms.min(i32::MAX as u64);
+    let at = now_ms() + delay;
+    let mut this = inner.borrow_mut();
+    // A sooner look is kept: it sets the later one again.
+    if this.retry.is_some() && this.retry_at <= at {
+        return;
     }
+    let again = weak.clone();
+    this.retry_at = at;
+    this.retry = Some(Timeout::new(delay as u32, move || {
+        if let Some(inner) = again.upgrade() {
+            flush_now(&inner);
+        }
+    }));
 }
 
 /// This widget's poll id and endpoint, when it has both.
@@ -69,6 +77,7 @@ pub fn start(inner: &Shared, refresh_now: bool) {
     }
     let nonce = inner.borrow().nonce.clone();
     for mut entry in left_over {
+        inner.borrow_mut().expecting = true;
         // WP-Polls' form nonce expires: a vote from an earlier visit goes
         // with this page's.
         if let (Protocol::WpPolls, Some(n)) = (entry.protocol, &nonce) {
@@ -163,6 +172,7 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
     // Where storage is blocked or full the vote waits in the page: still
     // sent, and retried while the page is open.
     memory::outbox_put(&entry);
+    inner.borrow_mut().expecting = true;
     attempt(Shared::downgrade(inner), entry);
 }
 
@@ -186,6 +196,12 @@ fn attempt(weak: WeakInner, entry: Pending) {
     let timeout = weak
         .upgrade()
         .map_or(net::DEFAULT_TIMEOUT_MS, |i| i.borrow().timeout_ms);
+    // Claimed before and never settled: that try's answer was lost (the
+    // page closed), so this is a retry; WP-Polls' "already voted" then
+    // means that try counted.
+    if current.attempts == 0 && current.not_before != 0 {
+        current.attempts = 1;
+    }
     // Claimed until this request has had its answer (or timed out): other
     // triggers and copies leave it alone meanwhile, and if this page dies
     // the next load sends it once the claim runs out.
@@ -241,6 +257,9 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
+    if !matches!(outcome, Outcome::Retry { .. }) {
+        inner.borrow_mut().expecting = false;
+    }
     let host = inner.borrow().host.clone();
     match outcome {
         Outcome::Counted(wire) => {
@@ -279,7 +298,15 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
 /// Sends waiting votes now (the network is back, or a pause is over).
 fn flush_now(inner: &Shared) {
     inner.borrow_mut().retry = None;
-    for entry in pending_here(inner) {
+    let entries = pending_here(inner);
+    // This widget's vote left the outbox without an answer here: another
+    // copy or tab delivered it.
+    if entries.is_empty() && inner.borrow().expecting {
+        inner.borrow_mut().expecting = false;
+        dispatch(inner, Event::Accepted(None));
+        refresh(inner);
+    }
+    for entry in entries {
         attempt(Shared::downgrade(inner), entry);
     }
 }

@@ -65,8 +65,12 @@ pub(crate) struct Inner {
     /// Votes this widget sent, so a tally read before the latest is known
     /// to be without it.
     votes_sent: u32,
-    /// The pending retry, cancelled when the widget goes.
+    /// The pending retry, cancelled when the widget goes, and when it fires
+    /// (unix ms).
     retry: Option<gloo_timers::callback::Timeout>,
+    retry_at: u64,
+    /// This widget sent or resumed a vote that has not settled here yet.
+    expecting: bool,
     /// Wakes the widget when the poll opens or closes by its dates.
     clock: Option<gloo_timers::callback::Timeout>,
 }
@@ -76,6 +80,8 @@ type Shared = Rc<RefCell<Inner>>;
 /// A mounted poll. Dropping it removes its nodes, listeners and timers.
 pub struct Widget {
     inner: Shared,
+    /// Held apart, so the nodes go even if the state is borrowed.
+    container: Element,
     _listeners: Vec<Listener>,
 }
 
@@ -102,6 +108,8 @@ impl Widget {
             dom,
             votes_sent: 0,
             retry: None,
+            retry_at: 0,
+            expecting: false,
             clock: None,
         }));
         let weak = Rc::downgrade(&inner);
@@ -130,6 +138,7 @@ impl Widget {
         }
         Widget {
             inner,
+            container: listen_on,
             _listeners: listeners,
         }
     }
@@ -165,10 +174,10 @@ impl Drop for Widget {
     fn drop(&mut self) {
         // A site's listener may destroy the poll while the widget is busy
         // (an event it fired); then what is left goes with the last `Rc`.
+        self.container.remove();
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
             inner.retry = None;
             inner.clock = None;
-            inner.dom.remove();
         }
     }
 }

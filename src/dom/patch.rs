@@ -97,10 +97,6 @@ impl Dom {
         &self.container
     }
 
-    pub fn remove(&self) {
-        self.container.remove();
-    }
-
     pub fn render(&mut self, vm: &ViewModel, texts: &Texts) {
         match vm {
             ViewModel::Loading => {

@@ -186,3 +186,36 @@ test("a poll on a page in a language without built-in texts is marked in the pag
   assert.equal((await el.locator('button.vote').textContent()).trim(), '投票する');
   await context.close();
 });
+
+test('a setting changed while a loading poll is being moved is the one it loads with', async () => {
+  const context = await env.browser.newContext();
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await context.route(`${env.server.url}/readerpoll/pkg/readerpoll_bg.wasm`, async (route) => {
+    await held;
+    await route.fallback();
+  });
+  const posts = [];
+  const tally = { counts: POLL.counts, voters: POLL.voters };
+  await context.route(`${env.server.url}/api2/**`, (route) => {
+    if (route.request().method() === 'POST') posts.push(route.request().url());
+    const body = route.request().method() === 'POST' ? { tally: { counts: { yes: 3, no: 8 }, voters: 11 }, counted: true } : { poll: {}, tally, open: true };
+    return route.fulfill({ status: route.request().method() === 'POST' ? 201 : 200, contentType: 'application/json', body: JSON.stringify(body) });
+  });
+  const page = await context.newPage();
+  await page.goto(await servePage(page, env.server.url, '/moving.html', articlePage({ content: `<div id="a">${pollElement(POLL)}</div><div id="b"></div>` })));
+  await page.waitForTimeout(300); // the load is waiting for the wasm
+  await page.evaluate(() => {
+    const el = document.querySelector('reader-poll');
+    el.remove();
+    el.setAttribute('endpoint', '/api2');
+    document.getElementById('b').append(el);
+  });
+  release();
+  const el = page.locator('#b reader-poll');
+  await el.locator('input[value="no"]').check();
+  await el.locator('button.vote').click();
+  await el.locator('.total', { hasText: 'Total voters: 11' }).waitFor();
+  assert.equal(posts.length, 1, 'the vote went to the endpoint set during the move');
+  await context.close();
+});

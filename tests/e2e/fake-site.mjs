@@ -41,7 +41,8 @@ export async function serveSite(context, pages = {}) {
 /**
  * A fake readerpoll backend. `script` is a list of behaviours consumed one
  * per vote request; when it runs out, votes are counted. Behaviours:
- * { status, body, headers } | 'hang' | 'refuse'. Counting is idempotent by
+ * { status, body, headers } | { delay } (ms, then counted) | 'hang' | 'refuse'.
+ * Counting is idempotent by
  * key, like the real server, and `received` keeps every key seen.
  */
 export function fakeBackend(poll) {
@@ -79,7 +80,8 @@ export function fakeBackend(poll) {
         return; // never answered; the widget's timeout must fire
       }
       if (next === 'refuse') return route.abort('connectionrefused');
-      if (next) {
+      if (next?.delay) await new Promise((resolve) => setTimeout(resolve, next.delay));
+      if (next?.status) {
         return route.fulfill({
           status: next.status,
           headers: next.headers ?? {},

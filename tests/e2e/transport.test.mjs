@@ -243,6 +243,38 @@ test('with storage full, a waiting vote survives the network coming back and a r
   await context.close();
 });
 
+test('a poll remounted while its vote is on its way ends counted when the old request lands', async () => {
+  const { context, backend, open } = await setup();
+  backend.script.push({ delay: 1000 });
+  const page = await open();
+  await vote(page);
+  await page.waitForTimeout(200);
+  await page.evaluate(() => document.querySelector('reader-poll').setAttribute('lang', 'en-GB'));
+  await waitForCounted(page, 582);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(new Set(backend.received).size, 1);
+  await context.close();
+});
+
+test('a second copy that delivers a vote ends the voting copy\'s wait', async () => {
+  const { context, backend } = await setup();
+  await serveSite(context, { '/two': pollPage(POLL).replace('</body>', `${pollPage(POLL).match(/<reader-poll[\s\S]*<\/reader-poll>/)[0]}</body>`) });
+  const page = await context.newPage();
+  await page.goto(`${ORIGIN}/two`);
+  const copies = page.locator('reader-poll');
+  await copies.nth(1).locator('.poll[data-state]').waitFor();
+  backend.offline = true;
+  await copies.nth(1).locator('input[value="6-10"]').check();
+  await copies.nth(1).locator('button.vote').click();
+  await copies.nth(1).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  backend.offline = false;
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await copies.nth(1).locator('.total', { hasText: 'Total voters: 582' }).waitFor({ timeout: 15000 });
+  await copies.nth(1).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  assert.equal(backend.counted.size, 1);
+  await context.close();
+});
+
 test('two tabs on the same poll: one vote from this browser', async () => {
   const { context, backend, open } = await setup();
   const a = await open();

@@ -50,7 +50,8 @@ function loadRuntime() {
     } catch (error) {
       // Only the browser's CSP refusal: another CompileError (say, a server
       // that answers the wasm's URL with a page) is a load failure.
-      if (/Content Security Policy|unsafe-eval/.test(String(error?.message ?? error))) {
+      // (Chromium names the policy, Firefox says "blocked by CSP".)
+      if (/Content Security Policy|unsafe-eval|blocked by CSP/.test(String(error?.message ?? error))) {
         wasmBlocked = true;
         console.error(
           "readerpoll: this page's Content-Security-Policy blocks WebAssembly; " +
@@ -235,7 +236,16 @@ class ReaderPoll extends HTMLElement {
   }
 
   async load() {
-    if (!this.isConnected || this.#handle) return;
+    if (!this.isConnected) {
+      // Asked while out of the document (settings changed mid-move): a
+      // load on its way read the old ones, so the next connect starts over.
+      if (this.#loading) {
+        this.#generation++;
+        this.#loading = false;
+      }
+      return;
+    }
+    if (this.#handle) return;
     const generation = ++this.#generation;
     this.#loading = true;
     this.#failed = false;
