@@ -224,8 +224,12 @@ pub fn classify(
         },
         // A refusal that is not the backend's own (a firewall's challenge
         // page, a proxy's sign-in, a deploy's 404) may pass: tried a few
-        // times before the vote is given up.
-        _ if answer.error_code.is_none() && pending.attempts < FOREIGN_REFUSAL_TRIES => {
+        // times before the vote is given up. A plain form endpoint has no
+        // error body of its own, so its 4xx is its answer.
+        _ if protocol != Protocol::Form
+            && answer.error_code.is_none()
+            && pending.attempts < FOREIGN_REFUSAL_TRIES =>
+        {
             Outcome::Retry {
                 code: "bad_response",
                 after_ms,
@@ -406,6 +410,10 @@ mod tests {
             classify(&pending(Protocol::Form), 204, &none, "", None, 0),
             Outcome::Counted(None)
         );
+        assert!(matches!(
+            classify(&pending(Protocol::Form), 400, &none, "", None, 0),
+            Outcome::Refused { .. }
+        ));
         // WP-Polls has no idempotency key: "already voted" answering a
         // retry is the earlier try, counted; on a first try it is not.
         let wp_page = "You Had Already Voted For This Poll.";
