@@ -7,10 +7,8 @@
 
 use std::rc::Weak;
 
-use gloo_timers::callback::Timeout;
-
 use super::listen::Listener;
-use super::{dispatch, report_error, Shared};
+use super::{dispatch, later, report_error, Shared, MAX_TIMEOUT_MS};
 use crate::core::machine::{Event, State};
 use crate::core::outbox::{backoff_ms, Pending, Protocol};
 use crate::transport::memory;
@@ -30,22 +28,19 @@ fn schedule(weak: &WeakInner, delay_ms: u64) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    // Browsers fire a longer timeout at once; a pause from a clock set
-    // back then waits in steps instead of spinning.
-    let delay = delay_ms.min(i32::MAX as u64);
-    let at = now_ms() + delay;
+    let at = now_ms() + delay_ms.min(MAX_TIMEOUT_MS);
     let mut this = inner.borrow_mut();
     // A sooner look is kept: it sets the later one again.
-    if this.retry.is_some() && this.retry_at <= at {
+    if this.retry.as_ref().is_some_and(|(sooner, _)| *sooner <= at) {
         return;
     }
     let again = weak.clone();
-    this.retry_at = at;
-    this.retry = Some(Timeout::new(delay as u32, move || {
+    let timer = later(delay_ms, move || {
         if let Some(inner) = again.upgrade() {
             flush_now(&inner);
         }
-    }));
+    });
+    this.retry = Some((at, timer));
 }
 
 /// This widget's poll id and endpoint, when it has both.
@@ -73,11 +68,11 @@ fn pending_here(inner: &Shared) -> Vec<Pending> {
 pub fn start(inner: &Shared, refresh_now: bool) {
     let left_over = pending_here(inner);
     if !left_over.is_empty() {
+        inner.borrow_mut().expecting = true;
         dispatch(inner, Event::Resending);
     }
     let nonce = inner.borrow().nonce.clone();
     for mut entry in left_over {
-        inner.borrow_mut().expecting = true;
         // WP-Polls' form nonce expires: a vote from an earlier visit goes
         // with this page's.
         if let (Protocol::WpPolls, Some(n)) = (entry.protocol, &nonce) {

@@ -13,6 +13,8 @@ mod patch;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use gloo_timers::callback::Timeout;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
@@ -65,14 +67,13 @@ pub(crate) struct Inner {
     /// Votes this widget sent, so a tally read before the latest is known
     /// to be without it.
     votes_sent: u32,
-    /// The pending retry, cancelled when the widget goes, and when it fires
-    /// (unix ms).
-    retry: Option<gloo_timers::callback::Timeout>,
-    retry_at: u64,
+    /// The pending retry and when it fires (unix ms), cancelled when the
+    /// widget goes.
+    retry: Option<(u64, Timeout)>,
     /// This widget sent or resumed a vote that has not settled here yet.
     expecting: bool,
     /// Wakes the widget when the poll opens or closes by its dates.
-    clock: Option<gloo_timers::callback::Timeout>,
+    clock: Option<Timeout>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -108,7 +109,6 @@ impl Widget {
             dom,
             votes_sent: 0,
             retry: None,
-            retry_at: 0,
             expecting: false,
             clock: None,
         }));
@@ -193,15 +193,22 @@ fn watch_clock(inner: &Shared) {
     let Some(at) = next else {
         return;
     };
-    // Long waits go in steps: browsers fire a timeout past 2^31 ms at once.
-    let delay = ((at - now) as u64 * 1000 + 50).min(i32::MAX as u64) as u32;
     let weak = Rc::downgrade(inner);
-    inner.borrow_mut().clock = Some(gloo_timers::callback::Timeout::new(delay, move || {
+    inner.borrow_mut().clock = Some(later((at - now) as u64 * 1000 + 50, move || {
         if let Some(inner) = weak.upgrade() {
             dispatch(&inner, Event::Tick(now_seconds()));
             watch_clock(&inner);
         }
     }));
+}
+
+/// The longest timeout browsers keep: past 2^31 ms they fire at once.
+pub(crate) const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
+
+/// A timer for `delay_ms`, cut to `MAX_TIMEOUT_MS`; whoever waits longer
+/// looks again when it fires.
+pub(crate) fn later(delay_ms: u64, f: impl FnOnce() + 'static) -> Timeout {
+    Timeout::new(delay_ms.min(MAX_TIMEOUT_MS) as u32, f)
 }
 
 fn poll_id(inner: &Shared) -> Option<String> {

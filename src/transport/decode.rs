@@ -17,9 +17,6 @@ use crate::core::error::{ConfigError, ErrorCode};
 use crate::core::format::push_joined;
 use crate::core::poll::{Counts, Named, Poll, RawOption, RawPoll, OPTION_FIELDS, POLL_FIELDS};
 
-/// Largest integer a JS number holds exactly (2^53 - 1).
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-
 pub fn decode_poll(config: &JsValue) -> Result<Poll, ConfigError> {
     let value = match config.as_string() {
         Some(text) => js_sys::JSON::parse(&text).map_err(|e| {
@@ -216,11 +213,13 @@ impl Reader {
 
     /// A whole, non-negative number a JS number holds exactly.
     fn whole(&mut self, v: &JsValue, path: &str) -> Option<u64> {
+        if let Some(n) = crate::transport::net::whole(v) {
+            return Some(n);
+        }
         let error = match v.as_f64() {
-            Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => return Some(n as u64),
             // Past 2^53 JSON.parse has already rounded the number: refuse it
             // as too large, as the native decoder does.
-            Some(n) if n.fract() == 0.0 && n > MAX_SAFE => {
+            Some(n) if n.fract() == 0.0 && n > crate::core::tally::MAX_COUNT as f64 => {
                 let mut message = String::from(path);
                 message.push_str(": larger than 9007199254740991");
                 ConfigError::new(ErrorCode::CountTooLarge, message)

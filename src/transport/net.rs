@@ -163,7 +163,9 @@ pub fn read_tally(value: &JsValue) -> Option<WireTally> {
     })
 }
 
-fn whole(v: &JsValue) -> Option<u64> {
+/// A whole, non-negative number a JS number holds exactly (at most 2^53 - 1).
+pub fn whole(v: &JsValue) -> Option<u64> {
     let n = v.as_f64()?;
-    (n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n)).then_some(n as u64)
+    (n.fract() == 0.0 && (0.0..=crate::core::tally::MAX_COUNT as f64).contains(&n))
+        .then_some(n as u64)
 }

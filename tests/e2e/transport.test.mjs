@@ -204,13 +204,17 @@ test('votes from two tabs wait side by side: neither overwrites the other', asyn
   await context.close();
 });
 
-test('with storage full, a vote is still sent, and retried while the page is open', async () => {
-  const { context, backend, open } = await setup();
-  await context.addInitScript(() => {
+/** Every storage write in `context` fails, as with a full quota. */
+const fillStorage = (context) =>
+  context.addInitScript(() => {
     Storage.prototype.setItem = () => {
       throw new DOMException('full', 'QuotaExceededError');
     };
   });
+
+test('with storage full, a vote is still sent, and retried while the page is open', async () => {
+  const { context, backend, open } = await setup();
+  await fillStorage(context);
   backend.script.push({ status: 500, body: 'down' });
   const page = await open();
   await vote(page);
@@ -223,11 +227,7 @@ test('with storage full, a vote is still sent, and retried while the page is ope
 
 test('with storage full, a waiting vote survives the network coming back and a remount, and the reader is told it is not saved', async () => {
   const { context, backend, open } = await setup();
-  await context.addInitScript(() => {
-    Storage.prototype.setItem = () => {
-      throw new DOMException('full', 'QuotaExceededError');
-    };
-  });
+  await fillStorage(context);
   backend.script.push('refuse', 'refuse');
   const page = await open();
   await vote(page);

@@ -112,6 +112,12 @@ function isNearViewport(element) {
   return box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
 }
 
+/** Frees a mounted poll: its nodes, listeners and timers, then the handle. */
+const release = (handle) => {
+  handle.destroy();
+  handle.free();
+};
+
 const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live', 'timeout'];
 
 class ReaderPoll extends HTMLElement {
@@ -202,8 +208,7 @@ class ReaderPoll extends HTMLElement {
     // is, with the reader's choice and focus; only a removal tears it down.
     queueMicrotask(() => {
       if (this.isConnected) return;
-      this.#generation++; // a load on its way stops
-      this.#loading = false;
+      this.#cancelLoad();
       this.#unmount();
     });
   }
@@ -232,17 +237,20 @@ class ReaderPoll extends HTMLElement {
     this.#handle = null;
     // After the call into the poll that may be on the stack (a site's
     // listener for an event it fired can remove the element), not inside it.
-    if (handle) queueMicrotask(() => (handle.destroy(), handle.free()));
+    if (handle) queueMicrotask(() => release(handle));
+  }
+
+  /** Stops a load on its way (it sees the new generation); none is then running. */
+  #cancelLoad() {
+    this.#generation++;
+    this.#loading = false;
   }
 
   async load() {
     if (!this.isConnected) {
       // Asked while out of the document (settings changed mid-move): a
       // load on its way read the old ones, so the next connect starts over.
-      if (this.#loading) {
-        this.#generation++;
-        this.#loading = false;
-      }
+      if (this.#loading) this.#cancelLoad();
       return;
     }
     if (this.#handle) return;
@@ -263,13 +271,13 @@ class ReaderPoll extends HTMLElement {
     // WP-Polls sites get their adapter; other pages never download it.
     const adapter = this.protocol === 'wp-polls' && !wasmBlocked ? import(new URL('./wp-polls.js', base)) : null;
     adapter?.catch(() => {}); // awaited below, unless the runtime fails
+    // The runtime is asked for first: the wasm is the longest wait.
+    const ready = loadRuntime();
+    ready.catch(() => {}); // awaited below
     // A definition that comes over the network (src, or the endpoint) is
     // fetched while the runtime loads, not after it; one the page gives
     // (`config`, a JSON child) is read once the runtime is ready, when a
     // child added just after the element is there too, and wins.
-    // The runtime is asked for first: the wasm is the longest wait.
-    const ready = loadRuntime();
-    ready.catch(() => {}); // awaited below
     const fetched = adapter || wasmBlocked || this.#given() ? null : this.#fetchDefinition();
     let rt;
     try {
@@ -324,8 +332,7 @@ class ReaderPoll extends HTMLElement {
     // The poll's own events (poll-ready, poll-error) fired during mount,
     // and a site's listener may have removed the element or changed it.
     if (generation !== this.#generation || !this.isConnected) {
-      handle.destroy();
-      handle.free();
+      release(handle);
       return;
     }
     this.#handle = handle;
