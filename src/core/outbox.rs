@@ -54,6 +54,9 @@ pub struct Pending {
     pub attempts: u32,
     /// Unix milliseconds before which no retry is made.
     pub not_before: u64,
+    /// Unix milliseconds when the reader cast it; 0 for votes stored before
+    /// this was recorded. Orders a changed vote after the one it replaces.
+    pub queued: u64,
 }
 
 /// Serialises the outbox for storage.
@@ -75,6 +78,8 @@ pub fn encode(entries: &[Pending]) -> String {
         push_u64(&mut out, u64::from(e.attempts));
         out.push('\t');
         push_u64(&mut out, e.not_before);
+        out.push('\t');
+        push_u64(&mut out, e.queued);
         out.push('\n');
     }
     out
@@ -95,7 +100,8 @@ pub fn decode(text: &str) -> Vec<Pending> {
 
 fn decode_line(line: &str) -> Option<Pending> {
     let f = split(line, b"\t");
-    if f.len() != 8 || f[0].is_empty() || f[3].is_empty() {
+    // Eight fields in votes stored before `queued` was.
+    if !(8..=9).contains(&f.len()) || f[0].is_empty() || f[3].is_empty() {
         return None;
     }
     let choices = id_list(f[5]);
@@ -111,7 +117,46 @@ fn decode_line(line: &str) -> Option<Pending> {
         choices,
         attempts: u32::try_from(parse_u64(f[6])?).ok()?,
         not_before: parse_u64(f[7])?,
+        queued: parse_u64(f.get(8).unwrap_or(&"0"))?,
     })
+}
+
+/// What to do with a waiting vote now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// Send it; every other vote waiting in the poll is an earlier one
+    /// that it replaces, and leaves the outbox unsent.
+    Send,
+    /// Look again in this many milliseconds.
+    Wait(u64),
+    /// A newer vote of this reader's in the same poll replaces it: the
+    /// vote is dropped unsent.
+    Superseded,
+}
+
+/// `entry`'s turn among `waiting`, the outbox's votes for the same poll at
+/// the same endpoint (it may be among them). Where the reader changed their
+/// vote (from another tab or copy of the poll) while an earlier one still
+/// waited, only the newest is sent, and only once no earlier one can be on
+/// its way or under a pause the server asked for: a late earlier vote would
+/// otherwise change the vote back. Ties in `queued` go by key, so every
+/// tab orders the same way.
+pub fn turn(entry: &Pending, waiting: &[Pending], now_ms: u64) -> Turn {
+    let mut until = entry.not_before;
+    for other in waiting {
+        if other.key == entry.key {
+            continue;
+        }
+        if (other.queued, &other.key) > (entry.queued, &entry.key) {
+            return Turn::Superseded;
+        }
+        // Claimed by a request on its way, or paused by the server.
+        until = until.max(other.not_before);
+    }
+    if until > now_ms {
+        return Turn::Wait(until - now_ms);
+    }
+    Turn::Send
 }
 
 /// First retry delay.
@@ -220,7 +265,61 @@ mod tests {
             choices: vec!["6-10".into()],
             attempts: 2,
             not_before: 1_800_000_000_123,
+            queued: 1_799_999_990_000,
         }
+    }
+
+    #[test]
+    fn votes_stored_before_queued_was_recorded_still_load() {
+        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0";
+        let entries = decode(line);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].queued, 0);
+        assert_eq!(entries[0].choices, ["a", "b"]);
+    }
+
+    fn vote(key: &str, queued: u64, not_before: u64) -> Pending {
+        Pending {
+            key: key.into(),
+            queued,
+            not_before,
+            ..entry()
+        }
+    }
+
+    #[test]
+    fn only_the_newest_vote_in_a_poll_is_sent() {
+        let now = 10_000;
+        let old = vote("k-old", 1_000, 0);
+        let new = vote("k-new", 2_000, 0);
+        let waiting = [old.clone(), new.clone()];
+        assert_eq!(turn(&old, &waiting, now), Turn::Superseded);
+        assert_eq!(turn(&new, &waiting, now), Turn::Send);
+        // Alone, a vote is sent (or waits out its own pause).
+        assert_eq!(turn(&old, std::slice::from_ref(&old), now), Turn::Send);
+        let paused = vote("k", 1, now + 500);
+        assert_eq!(turn(&paused, &[], now), Turn::Wait(500));
+    }
+
+    #[test]
+    fn a_changed_vote_waits_for_an_earlier_one_on_its_way() {
+        let now = 10_000;
+        let in_flight = vote("k-old", 1_000, now + 7_000);
+        let new = vote("k-new", 2_000, 0);
+        let waiting = [in_flight.clone(), new.clone()];
+        assert_eq!(turn(&new, &waiting, now), Turn::Wait(7_000));
+        // The earlier one's try is over (answered, or its claim ran out).
+        let done = vote("k-old", 1_000, now - 1);
+        assert_eq!(turn(&new, &[done, new.clone()], now), Turn::Send);
+    }
+
+    #[test]
+    fn votes_cast_in_the_same_millisecond_go_by_key() {
+        let a = vote("k-a", 5, 0);
+        let b = vote("k-b", 5, 0);
+        let waiting = [a.clone(), b.clone()];
+        assert_eq!(turn(&a, &waiting, 0), Turn::Superseded);
+        assert_eq!(turn(&b, &waiting, 0), Turn::Send);
     }
 
     #[test]

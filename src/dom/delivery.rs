@@ -10,7 +10,7 @@ use std::rc::Weak;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Shared, MAX_TIMEOUT_MS};
 use crate::core::machine::{Event, State};
-use crate::core::outbox::{backoff_ms, Pending, Protocol};
+use crate::core::outbox::{backoff_ms, turn, Pending, Protocol, Turn, BASE_DELAY_MS};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
 use crate::transport::payload::{classify, poll_url, vote_request, Outcome};
@@ -54,12 +54,31 @@ fn target(inner: &Shared) -> Option<(String, String)> {
 
 /// Votes in the outbox for this widget's poll and endpoint.
 fn pending_here(inner: &Shared) -> Vec<Pending> {
-    let Some((poll, endpoint)) = target(inner) else {
-        return Vec::new();
-    };
+    match target(inner) {
+        Some((poll, endpoint)) => waiting_for(&poll, &endpoint),
+        None => Vec::new(),
+    }
+}
+
+/// Votes in the outbox, from every tab, for `poll` at `endpoint`.
+fn waiting_for(poll: &str, endpoint: &str) -> Vec<Pending> {
     let mut out = memory::outbox();
     out.retain(|e| e.poll == poll && e.endpoint == endpoint);
     out
+}
+
+/// `entry`'s turn in its poll's outbox; when it is to be sent, the earlier
+/// votes it replaces leave the outbox unsent.
+fn take_turn(entry: &Pending, waiting: &[Pending], now: u64) -> Turn {
+    let turn = turn(entry, waiting, now);
+    if turn == Turn::Send {
+        for other in waiting {
+            if other.key != entry.key {
+                memory::outbox_remove(&other.key);
+            }
+        }
+    }
+    turn
 }
 
 /// After mounting: fetch the live tally (the page's numbers are only a
@@ -163,6 +182,7 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
         choices,
         attempts: 0,
         not_before: 0,
+        queued: now_ms(),
     };
     // Where storage is blocked or full the vote waits in the page: still
     // sent, and retried while the page is open.
@@ -181,12 +201,22 @@ fn attempt(weak: WeakInner, entry: Pending) {
         return;
     };
     // A pause the server asked for (Retry-After), or a request already on
-    // its way from somewhere: look again when it is over.
+    // its way from somewhere, for this vote or an earlier one in the poll:
+    // look again when it is over.
     let now = now_ms();
-    if current.not_before > now {
-        let wait = current.not_before - now;
-        schedule(&weak, wait);
-        return;
+    match take_turn(
+        &current,
+        &waiting_for(&current.poll, &current.endpoint),
+        now,
+    ) {
+        Turn::Send => {}
+        Turn::Wait(wait) => return schedule(&weak, wait),
+        Turn::Superseded => {
+            // The reader changed this vote elsewhere; this widget looks
+            // after the newer one (and learns when it is delivered).
+            memory::outbox_remove(&current.key);
+            return schedule(&weak, BASE_DELAY_MS);
+        }
     }
     let timeout = weak
         .upgrade()
@@ -312,16 +342,23 @@ fn flush_now(inner: &Shared) {
 /// resend on the next visit harmless.
 fn flush_hidden(inner: &Shared) {
     let now = now_ms();
-    for entry in pending_here(inner) {
-        if entry.not_before > now {
-            continue;
+    let mut waiting = pending_here(inner);
+    // At most one of a poll's votes is ready (the newest, with no pause
+    // on it or on an earlier one); the rest are left to the next try.
+    let mut ready = None;
+    for (at, entry) in waiting.iter().enumerate() {
+        if take_turn(entry, &waiting, now) == Turn::Send {
+            ready = Some(at);
         }
-        let request = vote_request(&entry);
-        if entry.protocol == Protocol::Json && net::beacon(&request) {
-            continue;
-        }
-        attempt(Shared::downgrade(inner), entry);
     }
+    let Some(at) = ready else {
+        return;
+    };
+    let entry = waiting.swap_remove(at);
+    if entry.protocol == Protocol::Json && net::beacon(&vote_request(&entry)) {
+        return;
+    }
+    attempt(Shared::downgrade(inner), entry);
 }
 
 /// The widget's window and document listeners, owned by the widget.

@@ -281,6 +281,7 @@ mod tests {
             choices: vec!["6-10".into(), "16+x".into()],
             attempts: 0,
             not_before: 0,
+            queued: 0,
         }
     }
 

@@ -187,6 +187,57 @@ test("a poll on a page in a language without built-in texts is marked in the pag
   await context.close();
 });
 
+test('a text set or removed by a data-text attribute after the poll is live takes effect', async () => {
+  const { context, page, errors } = await open('/texts.html', pollElement(POLL));
+  const el = page.locator(`reader-poll[poll="${POLL.id}"]`);
+  await el.locator('.poll[data-state="ballot"]').waitFor();
+  await page.evaluate(() => document.querySelector('reader-poll').setAttribute('data-text-vote', 'Send my answer'));
+  await el.locator('button.vote', { hasText: 'Send my answer' }).waitFor({ timeout: 5000 });
+  await page.evaluate(() => document.querySelector('reader-poll').removeAttribute('data-text-vote'));
+  await el.locator('button.vote', { hasText: /^\s*Vote\s*$/ }).waitFor({ timeout: 5000 });
+  // Other attributes a site sets (its own data, classes) leave the poll be.
+  const before = await el.locator('.poll').elementHandle();
+  await page.evaluate(() => document.querySelector('reader-poll').setAttribute('data-tracking', 'x'));
+  await page.waitForTimeout(200);
+  assert.equal(await before.evaluate((n) => n.isConnected), true, 'not remounted');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a server that sends the wasm without its MIME type still gets working polls; one that fails it gets the fallback and a retryable poll-error', async () => {
+  for (const [answer, works] of [
+    [{ status: 200, contentType: 'application/octet-stream' }, true],
+    [{ status: 404, contentType: 'text/html', body: '<p>not found</p>' }, false],
+  ]) {
+    const context = await env.browser.newContext();
+    await context.route(`${env.server.url}/readerpoll/pkg/readerpoll_bg.wasm`, async (route) => {
+      const body = answer.body ?? (await (await route.fetch()).body());
+      return route.fulfill({ status: answer.status, contentType: answer.contentType, body });
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('poll-error', (e) => (window.__errors ??= []).push(e.detail));
+    });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(await servePage(page, env.server.url, '/mime.html', articlePage({ content: pollElement(POLL).replace('</reader-poll>', '<p class="fallback">No JS poll</p></reader-poll>') })));
+    const el = page.locator(`reader-poll[poll="${POLL.id}"]`);
+    if (works) {
+      await el.locator('input[value="yes"]').check();
+      await el.locator('button.vote').click();
+      await el.locator('.total', { hasText: 'Total voters: 11' }).waitFor();
+      assert.deepEqual(errors, []);
+    } else {
+      await page.waitForFunction(() => window.__errors?.length > 0);
+      const [detail] = await page.evaluate(() => window.__errors);
+      assert.equal(detail.code, 'wasm_unavailable');
+      assert.equal(detail.retryable, true);
+      assert.match(detail.message, /HTTP 404/);
+      assert.equal(await el.locator('.fallback').isVisible(), true);
+    }
+    await context.close();
+  }
+});
+
 test('a setting changed while a loading poll is being moved is the one it loads with', async () => {
   const context = await env.browser.newContext();
   let release;

@@ -187,20 +187,48 @@ test('a vote saved by the earlier one-item outbox is sent once, and moved out of
 
 test('votes from two tabs wait side by side: neither overwrites the other', async () => {
   const { context, backend, open } = await setup();
+  // A second poll, so each tab's vote stands on its own (two votes in one
+  // poll from one browser are a changed vote: see below).
+  const other = { ...POLL, id: 'second-poll' };
+  await serveSite(context, { '/poll': pollPage(POLL), '/other': pollPage(other) });
   backend.offline = true;
-  await context.setOffline(true);
   const a = await open();
-  const b = await open();
-  await vote(a, '1-5');
-  await b.evaluate(() => localStorage.removeItem('readerpoll:v1:vote:overtime-hours'));
-  await b.reload();
+  const b = await context.newPage();
+  await b.goto(`${ORIGIN}/other`);
   await poll(b).locator('.poll[data-state]').waitFor();
+  await vote(a, '1-5');
   await vote(b, '16-plus');
   for (const page of [a, b]) {
     await poll(page).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
   }
   const waiting = (await outbox(a)).split('\n').filter(Boolean);
   assert.equal(waiting.length, 2, waiting.join('\n'));
+  assert.deepEqual(waiting.map((line) => line.split('\t')[0]).sort(), ['overtime-hours', 'second-poll']);
+  await context.close();
+});
+
+test('a vote changed in another tab while the first still waits: only the newest reaches the backend', async () => {
+  const { context, backend, open } = await setup();
+  await serveSite(context, { '/poll': pollPage({ ...POLL, allow_change: true }) });
+  backend.offline = true;
+  const a = await open();
+  const b = await open();
+  await vote(a, '1-5');
+  await poll(a).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  // Tab b learns of the vote when its reader votes, and changes it.
+  await vote(b, '16-plus');
+  await poll(b).locator('.notice', { hasText: 'already voted' }).waitFor();
+  await poll(b).locator('button[data-action="change-vote"]').click();
+  await vote(b, '11-15');
+  await poll(b).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  backend.offline = false;
+  // Tab a, whose earlier vote waits too, is the first to see the network.
+  for (const page of [a, b]) await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await waitForCounted(b, 582);
+  await poll(a).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  assert.deepEqual([...backend.counted.values()], [['11-15']]);
+  assert.equal(new Set(backend.received).size, 1, 'the earlier vote was never sent');
+  assert.equal(await outbox(a), null);
   await context.close();
 });
 

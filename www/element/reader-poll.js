@@ -7,7 +7,7 @@
 // (scripts/build-wasm.sh maps `readerpoll-glue` to it): it then arrives
 // with the element, while the page is still parsing, instead of being
 // requested only once a poll connects. The wasm itself still waits for one.
-import initWasm, { mount } from 'readerpoll-glue';
+import { initSync, mount } from 'readerpoll-glue';
 
 const base = import.meta.url;
 let runtime; // Promise<{ mount, sheet }>, shared by all polls
@@ -24,8 +24,17 @@ function loadRuntime() {
     // The wasm and the styles are requested together, and the styles are
     // parsed as soon as they arrive, while the wasm compiles. Without them
     // the polls still work, as plain form controls.
-    const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base));
-    wasm.catch(() => {}); // reported through the glue below
+    // Compiled here, as it streams in; the glue then only instantiates it
+    // (and its own loader, with its fallbacks and warnings, is left out of
+    // the bundle). Streaming needs the wasm's MIME type: a server without
+    // it still works, only the compile waits for the whole file.
+    const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base)).then((r) => {
+      if (!r.ok) throw new Error(`could not load the wasm: HTTP ${r.status}`);
+      return /^application\/wasm\b/.test(r.headers.get('content-type'))
+        ? WebAssembly.compileStreaming(r)
+        : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+    });
+    wasm.catch(() => {}); // reported below
     const sheet = fetch(new URL('./reader-poll.css', base))
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .catch((error) => {
@@ -46,7 +55,7 @@ function loadRuntime() {
       // Blocked storage: the widget copes, and says so when it must.
     }
     try {
-      await initWasm({ module_or_path: wasm });
+      initSync({ module: await wasm });
     } catch (error) {
       // Only the browser's CSP refusal: another CompileError (say, a server
       // that answers the wasm's URL with a page) is a load failure.
@@ -123,6 +132,16 @@ const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live', 'timeout
 class ReaderPoll extends HTMLElement {
   static observedAttributes = WATCHED;
 
+  // The `data-text-*` names are open-ended, so `observedAttributes` cannot
+  // list them; one observer serves every poll on the page.
+  static #textChanges = new MutationObserver((records) => {
+    const changed = new Set();
+    for (const { target, attributeName } of records) {
+      if (attributeName.startsWith('data-text-')) changed.add(target);
+    }
+    for (const el of changed) el.#remount();
+  });
+
   #handle = null;
   #loading = false; // a load() is on its way
   #failed = false; // the last load ended in #fail
@@ -197,6 +216,7 @@ class ReaderPoll extends HTMLElement {
         this[name] = value;
       }
     }
+    ReaderPoll.#textChanges.observe(this, { attributes: true });
     if (this.#handle || this.#loading) return; // moved, still mounted
     if (nearViewport && !isNearViewport(this)) nearViewport.observe(this);
     else this.load();
