@@ -1,14 +1,15 @@
 //! Creating nodes. Text goes in through `textContent` only: poll text is
 //! untrusted and never touches an HTML parser.
 
-use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
+use super::bind::{append_to, create, set_attr};
 use crate::view::{BallotRow, ResultRow};
 
 /// `<tag class="class">` with no text.
 pub fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).unwrap_throw();
+    let e = create(doc, tag);
     if !class.is_empty() {
         // Attributes rather than the matching properties (`className`, and
         // `type`, `name`, `value` below): each property setter is one more
@@ -26,11 +27,11 @@ pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
 }
 
 pub fn attr(e: &Element, name: &str, value: &str) {
-    e.set_attribute(name, value).unwrap_throw();
+    set_attr(e, name, value);
 }
 
 pub fn append(parent: &Element, child: &Element) {
-    parent.append_child(child).unwrap_throw();
+    append_to(parent, child);
 }
 
 /// The nodes of one ballot option.
@@ -49,7 +50,7 @@ pub fn option(doc: &Document, row: &BallotRow, group: &str, multiple: bool) -> O
     attr(&input, "value", row.id);
     attr(&input, "data-index", &index_text(row.index));
     attr(&input, "aria-describedby", "rp-hint rp-notice");
-    label.append_child(&input).unwrap_throw();
+    append_to(&label, &input);
     append(&label, &text_el(doc, "span", "text", row.label));
     OptionEls {
         index: row.index,
@@ -86,7 +87,7 @@ pub fn result_row(doc: &Document, row: &ResultRow, your_choice: &str) -> RowEls 
     attr(&track, "part", "track");
     let bar: HtmlElement = el(doc, "div", "bar").unchecked_into();
     attr(&bar, "part", "bar");
-    track.append_child(&bar).unwrap_throw();
+    append_to(&track, &bar);
     append(&li, &line);
     append(&li, &track);
     RowEls {

@@ -1,44 +1,71 @@
 //! The element's DOM events: `CustomEvent`s that bubble out of the shadow
 //! root (`composed`) so a site listens once on `document`.
+//!
+//! Built in one small JS function: through web-sys the event's init
+//! dictionary, its detail object and the choices array were a dozen
+//! imports, each with its glue and its exception trap.
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsValue, UnwrapThrowExt};
-use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use wasm_bindgen::prelude::wasm_bindgen;
+use web_sys::HtmlElement;
 
-/// A plain object for `event.detail`, built field by field.
-pub struct Detail(Object);
-
-impl Detail {
-    pub fn new(poll: &str) -> Self {
-        let d = Detail(Object::new());
-        d.set("poll", &JsValue::from_str(poll))
-    }
-
-    pub fn set(self, key: &str, value: &JsValue) -> Self {
-        Reflect::set(&self.0, &JsValue::from_str(key), value).unwrap_throw();
-        self
-    }
-
-    pub fn str(self, key: &str, value: &str) -> Self {
-        self.set(key, &JsValue::from_str(value))
-    }
-
-    pub fn strings(self, key: &str, values: &[String]) -> Self {
-        let array = Array::new();
-        for v in values {
-            array.push(&JsValue::from_str(v));
-        }
-        self.set(key, &array)
-    }
+#[wasm_bindgen(
+    inline_js = "export function fire(host, name, cancelable, poll, choices, code, message, retryable) {
+  const detail = { poll };
+  if (choices != null) detail.choices = choices ? choices.split(',') : [];
+  if (code != null) {
+    Object.assign(detail, { code, message, retryable });
+    console[retryable ? 'warn' : 'error'](
+      `readerpoll: ${retryable ? 'vote not sent yet, will retry' : 'poll unavailable'}: ${code}: ${message}`);
+  }
+  return host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable, detail }));
+}"
+)]
+extern "C" {
+    /// `detail` is `{poll}`, with `choices` (option ids, which never hold
+    /// a comma, joined by commas) and the problem's `code`, `message` and
+    /// `retryable` when given; a problem is also logged once. False if a
+    /// listener cancelled the event.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = fire)]
+    fn fire_js(
+        host: &HtmlElement,
+        name: &str,
+        cancelable: bool,
+        poll: &str,
+        choices: Option<String>,
+        code: Option<&str>,
+        message: Option<&str>,
+        retryable: bool,
+    ) -> bool;
 }
 
-/// Fires `name` on `host`; returns false if a listener cancelled it.
-pub fn fire(host: &HtmlElement, name: &str, detail: Detail, cancelable: bool) -> bool {
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_cancelable(cancelable);
-    init.set_detail(&detail.0);
-    let event = CustomEvent::new_with_event_init_dict(name, &init).unwrap_throw();
-    host.dispatch_event(&event).unwrap_throw()
+/// Fires `name` with `{poll}`, or `{poll, choices}` when `choices` is
+/// given; returns false if a listener cancelled it.
+pub fn fire(
+    host: &HtmlElement,
+    name: &str,
+    poll: &str,
+    choices: Option<&[String]>,
+    cancelable: bool,
+) -> bool {
+    let joined = choices.map(|ids| {
+        let mut s = String::new();
+        crate::core::format::push_joined(&mut s, ids, ",");
+        s
+    });
+    fire_js(host, name, cancelable, poll, joined, None, None, false)
+}
+
+/// Logs a problem once to the console and fires `poll-error` with it.
+pub fn report_error(host: &HtmlElement, poll: &str, code: &str, message: &str, retryable: bool) {
+    fire_js(
+        host,
+        "poll-error",
+        false,
+        poll,
+        None,
+        Some(code),
+        Some(message),
+        retryable,
+    );
 }

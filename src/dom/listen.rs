@@ -9,6 +9,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
+use super::bind::{listen, unlisten};
+
 pub struct Listener {
     target: EventTarget,
     kind: &'static str,
@@ -21,8 +23,7 @@ impl Listener {
     /// copy of this code.
     pub fn new(target: &EventTarget, kind: &'static str, callback: Box<dyn FnMut(&Event)>) -> Self {
         let callback = Closure::wrap(callback);
-        // Adding a listener only throws for a non-function callback.
-        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        listen(target, kind, callback.as_ref().unchecked_ref());
         Listener {
             target: target.clone(),
             kind,
@@ -33,8 +34,10 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        unlisten(
+            &self.target,
+            self.kind,
+            self.callback.as_ref().unchecked_ref(),
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! Votes still on their way stay in the outbox (storage), not in the widget,
 //! so destroying a poll or closing the page never loses one.
 
+mod bind;
 mod build;
 mod delivery;
 mod emit;
@@ -26,7 +27,8 @@ use crate::core::outbox::Protocol;
 use crate::transport::memory;
 use crate::view::{view, Action};
 
-use self::emit::{fire, Detail};
+use self::emit::fire;
+pub(crate) use self::emit::report_error;
 use self::listen::Listener;
 use self::patch::Dom;
 
@@ -247,8 +249,8 @@ fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
         let index = crate::core::format::parse_u64(&target.get_attribute("data-index")?)?;
         return Some(Event::Toggle(index as usize));
     }
-    let button = target.closest("button").ok()??;
-    if button.class_list().contains("vote") {
+    let button = bind::closest(&target, "button")?;
+    if bind::has_class(&button, "vote") {
         return Some(Event::Submit);
     }
     let action = Action::from_name(&button.get_attribute("data-action")?)?;
@@ -293,7 +295,7 @@ fn run(inner: &Shared, effect: Effect) {
     let poll = poll_id(inner).unwrap_or_default();
     match effect {
         Effect::Ready => {
-            fire(&host, "poll-ready", Detail::new(&poll), false);
+            fire(&host, "poll-ready", &poll, None, false);
         }
         Effect::ReportError => {
             let id = host.get_attribute("poll").unwrap_or_default();
@@ -309,10 +311,9 @@ fn run(inner: &Shared, effect: Effect) {
         },
         Effect::Send => {
             let ids = my_ids(inner).unwrap_or_default();
-            let detail = Detail::new(&poll).strings("choices", &ids);
             // A cancelled `poll-vote` means the host page sends the vote
             // itself and answers through `resolveVote`.
-            if fire(&host, "poll-vote", detail, true) {
+            if fire(&host, "poll-vote", &poll, Some(&ids), true) {
                 if inner.borrow().endpoint.is_some() {
                     delivery::send(inner, ids);
                 } else {
@@ -323,12 +324,7 @@ fn run(inner: &Shared, effect: Effect) {
         }
         Effect::Voted => {
             let ids = my_ids(inner).unwrap_or_default();
-            fire(
-                &host,
-                "poll-voted",
-                Detail::new(&poll).strings("choices", &ids),
-                false,
-            );
+            fire(&host, "poll-voted", &poll, Some(&ids), false);
         }
         Effect::Announce(what) => {
             let this = inner.borrow();
@@ -343,38 +339,10 @@ fn run(inner: &Shared, effect: Effect) {
             // may call back into the poll: no borrow is held meanwhile.
             let element = inner.borrow().dom.focus_target(target);
             if let Some(e) = element {
-                let _ = e.focus();
+                bind::focus(&e);
             }
         }
     }
-}
-
-/// Logs a problem once to the console and fires `poll-error`.
-pub(crate) fn report_error(
-    host: &HtmlElement,
-    poll: &str,
-    code: &str,
-    message: &str,
-    retryable: bool,
-) {
-    let mut line = String::from(if retryable {
-        "readerpoll: vote not sent yet, will retry: "
-    } else {
-        "readerpoll: poll unavailable: "
-    });
-    line.push_str(code);
-    line.push_str(": ");
-    line.push_str(message);
-    if retryable {
-        web_sys::console::warn_1(&JsValue::from_str(&line));
-    } else {
-        web_sys::console::error_1(&JsValue::from_str(&line));
-    }
-    let detail = Detail::new(poll)
-        .str("code", code)
-        .str("message", message)
-        .set("retryable", &JsValue::from_bool(retryable));
-    fire(host, "poll-error", detail, false);
 }
 
 /// The option ids of the reader's own ballot, if they have one.

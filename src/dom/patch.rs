@@ -6,6 +6,7 @@
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
+use super::bind::{append_to, has_class, remove_attr, set_style, toggle_attr, toggle_class};
 use super::build::{append, attr, el, option, result_row, text_el, OptionEls, RowEls};
 use crate::core::locale::{Locale, Texts};
 use crate::core::machine::FocusTarget;
@@ -40,8 +41,7 @@ struct Built {
 }
 
 fn set_hidden(e: &Element, hidden: bool) {
-    e.toggle_attribute_with_force("hidden", hidden)
-        .unwrap_throw();
+    toggle_attr(e, "hidden", hidden);
 }
 
 fn set_text(e: &Element, text: &str) {
@@ -82,7 +82,7 @@ impl Dom {
         attr(&live, "role", "status");
         append(&container, &body);
         append(&container, &live);
-        root.append_child(&container).unwrap_throw();
+        append_to(root, &container);
         Dom {
             doc,
             container,
@@ -110,7 +110,7 @@ impl Dom {
                 append(&block, &text_el(&self.doc, "p", "unavailable-title", title));
                 append(&block, &text_el(&self.doc, "p", "reason", reason));
                 append(&self.body, &block);
-                self.container.remove_attribute("aria-busy").unwrap_throw();
+                remove_attr(&self.container, "aria-busy");
                 attr(&self.container, "data-state", "unavailable");
             }
             ViewModel::Live(live) => {
@@ -185,7 +185,7 @@ impl Dom {
         for part in [&ballot, &results, &notice, &status, &actions] {
             append(&self.body, part);
         }
-        self.container.remove_attribute("aria-busy").unwrap_throw();
+        remove_attr(&self.container, "aria-busy");
         Built {
             ballot,
             hint,
@@ -251,16 +251,10 @@ impl Dom {
                 set_text(&els.label, row.label);
                 set_text(&els.figures, &row.figures);
                 set_hidden(&els.mine, !row.mine);
-                els.li
-                    .class_list()
-                    .toggle_with_force("mine", row.mine)
-                    .unwrap_throw();
+                toggle_class(&els.li, "mine", row.mine);
                 // Through the CSSOM, which a strict CSP allows, unlike a
                 // style attribute.
-                els.bar
-                    .style()
-                    .set_property("width", &row.bar_width)
-                    .unwrap_throw();
+                set_style(&els.bar, "width", &row.bar_width);
             }
             if order != b.row_order {
                 b.list.set_text_content(None);
@@ -279,7 +273,7 @@ impl Dom {
 
         if b.shown_actions != live.actions {
             while let Some(last) = b.actions.last_element_child() {
-                if last.class_list().contains("vote") {
+                if has_class(&last, "vote") {
                     break;
                 }
                 last.remove();

@@ -10,7 +10,6 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::core::outbox::{self, Pending};
-use crate::transport::net::window;
 
 const PREFIX: &str = "readerpoll:v1:";
 
@@ -59,6 +58,11 @@ export function names() {
   } catch {}
   for (const name of kept.keys()) if (!all.includes(name)) all.push(name);
   return all.join('\\n');
+}
+export function uuid() {
+  return isSecureContext
+    ? crypto.randomUUID()
+    : `t-${Date.now()}-${Math.floor(Math.random() * 1e15)}`;
 }")]
 extern "C" {
     fn get(name: &str) -> Option<String>;
@@ -67,6 +71,11 @@ extern "C" {
     fn remove(name: &str);
     /// Every item's name, storage's and the page's, one per line.
     fn names() -> String;
+    /// `crypto.randomUUID()`, which every browser that runs wasm has; a
+    /// timestamp-based fallback only for insecure contexts, where it is
+    /// missing.
+    #[wasm_bindgen(js_name = uuid)]
+    pub fn random_uuid() -> String;
 }
 
 /// The ballot this browser cast in `poll`, as option ids.
@@ -98,26 +107,6 @@ pub fn voter_token() -> String {
     let token = random_uuid();
     set(&key, &token);
     token
-}
-
-/// `crypto.randomUUID()`, which every browser that runs wasm has; a
-/// timestamp-based fallback only for insecure contexts, where it is missing.
-pub fn random_uuid() -> String {
-    let crypto = window().and_then(|w| w.crypto().ok());
-    if let Some(c) = crypto {
-        if secure_context() {
-            return c.random_uuid();
-        }
-    }
-    let mut s = String::from("t-");
-    crate::core::format::push_u64(&mut s, js_sys::Date::now() as u64);
-    s.push('-');
-    crate::core::format::push_u64(&mut s, (js_sys::Math::random() * 1e15) as u64);
-    s
-}
-
-fn secure_context() -> bool {
-    window().is_some_and(|w| w.is_secure_context())
 }
 
 /// Where all waiting votes were kept in one value, read-modify-written on

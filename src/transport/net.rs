@@ -47,6 +47,13 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
   } catch {
     queueMicrotask(() => done(0, null, ''));
   }
+}
+export function beacon(url, body) {
+  try {
+    return navigator.sendBeacon(url, body);
+  } catch {
+    return false;
+  }
 }"
 )]
 extern "C" {
@@ -58,6 +65,10 @@ extern "C" {
         timeout: u32,
         done: JsValue,
     );
+    /// `navigator.sendBeacon`; false where the browser would not queue it
+    /// (or threw, as for a URL it rejects).
+    #[wasm_bindgen(js_name = beacon)]
+    fn send_beacon(url: &str, body: &str) -> bool;
 }
 
 #[wasm_bindgen]
@@ -110,13 +121,7 @@ pub fn send(
 /// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for
 /// a page that is going away. True if the browser queued it.
 pub fn beacon(request: &VoteRequest) -> bool {
-    let Some(window) = window() else {
-        return false;
-    };
-    window
-        .navigator()
-        .send_beacon_with_opt_str(&request.url, Some(&request.body))
-        .unwrap_or(false)
+    send_beacon(&request.url, &request.body)
 }
 
 /// `object[key]`, or `undefined` for anything that is not an object.

@@ -1,0 +1,96 @@
+//! DOM methods bound without an exception trap. web-sys binds each of
+//! these as able to throw, which costs a `try` in the glue and a check in
+//! the wasm at every call, only to be turned back into a throw here: as
+//! this module calls them (names it spells, nodes it made, callbacks that
+//! are functions) they never throw.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, EventTarget, HtmlElement, Node};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Whatever object the method is called on; the typed functions below
+    /// say which.
+    type Raw;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create_element(this: &Raw, tag: &str) -> Element;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute(this: &Raw, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    fn remove_attribute(this: &Raw, name: &str);
+    #[wasm_bindgen(method, js_name = toggleAttribute)]
+    fn toggle_attribute(this: &Raw, name: &str, force: bool);
+    #[wasm_bindgen(method, js_name = appendChild)]
+    fn append_child(this: &Raw, child: &Node);
+    #[wasm_bindgen(method)]
+    fn closest(this: &Raw, selector: &str) -> Option<Element>;
+    #[wasm_bindgen(method, getter, js_name = classList)]
+    fn class_list(this: &Raw) -> Raw;
+    #[wasm_bindgen(method)]
+    fn toggle(this: &Raw, name: &str, force: bool);
+    #[wasm_bindgen(method)]
+    fn contains(this: &Raw, name: &str) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn style(this: &Raw) -> Raw;
+    #[wasm_bindgen(method, js_name = setProperty)]
+    fn set_property(this: &Raw, name: &str, value: &str);
+    #[wasm_bindgen(method)]
+    fn focus(this: &Raw);
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_event_listener(this: &Raw, kind: &str, callback: &js_sys::Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_event_listener(this: &Raw, kind: &str, callback: &js_sys::Function);
+}
+
+fn raw<T: JsCast>(value: &T) -> &Raw {
+    value.unchecked_ref()
+}
+
+pub fn create(doc: &Document, tag: &str) -> Element {
+    raw(doc).create_element(tag)
+}
+
+pub fn set_attr(e: &Element, name: &str, value: &str) {
+    raw(e).set_attribute(name, value);
+}
+
+pub fn remove_attr(e: &Element, name: &str) {
+    raw(e).remove_attribute(name);
+}
+
+pub fn toggle_attr(e: &Element, name: &str, force: bool) {
+    raw(e).toggle_attribute(name, force);
+}
+
+pub fn append_to(parent: &Node, child: &Node) {
+    raw(parent).append_child(child);
+}
+
+pub fn closest(e: &Element, selector: &str) -> Option<Element> {
+    raw(e).closest(selector)
+}
+
+pub fn toggle_class(e: &Element, name: &str, force: bool) {
+    raw(e).class_list().toggle(name, force);
+}
+
+pub fn has_class(e: &Element, name: &str) -> bool {
+    raw(e).class_list().contains(name)
+}
+
+pub fn set_style(e: &HtmlElement, name: &str, value: &str) {
+    raw(e).style().set_property(name, value);
+}
+
+pub fn focus(e: &HtmlElement) {
+    raw(e).focus();
+}
+
+pub fn listen(target: &EventTarget, kind: &str, callback: &js_sys::Function) {
+    raw(target).add_event_listener(kind, callback);
+}
+
+pub fn unlisten(target: &EventTarget, kind: &str, callback: &js_sys::Function) {
+    raw(target).remove_event_listener(kind, callback);
+}
