@@ -327,6 +327,42 @@ fn only_the_sending_copy_announces_a_counted_vote() {
 }
 
 #[test]
+fn a_vote_replaced_from_another_tab_shows_the_newer_ballot_and_announces_nothing() {
+    let mut s = loaded(overtime(), None);
+    step(&mut s, Event::Toggle(0));
+    step(&mut s, Event::Submit);
+    step(&mut s, Event::Retrying { saved: true });
+    let effects = step(&mut s, Event::Replaced(vec!["11-15".into()]));
+    assert_eq!(effects, vec![]);
+    assert_eq!(live(&s).phase, Phase::Results);
+    assert_eq!(live(&s).mine, Some(vec![2]));
+    // Not yet in the backend's numbers: shown on top of them, as a vote on
+    // its way is; no "saved on this device" any more (the other tab says).
+    assert_eq!(
+        snapshot(&s),
+        "Q How many hours above your contracted hours are you working a week?\n\
+         1-5 — 16% (93 votes) |16.0%|\n\
+         6-10 — 32% (184 votes) |31.6%|\n\
+         11-15 — 23% (135 votes) * |23.2%|\n\
+         16+ — 29% (170 votes) |29.2%|\n\
+         Total voters: 582\n"
+    );
+    // Only a copy that is sending takes it, and only for options it has.
+    let mut idle = loaded(overtime(), None);
+    assert_eq!(
+        step(&mut idle, Event::Replaced(vec!["11-15".into()])),
+        vec![]
+    );
+    assert!(live(&idle).mine.is_none());
+    let mut sending = loaded(overtime(), None);
+    step(&mut sending, Event::Toggle(1));
+    step(&mut sending, Event::Submit);
+    step(&mut sending, Event::Replaced(vec!["no-such-option".into()]));
+    assert_eq!(live(&sending).phase, Phase::Sending);
+    assert_eq!(live(&sending).mine, Some(vec![1]));
+}
+
+#[test]
 fn already_counted_does_not_claim_the_rejected_ballot() {
     let mut s = loaded(overtime(), None);
     step(&mut s, Event::Toggle(3));

@@ -108,6 +108,10 @@ pub enum Event {
     /// This browser voted in the same poll elsewhere (another copy on the
     /// page, another tab) since this copy loaded; option ids.
     VotedElsewhere(Vec<String>),
+    /// The reader changed the vote this copy is sending, from another copy
+    /// or tab, before it was delivered; the newer ballot's option ids. That
+    /// copy sends it and says how it went.
+    Replaced(Vec<String>),
 }
 
 /// Something the browser layer must do. Rendering is not an effect: the
@@ -423,6 +427,19 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             live.phase = live.resting_phase();
             live.notice = Some(Notice::AlreadyVoted);
             &[Effect::Focus(FocusTarget::Results)]
+        }
+        Event::Replaced(ids) => {
+            let mine = indices_of(&live.poll, &ids);
+            if live.phase != Phase::Sending || mine.is_empty() {
+                return &[];
+            }
+            live.selection = Selection::from_indices(mine.clone());
+            live.mine = Some(mine);
+            live.mine_counted = false;
+            live.previous = None;
+            live.waiting = false;
+            live.phase = live.resting_phase();
+            &[]
         }
         Event::Tick(now) => {
             live.now = now;

@@ -78,8 +78,12 @@ pub fn encode(entries: &[Pending]) -> String {
         push_u64(&mut out, u64::from(e.attempts));
         out.push('\t');
         push_u64(&mut out, e.not_before);
-        out.push('\t');
-        push_u64(&mut out, e.queued);
+        // Left out when unknown: a tab still running the version before it
+        // reads only eight fields.
+        if e.queued != 0 {
+            out.push('\t');
+            push_u64(&mut out, e.queued);
+        }
         out.push('\n');
     }
     out
@@ -124,8 +128,7 @@ fn decode_line(line: &str) -> Option<Pending> {
 /// What to do with a waiting vote now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Turn {
-    /// Send it; every other vote waiting in the poll is an earlier one
-    /// that it replaces, and leaves the outbox unsent.
+    /// Send it; the earlier votes it `replaces` leave the outbox unsent.
     Send,
     /// Look again in this many milliseconds.
     Wait(u64),
@@ -134,24 +137,36 @@ pub enum Turn {
     Superseded,
 }
 
+/// Whether `newer` is a later vote of the reader's than `older` (in the
+/// same poll), replacing it. Ties in `queued` go by key, so every tab orders
+/// the same way; votes stored before `queued` was recorded have no order,
+/// and each is sent.
+pub fn replaces(newer: &Pending, older: &Pending) -> bool {
+    newer.queued != 0
+        && older.queued != 0
+        && (newer.queued, &newer.key) > (older.queued, &older.key)
+}
+
 /// `entry`'s turn among `waiting`, the outbox's votes for the same poll at
 /// the same endpoint (it may be among them). Where the reader changed their
 /// vote (from another tab or copy of the poll) while an earlier one still
 /// waited, only the newest is sent, and only once no earlier one can be on
 /// its way or under a pause the server asked for: a late earlier vote would
-/// otherwise change the vote back. Ties in `queued` go by key, so every
-/// tab orders the same way.
+/// otherwise change the vote back. An earlier vote on its way is kept until
+/// that try is over, so the newer one goes on waiting for it.
 pub fn turn(entry: &Pending, waiting: &[Pending], now_ms: u64) -> Turn {
     let mut until = entry.not_before;
+    let mut superseded = false;
     for other in waiting {
-        if other.key == entry.key {
-            continue;
+        if replaces(other, entry) {
+            superseded = true;
+        } else if replaces(entry, other) {
+            // Claimed by a request on its way, or paused by the server.
+            until = until.max(other.not_before);
         }
-        if (other.queued, &other.key) > (entry.queued, &entry.key) {
-            return Turn::Superseded;
-        }
-        // Claimed by a request on its way, or paused by the server.
-        until = until.max(other.not_before);
+    }
+    if superseded && entry.not_before <= now_ms {
+        return Turn::Superseded;
     }
     if until > now_ms {
         return Turn::Wait(until - now_ms);
@@ -311,6 +326,29 @@ mod tests {
         // The earlier one's try is over (answered, or its claim ran out).
         let done = vote("k-old", 1_000, now - 1);
         assert_eq!(turn(&new, &[done, new.clone()], now), Turn::Send);
+    }
+
+    #[test]
+    fn a_replaced_vote_on_its_way_is_kept_until_its_try_is_over() {
+        let now = 10_000;
+        let in_flight = vote("k-old", 1_000, now + 3_000);
+        let new = vote("k-new", 2_000, 0);
+        let waiting = [in_flight.clone(), new.clone()];
+        assert_eq!(turn(&in_flight, &waiting, now), Turn::Wait(3_000));
+        assert_eq!(turn(&new, &waiting, now), Turn::Wait(3_000));
+    }
+
+    #[test]
+    fn votes_stored_before_queued_was_recorded_are_each_sent() {
+        let old = vote("k-old", 0, 0);
+        let new = vote("k-new", 2_000, 0);
+        let waiting = [old.clone(), new.clone()];
+        assert_eq!(turn(&old, &waiting, 0), Turn::Send);
+        assert_eq!(turn(&new, &waiting, 0), Turn::Send);
+        assert!(!replaces(&new, &old));
+        // Written as the version before wrote it, so it can still read it.
+        assert_eq!(encode(std::slice::from_ref(&old)).split('\t').count(), 8);
+        assert_eq!(decode(&encode(std::slice::from_ref(&old))), [old]);
     }
 
     #[test]

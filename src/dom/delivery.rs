@@ -10,10 +10,10 @@ use std::rc::Weak;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Shared, MAX_TIMEOUT_MS};
 use crate::core::machine::{Event, State};
-use crate::core::outbox::{backoff_ms, turn, Pending, Protocol, Turn, BASE_DELAY_MS};
+use crate::core::outbox::{backoff_ms, replaces, turn, Pending, Protocol, Turn};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
-use crate::transport::payload::{classify, poll_url, vote_request, Outcome};
+use crate::transport::payload::{classify, poll_url, vote_request, Outcome, WireTally};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -86,9 +86,14 @@ fn take_turn(entry: &Pending, waiting: &[Pending], now: u64) -> Turn {
 /// left over from an earlier visit.
 pub fn start(inner: &Shared, refresh_now: bool) {
     let left_over = pending_here(inner);
-    if !left_over.is_empty() {
-        inner.borrow_mut().expecting = true;
-        dispatch(inner, Event::Resending);
+    // The reader's vote is the newest; any others are earlier ones it
+    // replaces.
+    for entry in &left_over {
+        if !left_over.iter().any(|other| replaces(other, entry)) {
+            inner.borrow_mut().awaiting = Some(entry.key.clone());
+            dispatch(inner, Event::Resending);
+            break;
+        }
     }
     let nonce = inner.borrow().nonce.clone();
     for mut entry in left_over {
@@ -151,7 +156,14 @@ pub fn apply_server_state(inner: &Shared, value: &wasm_bindgen::JsValue) {
     let Some(wire) = read_tally(&net::field(value, "tally")) else {
         return;
     };
-    let closed = net::field(value, "open").as_bool() == Some(false);
+    apply_tally(
+        inner,
+        &wire,
+        net::field(value, "open").as_bool() == Some(false),
+    );
+}
+
+fn apply_tally(inner: &Shared, wire: &WireTally, closed: bool) {
     let tally = match &inner.borrow().state {
         State::Live(live) => wire.for_poll(&live.poll),
         _ => return,
@@ -187,18 +199,58 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
     // Where storage is blocked or full the vote waits in the page: still
     // sent, and retried while the page is open.
     memory::outbox_put(&entry);
-    inner.borrow_mut().expecting = true;
+    inner.borrow_mut().awaiting = Some(entry.key.clone());
     attempt(Shared::downgrade(inner), entry);
+}
+
+/// `key` left the outbox without an answer here: another tab or copy
+/// delivered it, or a newer vote of the reader's replaced it. Only the
+/// widget waiting on that vote takes note.
+fn left(weak: &WeakInner, key: &str) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    if inner.borrow_mut().awaiting.take_if(|k| k == key).is_none() {
+        return;
+    }
+    let Some(poll) = super::poll_id(&inner) else {
+        return;
+    };
+    // Replaced: the ballot this browser keeps is no longer this one (the
+    // tab or copy that changed it wrote its own).
+    match memory::stored_vote(&poll) {
+        // The copy that has the newer vote reports on it.
+        Some(ids) if Some(&ids) != super::my_ids(&inner).as_ref() => {
+            dispatch(&inner, Event::Replaced(ids))
+        }
+        _ => {
+            dispatch(&inner, Event::Accepted(None));
+            refresh(&inner);
+        }
+    }
+}
+
+/// Claims `entry` for a request about to go, until it has had its answer
+/// (or timed out): other triggers and copies leave it alone meanwhile, and
+/// if this page dies the next load sends it once the claim runs out.
+fn claim(mut entry: Pending, timeout: u32, now: u64) -> Pending {
+    // Claimed before and never settled: that try's answer was lost (the
+    // page closed), so this is a retry; WP-Polls' "already voted" then
+    // means that try counted.
+    if entry.attempts == 0 && entry.not_before != 0 {
+        entry.attempts = 1;
+    }
+    entry.not_before = now + u64::from(timeout) + 1_000;
+    memory::outbox_put(&entry);
+    entry
 }
 
 /// One try. The answer is applied even if the widget is gone in the
 /// meantime, as far as the outbox is concerned.
 fn attempt(weak: WeakInner, entry: Pending) {
     // The outbox, shared by every copy of the poll and every tab, decides.
-    let Some(mut current) = memory::outbox_get(&entry.key) else {
-        // Delivered meanwhile, by another tab or another copy of this poll.
-        settle(weak, entry, Outcome::Counted(None));
-        return;
+    let Some(current) = memory::outbox_get(&entry.key) else {
+        return left(&weak, &entry.key);
     };
     // A pause the server asked for (Retry-After), or a request already on
     // its way from somewhere, for this vote or an earlier one in the poll:
@@ -212,27 +264,15 @@ fn attempt(weak: WeakInner, entry: Pending) {
         Turn::Send => {}
         Turn::Wait(wait) => return schedule(&weak, wait),
         Turn::Superseded => {
-            // The reader changed this vote elsewhere; this widget looks
-            // after the newer one (and learns when it is delivered).
+            // The reader changed this vote elsewhere, before it went.
             memory::outbox_remove(&current.key);
-            return schedule(&weak, BASE_DELAY_MS);
+            return left(&weak, &current.key);
         }
     }
     let timeout = weak
         .upgrade()
         .map_or(net::DEFAULT_TIMEOUT_MS, |i| i.borrow().timeout_ms);
-    // Claimed before and never settled: that try's answer was lost (the
-    // page closed), so this is a retry; WP-Polls' "already voted" then
-    // means that try counted.
-    if current.attempts == 0 && current.not_before != 0 {
-        current.attempts = 1;
-    }
-    // Claimed until this request has had its answer (or timed out): other
-    // triggers and copies leave it alone meanwhile, and if this page dies
-    // the next load sends it once the claim runs out.
-    current.not_before = now + u64::from(timeout) + 1_000;
-    memory::outbox_put(&current);
-    let entry = current;
+    let entry = claim(current, timeout, now);
     let request = vote_request(&entry);
     net::send(
         "POST",
@@ -255,12 +295,11 @@ fn attempt(weak: WeakInner, entry: Pending) {
 
 fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     // Another tab or copy may have delivered it while this answer was on
-    // its way: then it counted, and this widget settles as such.
-    let still_pending = memory::outbox_get(&entry.key).is_some();
-    let outcome = match outcome {
-        Outcome::Retry { .. } if !still_pending => Outcome::Counted(None),
-        other => other,
-    };
+    // its way.
+    let retry = matches!(outcome, Outcome::Retry { .. });
+    if retry && memory::outbox_get(&entry.key).is_none() {
+        return left(&weak, &entry.key);
+    }
     let mut saved = true;
     match &outcome {
         Outcome::Retry { after_ms, .. } => {
@@ -282,8 +321,24 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    if !matches!(outcome, Outcome::Retry { .. }) {
-        inner.borrow_mut().expecting = false;
+    let mine = inner
+        .borrow()
+        .awaiting
+        .as_ref()
+        .is_some_and(|key| *key == entry.key);
+    if !mine {
+        // Another copy's or tab's vote, sent from here: only its numbers
+        // are this widget's business (the owner learns the rest when it
+        // finds the vote gone).
+        match outcome {
+            Outcome::Counted(Some(wire)) => apply_tally(&inner, &wire, false),
+            Outcome::Retry { .. } => {}
+            _ => refresh(&inner),
+        }
+        return;
+    }
+    if !retry {
+        inner.borrow_mut().awaiting = None;
     }
     let host = inner.borrow().host.clone();
     match outcome {
@@ -324,12 +379,11 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
 fn flush_now(inner: &Shared) {
     inner.borrow_mut().retry = None;
     let entries = pending_here(inner);
-    // This widget's vote left the outbox without an answer here: another
-    // copy or tab delivered it.
-    if entries.is_empty() && inner.borrow().expecting {
-        inner.borrow_mut().expecting = false;
-        dispatch(inner, Event::Accepted(None));
-        refresh(inner);
+    let mine = inner.borrow().awaiting.clone();
+    if let Some(key) = mine {
+        if !entries.iter().any(|e| e.key == key) {
+            left(&Shared::downgrade(inner), &key);
+        }
     }
     for entry in entries {
         attempt(Shared::downgrade(inner), entry);
@@ -343,8 +397,8 @@ fn flush_now(inner: &Shared) {
 fn flush_hidden(inner: &Shared) {
     let now = now_ms();
     let mut waiting = pending_here(inner);
-    // At most one of a poll's votes is ready (the newest, with no pause
-    // on it or on an earlier one); the rest are left to the next try.
+    // The poll's newest vote goes if it is ready (no pause on it or on an
+    // earlier one); anything else is left to the next try.
     let mut ready = None;
     for (at, entry) in waiting.iter().enumerate() {
         if take_turn(entry, &waiting, now) == Turn::Send {
@@ -354,9 +408,18 @@ fn flush_hidden(inner: &Shared) {
     let Some(at) = ready else {
         return;
     };
-    let entry = waiting.swap_remove(at);
-    if entry.protocol == Protocol::Json && net::beacon(&vote_request(&entry)) {
-        return;
+    let mut entry = waiting.swap_remove(at);
+    if entry.protocol == Protocol::Json {
+        // Claimed like any try, so a vote changed meanwhile in another tab
+        // waits for this one to land first.
+        let timeout = inner.borrow().timeout_ms;
+        entry = claim(entry, timeout, now);
+        if net::beacon(&vote_request(&entry)) {
+            return;
+        }
+        // The browser would not take it: a plain try instead.
+        entry.not_before = 0;
+        memory::outbox_put(&entry);
     }
     attempt(Shared::downgrade(inner), entry);
 }

@@ -72,8 +72,9 @@ pub(crate) struct Inner {
     /// The pending retry and when it fires (unix ms), cancelled when the
     /// widget goes.
     retry: Option<(u64, Timeout)>,
-    /// This widget sent or resumed a vote that has not settled here yet.
-    expecting: bool,
+    /// The key of the vote this widget sent or resumed, until it settles
+    /// here.
+    awaiting: Option<String>,
     /// Wakes the widget when the poll opens or closes by its dates.
     clock: Option<Timeout>,
 }
@@ -111,7 +112,7 @@ impl Widget {
             dom,
             votes_sent: 0,
             retry: None,
-            expecting: false,
+            awaiting: None,
             clock: None,
         }));
         let weak = Rc::downgrade(&inner);
@@ -346,7 +347,7 @@ fn run(inner: &Shared, effect: Effect) {
 }
 
 /// The option ids of the reader's own ballot, if they have one.
-fn my_ids(inner: &Shared) -> Option<Vec<String>> {
+pub(crate) fn my_ids(inner: &Shared) -> Option<Vec<String>> {
     match &inner.borrow().state {
         State::Live(live) => live.mine.as_ref().map(|mine| ids_of(&live.poll, mine)),
         _ => None,

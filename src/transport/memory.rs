@@ -60,7 +60,7 @@ export function names() {
   return all.join('\\n');
 }
 export function uuid() {
-  return isSecureContext
+  return isSecureContext && crypto.randomUUID
     ? crypto.randomUUID()
     : `t-${Date.now()}-${Math.floor(Math.random() * 1e15)}`;
 }")]
@@ -71,9 +71,8 @@ extern "C" {
     fn remove(name: &str);
     /// Every item's name, storage's and the page's, one per line.
     fn names() -> String;
-    /// `crypto.randomUUID()`, which every browser that runs wasm has; a
-    /// timestamp-based fallback only for insecure contexts, where it is
-    /// missing.
+    /// `crypto.randomUUID()`; a timestamp-based fallback for insecure
+    /// contexts, where it is missing, and browsers from before it.
     #[wasm_bindgen(js_name = uuid)]
     pub fn random_uuid() -> String;
 }

@@ -215,6 +215,10 @@ test('a vote changed in another tab while the first still waits: only the newest
   const b = await open();
   await vote(a, '1-5');
   await poll(a).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  await a.evaluate(() => {
+    window.__voted = [];
+    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
+  });
   // Tab b learns of the vote when its reader votes, and changes it.
   await vote(b, '16-plus');
   await poll(b).locator('.notice', { hasText: 'already voted' }).waitFor();
@@ -225,7 +229,11 @@ test('a vote changed in another tab while the first still waits: only the newest
   // Tab a, whose earlier vote waits too, is the first to see the network.
   for (const page of [a, b]) await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await waitForCounted(b, 582);
+  // Tab a shows the reader's newer ballot, and does not claim its own
+  // earlier one was counted.
+  await poll(a).locator('li.row.mine', { hasText: '11-15' }).waitFor({ timeout: 15000 });
   await poll(a).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  assert.deepEqual(await a.evaluate(() => window.__voted), []);
   assert.deepEqual([...backend.counted.values()], [['11-15']]);
   assert.equal(new Set(backend.received).size, 1, 'the earlier vote was never sent');
   assert.equal(await outbox(a), null);

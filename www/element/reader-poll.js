@@ -21,6 +21,12 @@ const mark = (name) => performance.mark?.(`readerpoll:${name}`);
 function loadRuntime() {
   runtime ??= (async () => {
     mark('load');
+    if (typeof WebAssembly !== 'object') {
+      // Turned off (iOS Lockdown Mode, hardened browsers): as final as a
+      // CSP that blocks it.
+      wasmBlocked = true;
+      throw new Error('WebAssembly is turned off in this browser; the polls show their plain HTML');
+    }
     // The wasm and the styles are requested together, and the styles are
     // parsed as soon as they arrive, while the wasm compiles. Without them
     // the polls still work, as plain form controls.
@@ -30,7 +36,7 @@ function loadRuntime() {
     // it still works, only the compile waits for the whole file.
     const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base)).then((r) => {
       if (!r.ok) throw new Error(`could not load the wasm: HTTP ${r.status}`);
-      return /^application\/wasm\b/.test(r.headers.get('content-type'))
+      return WebAssembly.compileStreaming && /^application\/wasm\b/.test(r.headers.get('content-type'))
         ? WebAssembly.compileStreaming(r)
         : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
     });
@@ -134,12 +140,17 @@ class ReaderPoll extends HTMLElement {
 
   // The `data-text-*` names are open-ended, so `observedAttributes` cannot
   // list them; one observer serves every poll on the page.
+  // Only a live poll is rendered again (a loading one reads the texts
+  // when it mounts), and only for a real change: frameworks often set an
+  // attribute to the value it has.
   static #textChanges = new MutationObserver((records) => {
     const changed = new Set();
-    for (const { target, attributeName } of records) {
-      if (attributeName.startsWith('data-text-')) changed.add(target);
+    for (const { target, attributeName, oldValue } of records) {
+      if (attributeName.startsWith('data-text-') && target.getAttribute(attributeName) !== oldValue) {
+        changed.add(target);
+      }
     }
-    for (const el of changed) el.#remount();
+    for (const el of changed) if (el.#handle) el.#remount();
   });
 
   #handle = null;
@@ -216,7 +227,7 @@ class ReaderPoll extends HTMLElement {
         this[name] = value;
       }
     }
-    ReaderPoll.#textChanges.observe(this, { attributes: true });
+    ReaderPoll.#textChanges.observe(this, { attributes: true, attributeOldValue: true });
     if (this.#handle || this.#loading) return; // moved, still mounted
     if (nearViewport && !isNearViewport(this)) nearViewport.observe(this);
     else this.load();
