@@ -6,7 +6,9 @@
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
-use super::bind::{append_to, has_class, remove_attr, set_style, toggle_attr, toggle_class};
+use super::bind::{
+    append_to, has_class, remove_attr, set_style, set_text, toggle_attr, toggle_class,
+};
 use super::build::{append, attr, el, option, result_row, text_el, OptionEls, RowEls};
 use crate::core::locale::{Locale, Texts};
 use crate::core::machine::FocusTarget;
@@ -42,12 +44,6 @@ struct Built {
 
 fn set_hidden(e: &Element, hidden: bool) {
     toggle_attr(e, "hidden", hidden);
-}
-
-fn set_text(e: &Element, text: &str) {
-    if e.text_content().as_deref() != Some(text) {
-        e.set_text_content(Some(text));
-    }
 }
 
 /// Sets an optional line: text when present, hidden when not.
