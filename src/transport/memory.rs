@@ -51,13 +51,16 @@ export function remove(name) {
     localStorage.removeItem(name);
   } catch {}
 }
-export function names() {
+export function items(prefix) {
   let all = [];
   try {
     all = Object.keys(localStorage);
   } catch {}
   for (const name of kept.keys()) if (!all.includes(name)) all.push(name);
-  return all.join('\\n');
+  return all
+    .filter((name) => name.startsWith(prefix))
+    .map(get)
+    .join('\\n');
 }
 export function uuid() {
   return isSecureContext && crypto.randomUUID
@@ -69,8 +72,9 @@ extern "C" {
     /// False where storage refused the item and only the page has it.
     fn set(name: &str, value: &str) -> bool;
     fn remove(name: &str);
-    /// Every item's name, storage's and the page's, one per line.
-    fn names() -> String;
+    /// The values of every item whose name starts with `prefix`,
+    /// storage's and the page's, a line (or more) each.
+    fn items(prefix: &str) -> String;
     /// `crypto.randomUUID()`; a timestamp-based fallback for insecure
     /// contexts, where it is missing, and browsers from before it.
     #[wasm_bindgen(js_name = uuid)]
@@ -141,15 +145,7 @@ pub fn outbox() -> Vec<Pending> {
             set(OLD_OUTBOX, &outbox::encode(&left));
         }
     }
-    let mut out = Vec::new();
-    for name in crate::core::format::pieces(&names(), b"\n") {
-        if name.starts_with(OUTBOX_ITEM) {
-            if let Some(text) = get(name) {
-                out.extend(outbox::decode(&text));
-            }
-        }
-    }
-    out
+    outbox::decode(&items(OUTBOX_ITEM))
 }
 
 /// The waiting vote with this key, if it is still waiting.
