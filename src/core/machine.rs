@@ -429,12 +429,15 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             &[Effect::Focus(FocusTarget::Results)]
         }
         Event::Replaced(ids) => {
-            let mine = indices_of(&live.poll, &ids);
-            if live.phase != Phase::Sending || mine.is_empty() {
+            if live.phase != Phase::Sending {
                 return &[];
             }
+            let mine = indices_of(&live.poll, &ids);
+            // Options this copy does not have (a definition edited since
+            // it loaded): they voted, as far as this copy can tell.
+            live.voted_unknown = mine.is_empty();
             live.selection = Selection::from_indices(mine.clone());
-            live.mine = Some(mine);
+            live.mine = (!mine.is_empty()).then_some(mine);
             live.mine_counted = false;
             live.previous = None;
             live.waiting = false;

@@ -73,7 +73,7 @@ fn take_turn(entry: &Pending, waiting: &[Pending], now: u64) -> Turn {
     let turn = turn(entry, waiting, now);
     if turn == Turn::Send {
         for other in waiting {
-            if other.key != entry.key {
+            if replaces(entry, other) {
                 memory::outbox_remove(&other.key);
             }
         }
@@ -213,21 +213,29 @@ fn left(weak: &WeakInner, key: &str) {
     if inner.borrow_mut().awaiting.take_if(|k| k == key).is_none() {
         return;
     }
-    let Some(poll) = super::poll_id(&inner) else {
-        return;
-    };
-    // Replaced: the ballot this browser keeps is no longer this one (the
-    // tab or copy that changed it wrote its own).
-    match memory::stored_vote(&poll) {
-        // The copy that has the newer vote reports on it.
-        Some(ids) if Some(&ids) != super::my_ids(&inner).as_ref() => {
-            dispatch(&inner, Event::Replaced(ids))
-        }
-        _ => {
-            dispatch(&inner, Event::Accepted(None));
-            refresh(&inner);
-        }
+    match stored_ballot(&inner) {
+        // The copy that sent it was refused, and forgot the ballot.
+        None => dispatch(
+            &inner,
+            Event::Refused(String::from("The vote was not accepted.")),
+        ),
+        Some(false) => dispatch(&inner, Event::Accepted(None)),
+        Some(true) => {}
     }
+    refresh(&inner);
+}
+
+/// Compares the ballot this browser keeps for the poll with this widget's
+/// own: `None` when there is none, `Some(true)` when another tab or copy
+/// changed it (and then shows it here, as `Event::Replaced`: the copy that
+/// has the newer vote reports on it).
+fn stored_ballot(inner: &Shared) -> Option<bool> {
+    let ids = memory::stored_vote(&super::poll_id(inner)?)?;
+    let changed = Some(&ids) != super::my_ids(inner).as_ref();
+    if changed {
+        dispatch(inner, Event::Replaced(ids));
+    }
+    Some(changed)
 }
 
 /// Claims `entry` for a request about to go, until it has had its answer
@@ -342,6 +350,8 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     }
     let host = inner.borrow().host.clone();
     match outcome {
+        // Unless the reader changed it meanwhile, from another copy or tab.
+        Outcome::Counted(_) if stored_ballot(&inner) == Some(true) => {}
         Outcome::Counted(wire) => {
             let tally = match (&inner.borrow().state, wire) {
                 (State::Live(live), Some(w)) => Some(w.for_poll(&live.poll)),

@@ -311,6 +311,29 @@ test('a second copy that delivers a vote ends the voting copy\'s wait', async ()
   await context.close();
 });
 
+test('a vote another tab sent and the backend refused is not shown as counted in the tab that cast it', async () => {
+  const { context, backend, open } = await setup();
+  backend.offline = true;
+  const a = await open();
+  await vote(a, '6-10');
+  await poll(a).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  await a.evaluate(() => {
+    window.__voted = [];
+    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
+  });
+  backend.offline = false;
+  backend.script.push({ status: 422, body: '{"error":{"code":"closed","message":"This poll closed at 09:00."}}' });
+  // A second tab opens and sends the waiting vote; the backend refuses it.
+  const b = await open();
+  await poll(b).locator('.notice', { hasText: 'This poll closed at 09:00.' }).waitFor();
+  await a.evaluate(() => window.dispatchEvent(new Event('online')));
+  await poll(a).locator('.notice', { hasText: 'not accepted' }).waitFor({ timeout: 15000 });
+  await poll(a).locator('fieldset.ballot').waitFor();
+  assert.deepEqual(await a.evaluate(() => window.__voted), []);
+  assert.equal(backend.counted.size, 0);
+  await context.close();
+});
+
 test('two tabs on the same poll: one vote from this browser', async () => {
   const { context, backend, open } = await setup();
   const a = await open();
