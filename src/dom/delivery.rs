@@ -21,6 +21,25 @@ fn now_ms() -> u64 {
 
 type WeakInner = Weak<std::cell::RefCell<super::Inner>>;
 
+/// `key` becomes this widget's vote, which it reports on when it settles,
+/// unless another widget on the page waits on it already (a copy of the
+/// poll mounted later leaves the vote to that one, and so does not
+/// announce it a second time).
+fn await_vote(inner: &Shared, key: &str) -> bool {
+    let free = memory::hold(key);
+    if free {
+        inner.borrow_mut().awaiting = Some(key.to_owned());
+    }
+    free
+}
+
+/// The widget waits on its vote no longer (it settled, or the widget goes).
+pub(super) fn release_vote(awaiting: &mut Option<String>) {
+    if let Some(key) = awaiting.take() {
+        memory::unhold(&key);
+    }
+}
+
 /// Looks at this widget's waiting votes again after `delay_ms`, on the
 /// widget's own timer (which goes with the widget). One timer serves all of
 /// them: every vote is in the outbox, and each try checks its own pause.
@@ -87,11 +106,12 @@ fn take_turn(entry: &Pending, waiting: &[Pending], now: u64) -> Turn {
 pub fn start(inner: &Shared, refresh_now: bool) {
     let left_over = pending_here(inner);
     // The reader's vote is the newest; any others are earlier ones it
-    // replaces.
+    // replaces. Another copy on the page may be waiting on it already.
     for entry in &left_over {
         if !left_over.iter().any(|other| replaces(other, entry)) {
-            inner.borrow_mut().awaiting = Some(entry.key.clone());
-            dispatch(inner, Event::Resending);
+            if await_vote(inner, &entry.key) {
+                dispatch(inner, Event::Resending);
+            }
             break;
         }
     }
@@ -199,7 +219,7 @@ pub fn send(inner: &Shared, choices: Vec<String>) {
     // Where storage is blocked or full the vote waits in the page: still
     // sent, and retried while the page is open.
     memory::outbox_put(&entry);
-    inner.borrow_mut().awaiting = Some(entry.key.clone());
+    await_vote(inner, &entry.key);
     attempt(Shared::downgrade(inner), entry);
 }
 
@@ -210,8 +230,12 @@ fn left(weak: &WeakInner, key: &str) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    if inner.borrow_mut().awaiting.take_if(|k| k == key).is_none() {
-        return;
+    {
+        let mut this = inner.borrow_mut();
+        if this.awaiting.as_deref() != Some(key) {
+            return;
+        }
+        release_vote(&mut this.awaiting);
     }
     match stored_ballot(&inner) {
         // The copy that sent it was refused, and forgot the ballot.
@@ -346,7 +370,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
         return;
     }
     if !retry {
-        inner.borrow_mut().awaiting = None;
+        release_vote(&mut inner.borrow_mut().awaiting);
     }
     let host = inner.borrow().host.clone();
     match outcome {

@@ -181,6 +181,9 @@ impl Drop for Widget {
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
             inner.retry = None;
             inner.clock = None;
+            // A copy mounted later (or this poll mounted again) takes the
+            // vote on; it stays in the outbox either way.
+            delivery::release_vote(&mut inner.awaiting);
         }
     }
 }

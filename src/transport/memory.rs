@@ -62,6 +62,15 @@ export function items(prefix) {
     .map(get)
     .join('\\n');
 }
+const held = new Set();
+export function hold(key) {
+  if (held.has(key)) return false;
+  held.add(key);
+  return true;
+}
+export function unhold(key) {
+  held.delete(key);
+}
 export function uuid() {
   return isSecureContext && crypto.randomUUID
     ? crypto.randomUUID()
@@ -79,6 +88,11 @@ extern "C" {
     /// contexts, where it is missing, and browsers from before it.
     #[wasm_bindgen(js_name = uuid)]
     pub fn random_uuid() -> String;
+    /// Marks a waiting vote as one a widget on this page reports on; false
+    /// if one does already.
+    pub fn hold(key: &str) -> bool;
+    /// The widget that held the vote no longer does.
+    pub fn unhold(key: &str);
 }
 
 /// The ballot this browser cast in `poll`, as option ids.

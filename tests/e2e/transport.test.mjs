@@ -334,6 +334,36 @@ test('a vote another tab sent and the backend refused is not shown as counted in
   await context.close();
 });
 
+test("a copy of the poll that mounts while another copy's vote waits leaves it to that copy: announced once", async () => {
+  const { context, backend } = await setup();
+  const element = pollPage(POLL).match(/<reader-poll[\s\S]*<\/reader-poll>/)[0];
+  await serveSite(context, { '/lazy': pollPage(POLL).replace('</body>', `<div style="height: 6000px"></div>${element}</body>`) });
+  const page = await context.newPage();
+  await page.goto(`${ORIGIN}/lazy`);
+  const copies = page.locator('reader-poll');
+  await copies.nth(0).locator('.poll[data-state]').waitFor();
+  assert.equal(await copies.nth(1).locator('.poll').count(), 0, 'the second copy waits for the viewport');
+  await page.evaluate(() => {
+    window.__voted = 0;
+    document.addEventListener('poll-voted', () => window.__voted++);
+  });
+  backend.offline = true;
+  await copies.nth(0).locator('input[value="6-10"]').check();
+  await copies.nth(0).locator('button.vote').click();
+  await copies.nth(0).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
+  await copies.nth(1).scrollIntoViewIfNeeded();
+  await copies.nth(1).locator('.poll[data-state]').waitFor();
+  backend.offline = false;
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await copies.nth(0).locator('.total', { hasText: 'Total voters: 582' }).waitFor({ timeout: 15000 });
+  await copies.nth(0).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  await copies.nth(1).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.__voted), 1);
+  assert.equal(backend.counted.size, 1);
+  await context.close();
+});
+
 test('two tabs on the same poll: one vote from this browser', async () => {
   const { context, backend, open } = await setup();
   const a = await open();
