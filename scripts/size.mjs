@@ -9,7 +9,7 @@
 import { readdirSync, statSync } from 'node:fs';
 
 const TARGET = 30 * 1024;
-const CEILING = 40.1 * 1024;
+const CEILING = 40.3 * 1024;
 const files = [
   ['www/readerpoll/pkg/readerpoll_bg.wasm', 'wasm (wasm-opt -Oz)'],
   ['www/readerpoll/reader-poll.js', 'element module with the wasm-bindgen glue (minified)'],

@@ -148,8 +148,15 @@ pub fn outbox() -> Vec<Pending> {
         // What cannot be moved (storage full) stays where it was.
         let mut left = Vec::new();
         for entry in outbox::decode(&text) {
-            let moved = get(&item_name(&entry.key)).is_some();
-            if !moved && !outbox_put(&entry) {
+            // Moved once storage has it: an item only the page keeps (as
+            // storage was full) is written again, as it is now, to learn
+            // whether storage takes it yet.
+            let name = item_name(&entry.key);
+            let moved = match get(&name) {
+                Some(current) => set(&name, &current),
+                None => outbox_put(&entry),
+            };
+            if !moved {
                 left.push(entry);
             }
         }
@@ -178,4 +185,15 @@ pub fn outbox_put(entry: &Pending) -> bool {
 
 pub fn outbox_remove(key: &str) {
     remove(&item_name(key));
+    // Still in the earlier one-item outbox where storage was too full to
+    // move it: out of there too, or the next read would bring it back.
+    if let Some(text) = get(OLD_OUTBOX) {
+        let mut rest = outbox::decode(&text);
+        rest.retain(|e| e.key != key);
+        if rest.is_empty() {
+            remove(OLD_OUTBOX);
+        } else {
+            set(OLD_OUTBOX, &outbox::encode(&rest));
+        }
+    }
 }

@@ -185,6 +185,39 @@ test('a vote saved by the earlier one-item outbox is sent once, and moved out of
   await context.close();
 });
 
+test('with storage full, a vote in the earlier one-item outbox stays in storage until it is delivered, then goes', async () => {
+  const { context, backend, open } = await setup();
+  await context.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      const line = ['overtime-hours', `${location.origin}/api`, 'json', 'old-key-2', 'voter-1', '11-15', '0', '0'].join('\t');
+      localStorage.setItem('readerpoll:v1:outbox', `${line}\n`);
+      localStorage.setItem('readerpoll:v1:vote:overtime-hours', '11-15');
+    }
+    Storage.prototype.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+  });
+  backend.offline = true;
+  const page = await open();
+  await poll(page).locator('.status', { hasText: 'Keep this page open' }).waitFor({ timeout: 5000 });
+  // Every look at the outbox (here, the network seeming to come back)
+  // leaves the vote where storage has it: the page could close any time.
+  for (let i = 0; i < 2; i++) {
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForTimeout(300);
+  }
+  const kept = await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox'));
+  assert.match(kept ?? '', /old-key-2/);
+  backend.offline = false;
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await waitForCounted(page, 582);
+  assert.deepEqual([...new Set(backend.received)], ['old-key-2']);
+  assert.equal(backend.counted.size, 1);
+  assert.equal(await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox')), null);
+  await context.close();
+});
+
 test('votes from two tabs wait side by side: neither overwrites the other', async () => {
   const { context, backend, open } = await setup();
   // A second poll, so each tab's vote stands on its own (two votes in one
