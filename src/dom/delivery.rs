@@ -237,15 +237,15 @@ fn left(weak: &WeakInner, key: &str) {
         }
         release_vote(&mut this.awaiting);
     }
-    match stored_ballot(&inner) {
+    let event = match stored_ballot(&inner) {
         // The copy that sent it was refused, and forgot the ballot.
-        None => dispatch(
-            &inner,
-            Event::Refused(String::from("The vote was not accepted.")),
-        ),
-        Some(false) => dispatch(&inner, Event::Accepted(None)),
-        Some(true) => {}
-    }
+        None => Event::Refused(String::from("The vote was not accepted.")),
+        Some(false) => Event::Accepted(None),
+        // Numbers read now might not have the newer vote yet: it is shown
+        // on top of the ones this copy has.
+        Some(true) => return,
+    };
+    dispatch(&inner, event);
     refresh(&inner);
 }
 
