@@ -33,6 +33,11 @@ fn await_vote(inner: &Shared, key: &str) -> bool {
     free
 }
 
+/// Whether `key` is the vote this widget reports on.
+fn is_mine(inner: &Shared, key: &str) -> bool {
+    inner.borrow().awaiting.as_deref() == Some(key)
+}
+
 /// The widget waits on its vote no longer (it settled, or the widget goes).
 pub(super) fn release_vote(awaiting: &mut Option<String>) {
     if let Some(key) = awaiting.take() {
@@ -230,14 +235,11 @@ fn left(weak: &WeakInner, key: &str) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    {
-        let mut this = inner.borrow_mut();
-        if this.awaiting.as_deref() != Some(key) {
-            return;
-        }
-        release_vote(&mut this.awaiting);
+    if !is_mine(&inner, key) {
+        return;
     }
-    let event = match stored_ballot(&inner) {
+    release_vote(&mut inner.borrow_mut().awaiting);
+    let event = match follow_stored_ballot(&inner) {
         // The copy that sent it was refused, and forgot the ballot.
         None => Event::Refused(String::from("The vote was not accepted.")),
         Some(false) => Event::Accepted(None),
@@ -249,11 +251,11 @@ fn left(weak: &WeakInner, key: &str) {
     refresh(&inner);
 }
 
-/// Compares the ballot this browser keeps for the poll with this widget's
-/// own: `None` when there is none, `Some(true)` when another tab or copy
-/// changed it (and then shows it here, as `Event::Replaced`: the copy that
-/// has the newer vote reports on it).
-fn stored_ballot(inner: &Shared) -> Option<bool> {
+/// Shows the ballot this browser keeps for the poll where another tab or
+/// copy changed it (`Event::Replaced`: the copy that has the newer vote
+/// reports on it). `None` when there is no such ballot, else whether it
+/// changed.
+fn follow_stored_ballot(inner: &Shared) -> Option<bool> {
     let ids = memory::stored_vote(&super::poll_id(inner)?)?;
     let changed = Some(&ids) != super::my_ids(inner).as_ref();
     if changed {
@@ -281,18 +283,16 @@ fn claim(mut entry: Pending, timeout: u32, now: u64) -> Pending {
 /// meantime, as far as the outbox is concerned.
 fn attempt(weak: WeakInner, entry: Pending) {
     // The outbox, shared by every copy of the poll and every tab, decides.
-    let Some(current) = memory::outbox_get(&entry.key) else {
+    let mut waiting = waiting_for(&entry.poll, &entry.endpoint);
+    let Some(at) = waiting.iter().position(|e| e.key == entry.key) else {
         return left(&weak, &entry.key);
     };
+    let current = waiting.swap_remove(at);
     // A pause the server asked for (Retry-After), or a request already on
     // its way from somewhere, for this vote or an earlier one in the poll:
     // look again when it is over.
     let now = now_ms();
-    match take_turn(
-        &current,
-        &waiting_for(&current.poll, &current.endpoint),
-        now,
-    ) {
+    match take_turn(&current, &waiting, now) {
         Turn::Send => {}
         Turn::Wait(wait) => return schedule(&weak, wait),
         Turn::Superseded => {
@@ -305,6 +305,11 @@ fn attempt(weak: WeakInner, entry: Pending) {
         .upgrade()
         .map_or(net::DEFAULT_TIMEOUT_MS, |i| i.borrow().timeout_ms);
     let entry = claim(current, timeout, now);
+    post(weak, entry, timeout);
+}
+
+/// Sends a claimed vote and settles its answer.
+fn post(weak: WeakInner, entry: Pending, timeout: u32) {
     let request = vote_request(&entry);
     net::send(
         "POST",
@@ -353,12 +358,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let mine = inner
-        .borrow()
-        .awaiting
-        .as_ref()
-        .is_some_and(|key| *key == entry.key);
-    if !mine {
+    if !is_mine(&inner, &entry.key) {
         // Another copy's or tab's vote, sent from here: only its numbers
         // are this widget's business (the owner learns the rest when it
         // finds the vote gone).
@@ -375,7 +375,7 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     let host = inner.borrow().host.clone();
     match outcome {
         // Unless the reader changed it meanwhile, from another copy or tab.
-        Outcome::Counted(_) if stored_ballot(&inner) == Some(true) => {}
+        Outcome::Counted(_) if follow_stored_ballot(&inner) == Some(true) => {}
         Outcome::Counted(wire) => {
             let tally = match (&inner.borrow().state, wire) {
                 (State::Live(live), Some(w)) => Some(w.for_poll(&live.poll)),
@@ -442,20 +442,15 @@ fn flush_hidden(inner: &Shared) {
     let Some(at) = ready else {
         return;
     };
-    let mut entry = waiting.swap_remove(at);
-    if entry.protocol == Protocol::Json {
-        // Claimed like any try, so a vote changed meanwhile in another tab
-        // waits for this one to land first.
-        let timeout = inner.borrow().timeout_ms;
-        entry = claim(entry, timeout, now);
-        if net::beacon(&vote_request(&entry)) {
-            return;
-        }
-        // The browser would not take it: a plain try instead.
-        entry.not_before = 0;
-        memory::outbox_put(&entry);
+    // Claimed like any try, so a vote changed meanwhile in another tab
+    // waits for this one to land first.
+    let timeout = inner.borrow().timeout_ms;
+    let entry = claim(waiting.swap_remove(at), timeout, now);
+    if entry.protocol == Protocol::Json && net::beacon(&vote_request(&entry)) {
+        return;
     }
-    attempt(Shared::downgrade(inner), entry);
+    // A plain try where there is no beacon or the browser would not take it.
+    post(Shared::downgrade(inner), entry, timeout);
 }
 
 /// The widget's window and document listeners, owned by the widget.

@@ -160,13 +160,18 @@ pub fn outbox() -> Vec<Pending> {
                 left.push(entry);
             }
         }
-        if left.is_empty() {
-            remove(OLD_OUTBOX);
-        } else {
-            set(OLD_OUTBOX, &outbox::encode(&left));
-        }
+        keep_old(&left);
     }
     outbox::decode(&items(OUTBOX_ITEM))
+}
+
+/// Leaves `left` in the earlier one-item outbox, or removes it when empty.
+fn keep_old(left: &[Pending]) {
+    if left.is_empty() {
+        remove(OLD_OUTBOX);
+    } else {
+        set(OLD_OUTBOX, &outbox::encode(left));
+    }
 }
 
 /// The waiting vote with this key, if it is still waiting.
@@ -189,11 +194,10 @@ pub fn outbox_remove(key: &str) {
     // move it: out of there too, or the next read would bring it back.
     if let Some(text) = get(OLD_OUTBOX) {
         let mut rest = outbox::decode(&text);
+        let before = rest.len();
         rest.retain(|e| e.key != key);
-        if rest.is_empty() {
-            remove(OLD_OUTBOX);
-        } else {
-            set(OLD_OUTBOX, &outbox::encode(&rest));
+        if rest.len() < before {
+            keep_old(&rest);
         }
     }
 }

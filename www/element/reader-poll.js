@@ -27,13 +27,13 @@ function loadRuntime() {
       wasmBlocked = true;
       throw new Error('WebAssembly is turned off in this browser; the polls show their plain HTML');
     }
-    // The wasm and the styles are requested together, and the styles are
-    // parsed as soon as they arrive, while the wasm compiles. Without them
+    // The wasm and the styles are requested together. The wasm is compiled
+    // here as it streams in, and the glue only instantiates it (its own
+    // loader, with its fallbacks and warnings, is left out of the bundle);
+    // streaming needs the wasm's MIME type, and a server without it still
+    // works, the compile then waiting for the whole file. The styles are
+    // parsed as soon as they arrive, while the wasm compiles; without them
     // the polls still work, as plain form controls.
-    // Compiled here, as it streams in; the glue then only instantiates it
-    // (and its own loader, with its fallbacks and warnings, is left out of
-    // the bundle). Streaming needs the wasm's MIME type: a server without
-    // it still works, only the compile waits for the whole file.
     const wasm = fetch(new URL('./pkg/readerpoll_bg.wasm', base)).then((r) => {
       if (!r.ok) throw new Error(`could not load the wasm: HTTP ${r.status}`);
       return WebAssembly.compileStreaming && /^application\/wasm\b/.test(r.headers.get('content-type'))
