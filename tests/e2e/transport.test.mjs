@@ -65,6 +65,16 @@ const outbox = (page) =>
     return items.length ? items.join('\n') : null;
   });
 
+/** Records the choices of every `poll-voted` on `page` from now on; the
+ * returned function reads them. */
+async function recordVoted(page) {
+  await page.evaluate(() => {
+    window.__voted = [];
+    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
+  });
+  return () => page.evaluate(() => window.__voted);
+}
+
 for (const [name, failure] of [
   ['500', { status: 500, body: 'oops', contentType: 'text/plain' }],
   ['503 with Retry-After', { status: 503, headers: { 'retry-after': '1' }, body: '{"error":{"code":"unavailable","message":"busy"}}' }],
@@ -248,10 +258,7 @@ test('a vote changed in another tab while the first still waits: only the newest
   const b = await open();
   await vote(a, '1-5');
   await poll(a).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
-  await a.evaluate(() => {
-    window.__voted = [];
-    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
-  });
+  const voted = await recordVoted(a);
   // Tab b learns of the vote when its reader votes, and changes it.
   await vote(b, '16-plus');
   await poll(b).locator('.notice', { hasText: 'already voted' }).waitFor();
@@ -266,7 +273,7 @@ test('a vote changed in another tab while the first still waits: only the newest
   // earlier one was counted.
   await poll(a).locator('li.row.mine', { hasText: '11-15' }).waitFor({ timeout: 15000 });
   await poll(a).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
-  assert.deepEqual(await a.evaluate(() => window.__voted), []);
+  assert.deepEqual(await voted(), []);
   assert.deepEqual([...backend.counted.values()], [['11-15']]);
   assert.equal(new Set(backend.received).size, 1, 'the earlier vote was never sent');
   assert.equal(await outbox(a), null);
@@ -350,10 +357,7 @@ test('a vote another tab sent and the backend refused is not shown as counted in
   const a = await open();
   await vote(a, '6-10');
   await poll(a).locator('.status', { hasText: 'saved on this device' }).waitFor({ timeout: 5000 });
-  await a.evaluate(() => {
-    window.__voted = [];
-    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
-  });
+  const voted = await recordVoted(a);
   backend.offline = false;
   backend.script.push({ status: 422, body: '{"error":{"code":"closed","message":"This poll closed at 09:00."}}' });
   // A second tab opens and sends the waiting vote; the backend refuses it.
@@ -362,7 +366,7 @@ test('a vote another tab sent and the backend refused is not shown as counted in
   await a.evaluate(() => window.dispatchEvent(new Event('online')));
   await poll(a).locator('.notice', { hasText: 'not accepted' }).waitFor({ timeout: 15000 });
   await poll(a).locator('fieldset.ballot').waitFor();
-  assert.deepEqual(await a.evaluate(() => window.__voted), []);
+  assert.deepEqual(await voted(), []);
   assert.equal(backend.counted.size, 0);
   await context.close();
 });
@@ -376,10 +380,7 @@ test("a copy of the poll that mounts while another copy's vote waits leaves it t
   const copies = page.locator('reader-poll');
   await copies.nth(0).locator('.poll[data-state]').waitFor();
   assert.equal(await copies.nth(1).locator('.poll').count(), 0, 'the second copy waits for the viewport');
-  await page.evaluate(() => {
-    window.__voted = 0;
-    document.addEventListener('poll-voted', () => window.__voted++);
-  });
+  const voted = await recordVoted(page);
   backend.offline = true;
   await copies.nth(0).locator('input[value="6-10"]').check();
   await copies.nth(0).locator('button.vote').click();
@@ -392,7 +393,7 @@ test("a copy of the poll that mounts while another copy's vote waits leaves it t
   await copies.nth(0).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
   await copies.nth(1).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
   await page.waitForTimeout(500);
-  assert.equal(await page.evaluate(() => window.__voted), 1);
+  assert.equal((await voted()).length, 1);
   assert.equal(backend.counted.size, 1);
   await context.close();
 });
