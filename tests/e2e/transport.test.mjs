@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { eventually, events, fetches, recordEvents, recordFetches, useBrowser, waitForEvents } from './harness.mjs';
 import { ORIGIN, serveSite, fakeBackend } from './fake-site.mjs';
 import { articlePage, pollElement, servePage } from './pages.mjs';
-import { announced, ballot, button, confirmed, line, myChoice, resultRows, vote as voteIn } from './reader.mjs';
+import { PENDING, announced, ballot, button, confirmed, line, myChoice, resultRows, vote as voteIn } from './reader.mjs';
 
 const POLL = {
   id: 'overtime-hours',
@@ -299,14 +299,12 @@ test('a vote changed in another tab while the first still waits: only the newest
   // Tab a shows the reader's newer ballot, and does not claim its own
   // earlier one was counted.
   await eventually(() => myChoice(poll(a)), (mine) => assert.equal(mine, '11-15'));
-  await line(poll(a), PENDING_LINE).waitFor({ state: 'hidden' });
+  await line(poll(a), PENDING).waitFor({ state: 'hidden' });
   assert.deepEqual(await voted(a), []);
   assert.deepEqual([...backend.counted.values()], [['11-15']]);
   assert.equal(new Set(backend.received).size, 1, 'the earlier vote was never sent');
   assert.equal(await outbox(a), null);
 });
-
-const PENDING_LINE = /Sending your vote|will be sent when the connection is back/;
 
 test('with storage full, a vote is still sent, and retried while the page is open', async () => {
   env.expectErrors(/status of 500/);
@@ -405,7 +403,7 @@ test("a copy of the poll that mounts while another copy's vote waits leaves it t
   backend.offline = false;
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await confirmed(copies.nth(0), 582);
-  await line(copies.nth(1), PENDING_LINE).waitFor({ state: 'hidden' });
+  await line(copies.nth(1), PENDING).waitFor({ state: 'hidden' });
   await postsSettled(page);
   assert.deepEqual(await voted(page), [['6-10']]);
   assert.equal(backend.counted.size, 1);
@@ -465,14 +463,13 @@ for (const [ok, message] of [
 
 test('an endpoint that is not https or local is refused before any vote', async () => {
   env.expectErrors(/^readerpoll: poll unavailable: bad_endpoint: /);
-  const { context, open } = await setup();
+  const { context } = await setup();
   await servePage(context, ORIGIN, '/bad', pollPage(POLL).replace('endpoint="/api"', 'endpoint="javascript:alert(1)"'));
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/bad`);
   await line(poll(page), 'Poll unavailable').waitFor();
   const [error] = await waitForEvents(page, 'poll-error');
   assert.equal(error.code, 'bad_endpoint');
-  void open;
 });
 
 test('two copies of a poll on one page: the vote is sent once and only its copy announces it', async () => {
