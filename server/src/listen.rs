@@ -62,7 +62,7 @@ pub fn raise_open_files_limit() -> Option<u64> {
             }
         }
     }
-    Some(limit.rlim_cur as u64)
+    Some(limit.rlim_cur)
 }
 
 /// The connection cap to use: the one asked for, but never so many that

@@ -152,7 +152,7 @@ fn a_connection_that_never_finishes_its_head_is_closed() {
     let trickle = std::thread::spawn(move || {
         for byte in b"GET /api/polls/overtime-hours HTTP/1.1\r\nhost: x\r\nx-pad: "
             .iter()
-            .chain(std::iter::repeat(&b'a').take(150))
+            .chain(std::iter::repeat_n(&b'a', 150))
         {
             if writer.write_all(&[*byte]).is_err() {
                 return;

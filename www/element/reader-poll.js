@@ -423,7 +423,9 @@ class ReaderPoll extends HTMLElement {
         const tally = body?.tally ?? {};
         return {
           config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-          fresh: true, // the widget need not ask for these numbers again
+          // The widget need not ask for these numbers again, unless they are
+          // shown only to readers who voted: it asks as this reader.
+          fresh: body.tally !== undefined || body.poll?.results !== 'after_vote',
         };
       } catch (e) {
         return { error: `could not load poll ${poll}: ${e?.message ?? e}` };
