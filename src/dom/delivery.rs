@@ -14,7 +14,7 @@ use crate::core::outbox::{backoff_ms, replaces, turn, Pending, Protocol, Turn};
 use crate::core::poll::ResultsVisibility;
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
-use crate::transport::payload::{classify, reader_poll_url, vote_request, Outcome, WireTally};
+use crate::transport::payload::{classify, poll_url, vote_request, Outcome, WireTally};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -146,18 +146,18 @@ fn refresh(inner: &Shared) {
     if inner.borrow().protocol != Protocol::Json {
         return;
     }
-    // Numbers shown only to readers who voted: the backend is told who
-    // this reader is.
-    let voter = {
+    let mut url = poll_url(&endpoint, &poll);
+    {
+        // Numbers shown only to readers who voted: the backend is told who
+        // this reader is (docs/protocol.md, "Read a poll").
         let this = inner.borrow();
-        match &this.state {
-            State::Live(live) if live.poll.results == ResultsVisibility::AfterVote => {
-                Some(this.voter.clone())
+        if let State::Live(live) = &this.state {
+            if live.poll.results == ResultsVisibility::AfterVote {
+                url.push_str("?voter=");
+                url.push_str(&this.voter);
             }
-            _ => None,
         }
-    };
-    let url = reader_poll_url(&endpoint, &poll, voter.as_deref());
+    }
     let weak = Shared::downgrade(inner);
     let (timeout, votes_sent) = {
         let this = inner.borrow();

@@ -20,18 +20,6 @@ pub fn poll_url(endpoint: &str, poll: &str) -> String {
     url
 }
 
-/// The poll resource as one reader reads it: with `?voter=` when the
-/// numbers are shown only to readers who voted (`results: after_vote`), so
-/// the backend can tell this reader is one.
-pub fn reader_poll_url(endpoint: &str, poll: &str, voter: Option<&str>) -> String {
-    let mut url = poll_url(endpoint, poll);
-    if let Some(voter) = voter.filter(|v| !v.is_empty()) {
-        url.push_str("?voter=");
-        push_form(&mut url, voter);
-    }
-    url
-}
-
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for ch in s.chars() {
@@ -268,22 +256,6 @@ mod tests {
 
     /// `clip` cuts where `char_indices` would: after 200 characters, never
     /// inside one, with an ellipsis only when something was cut.
-    #[test]
-    fn reader_urls_name_the_voter_only_when_asked() {
-        assert_eq!(
-            reader_poll_url("https://example.org/api/", "p-1", Some("v-9 x")),
-            "https://example.org/api/polls/p-1?voter=v-9+x"
-        );
-        assert_eq!(
-            reader_poll_url("https://example.org/api", "p-1", Some("")),
-            "https://example.org/api/polls/p-1"
-        );
-        assert_eq!(
-            reader_poll_url("https://example.org/api", "p-1", None),
-            "https://example.org/api/polls/p-1"
-        );
-    }
-
     #[test]
     fn clip_cuts_after_two_hundred_characters() {
         let reference = |m: &str| match m.char_indices().nth(MAX_MESSAGE_CHARS) {
