@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use readerpoll::core::poll::{Poll, ResultsVisibility};
 use readerpoll::core::wire::{ErrorBody, ErrorDetail, TallyBody, VoteAnswer, VoteBody};
-use serde::Deserialize;
 use serde_json::json;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -230,10 +229,13 @@ pub async fn visible_to(state: &AppState, p: &PollState, now: i64, voter: Option
 }
 
 /// `?voter=TOKEN` on reads: the voter token of a reader who may have voted
-/// (for polls that show results only after a vote).
-#[derive(Deserialize, Default)]
-pub struct ReaderParams {
-    pub voter: Option<String>,
+/// (for polls that show results only after a vote). Anything else in the
+/// query, or a query that does not parse, is ignored: a read never fails
+/// for it.
+pub fn voter_param(query: Option<&str>) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == "voter")
+        .map(|(_, value)| value.into_owned())
 }
 
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -286,15 +288,15 @@ pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response
 async fn get_poll(
     State(state): State<Shared>,
     Path(id): Path<String>,
-    Query(reader): Query<ReaderParams>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let p = match find_poll(&state, &id).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
     let now = now_seconds();
-    let voter = reader.voter.as_deref();
-    let visible = visible_to(&state, &p, now, voter).await;
+    let voter = voter_param(query.as_deref());
+    let visible = visible_to(&state, &p, now, voter.as_deref()).await;
     let mut definition = (*p.definition).clone();
     if let Some(obj) = definition.as_object_mut() {
         obj.remove("counts");

@@ -414,7 +414,13 @@ fn results_follow_the_polls_policy_everywhere() {
             first_event(&s, "/api/polls/after-vote/events?voter=reader-v")["tally"]["voters"],
             79
         );
-        for other in ["?voter=reader-w", "", "?voter=bad%20token"] {
+        for other in [
+            "?voter=reader-w",
+            "",
+            "?voter=bad%20token",
+            "?voter=%ff%fe",
+            "?voter=%zz&&=",
+        ] {
             let read = s.get(&format!("/api/polls/after-vote{other}"));
             assert_eq!(read.status, 200);
             assert!(read.json().get("tally").is_none(), "{other}: {}", read.body);
