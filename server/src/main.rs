@@ -161,6 +161,8 @@ fn main() -> ExitCode {
         ["poll", "export", id] if args.csv => poll_export(&args, id),
         _ => {
             eprintln!("usage: readerpoll-server serve [--addr A] [--www DIR] [--db FILE] [--csp] [--rate-limit N]");
+            eprintln!("         [--trusted-proxy IP]... [--allow-origin URL]... [--public-url URL] [--body-timeout S]");
+            eprintln!("         [--header-timeout S] [--max-header-bytes N] [--max-connections N]   (README, \"Hardening\")");
             eprintln!("       readerpoll-server poll add FILE.json | list | close ID | export ID --csv [--db FILE]");
             return ExitCode::from(2);
         }
