@@ -26,7 +26,10 @@
 //   node bench/first-paint.mjs        (npm run bench)
 //
 // Environment: BENCH_LOADS (default 20), BENCH_TRACE (default 5, 0: none),
-// BENCH_ONLY (a regexp of variant names), BENCH_NO_BUILD=1 to skip the
+// BENCH_ONLY (a regexp of variant names), BENCH_BEFORE (a directory with an
+// earlier build of www/readerpoll/: its widget on the article pages too, as
+// `(before)` variants alternating with the current one), BENCH_DUMP (a directory for the
+// traces, which chrome://tracing or DevTools open), BENCH_NO_BUILD=1 to skip the
 // builds, CHROMIUM (default /usr/bin/chromium).
 
 import { spawnSync } from 'node:child_process';
@@ -53,12 +56,15 @@ function run(command, args) {
 
 // Runs in the page before its own scripts: records performance.now() (ms
 // since navigation start) in window.__poll = { dom, frame, box, done } (see
-// the top of this file), and marks `probe:dom` and `probe:done` for the
-// trace. The widget renders into a shadow root, which a document-wide
+// the top of this file; window.__pollSeen resolves to it once complete),
+// and marks `probe:dom` and `probe:done` for the trace. The widget renders into a shadow root, which a document-wide
 // MutationObserver does not see, so each new shadow root of the poll gets an
 // observer of its own.
 function readyProbe({ widget, poll }) {
   const at = (window.__poll = {});
+  let seen;
+  window.__pollSeen = new Promise((resolve) => (seen = resolve));
+  const both = () => at.done !== undefined && at.box !== undefined && seen(at);
   const found = (input) => {
     if (at.dom !== undefined) return;
     at.dom = performance.now();
@@ -70,6 +76,7 @@ function readyProbe({ widget, poll }) {
       channel.port1.onmessage = () => {
         at.done = performance.now();
         performance.mark('probe:done');
+        both();
       };
       channel.port2.postMessage(0);
     });
@@ -78,6 +85,7 @@ function readyProbe({ widget, poll }) {
       if (at.box === undefined && box.width > 0 && box.height > 0) {
         at.box = performance.now();
         sized.disconnect();
+        both();
       }
     });
     sized.observe(input);
@@ -124,11 +132,10 @@ async function load(browser, url, { widget, throttle }, trace = false) {
     await page.addInitScript(readyProbe, { widget, poll: POLL });
     if (trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__poll.done !== undefined && window.__poll.box !== undefined, null, {
-      timeout: 60000,
-      polling: 50,
-    });
-    const at = await page.evaluate(() => window.__poll);
+    // One promise awaited in the page, not Playwright's waitForFunction:
+    // that injects its own script, which takes 10-25 ms of the page's main
+    // thread at some point of the load, into the very time measured.
+    const at = await page.evaluate(() => window.__pollSeen);
     // The element's User Timing marks, the first of each name (with many
     // polls, the first poll's): where the time went.
     const marks = await page.evaluate(() => {
@@ -306,6 +313,14 @@ async function main() {
     writeFileSync(join(pagesWww, `plain-${polls}.html`), article({ widget: false, polls }));
   }
   const pages = await startServer([], { www: pagesWww });
+  let before = null;
+  let beforeWww = null;
+  if (process.env.BENCH_BEFORE) {
+    beforeWww = mkdtempSync(join(tmpdir(), 'readerpoll-bench-'));
+    symlinkSync(process.env.BENCH_BEFORE, join(beforeWww, 'readerpoll'));
+    for (const polls of [1, 50]) writeFileSync(join(beforeWww, `widget-${polls}.html`), article({ widget: true, polls }));
+    before = await startServer([], { www: beforeWww });
+  }
   const browser = await launch();
   const T = `CPU ${THROTTLE}x`;
   const all = [
@@ -324,6 +339,11 @@ async function main() {
     { name: `widget, 50 polls, ${T}`, url: `${pages.url}/widget-50.html`, widget: true, throttle: THROTTLE, article: 50 },
     { name: `plain JS, 50 polls, ${T}`, url: `${pages.url}/plain-50.html`, widget: false, throttle: THROTTLE, article: 50 },
   ];
+  if (before) {
+    for (const v of [...all]) {
+      if (v.widget && v.article) all.push({ ...v, name: `${v.name} (before)`, url: v.url.replace(pages.url, before.url) });
+    }
+  }
   const variants = all.filter((v) => ONLY.test(v.name));
   const results = variants.map(() => []);
   const traces = variants.map(() => []);
@@ -345,6 +365,9 @@ async function main() {
         const r = await load(browser, v.url, v, true);
         const m = mainThread(r.trace);
         if (m) traces[k].push(m);
+        if (process.env.BENCH_DUMP) {
+          writeFileSync(join(process.env.BENCH_DUMP, `${v.name.replace(/\W+/g, '-')}-${i}.json`), r.trace);
+        }
       }
       if (process.stderr.isTTY) process.stderr.write(`\rfirst-paint: traced round ${i + 1}/${TRACES}`);
     }
@@ -354,7 +377,9 @@ async function main() {
     await demo.stop();
     await plain.stop();
     await pages.stop();
+    await before?.stop();
     rmSync(pagesWww, { recursive: true, force: true });
+    if (beforeWww) rmSync(beforeWww, { recursive: true, force: true });
   }
 
   const index = (name) => variants.findIndex((v) => v.name === name);
@@ -395,10 +420,16 @@ async function main() {
     [`article, 1 poll, ${T}`, `widget, article, ${T}`, `plain JS, article, ${T}`],
     [`article, 50 polls, ${T}`, `widget, 50 polls, ${T}`, `plain JS, 50 polls, ${T}`],
   ];
+  if (before) {
+    for (const [label, w, p] of [...pairs]) pairs.push([`${label} (before)`, `${w} (before)`, p]);
+    for (const v of variants.filter((v) => v.name.endsWith('(before)'))) {
+      pairs.push([`${v.name.slice(0, -9)}: after / before`, v.name.slice(0, -9), v.name]);
+    }
+  }
   for (const [label, w, p] of pairs) {
     if (!med[w] || !med[p]) continue;
     const r = (f) => (med[w][f] / med[p][f]).toFixed(2);
-    console.log(`widget / plain JS, ${label.padEnd(32)} dom ${r('dom')}x, box ${r('box')}x, done ${r('done')}x`);
+    console.log(`${label.includes('after /') ? '' : 'widget / plain JS, '}${label.padEnd(32)} dom ${r('dom')}x, box ${r('box')}x, done ${r('done')}x`);
   }
   console.log('(budget: the widget within 1.5x of the plain poll)');
 
