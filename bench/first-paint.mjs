@@ -433,16 +433,20 @@ async function main() {
   }
   console.log('(budget: the widget within 1.5x of the plain poll)');
 
-  // Where the widget's time goes (medians, ms since navigation start): the
-  // element asks for the runtime, the wasm is compiled and instantiated,
-  // the first poll is mounted, and its inputs are in the DOM.
+  // Where the widget's time goes: the element asks for the runtime, the wasm
+  // is compiled and instantiated, the first poll is mounted, its inputs are
+  // seen in the DOM, and they have a layout box. Each interval is the median
+  // of the intervals within one load (less noisy than differences of
+  // medians); "runtime requested" is ms since navigation start.
   console.log('');
   for (const [k, v] of variants.entries()) {
     if (!v.widget) continue;
-    const at = (name) => median(results[k].map((r) => r.marks[name] ?? NaN));
+    const mark = (r, name) => (name in r.at ? r.at[name] : (r.marks[name] ?? NaN));
+    const span = (a, b) => ms(median(results[k].map((r) => mark(r, b) - mark(r, a))));
     console.log(
-      `phases, ${v.name}: runtime requested ${ms(at('load'))}, ready ${ms(at('runtime'))}, ` +
-        `mount ${ms(at('mount'))}, mounted ${ms(at('mounted'))}, dom ${ms(med[v.name].dom)}, box ${ms(med[v.name].box)}`
+      `phases, ${v.name}: runtime requested ${ms(median(results[k].map((r) => mark(r, 'load'))))}, ` +
+        `+${span('load', 'runtime')} runtime ready, +${span('runtime', 'mount')} mount starts, ` +
+        `+${span('mount', 'mounted')} first poll mounted, +${span('mounted', 'dom')} inputs seen, +${span('dom', 'box')} layout box`
     );
   }
 
@@ -452,11 +456,12 @@ async function main() {
   if (traces.some((t) => t.length)) {
     const kinds = ['script', 'wasm compile', 'style', 'layout', 'paint', 'parse & net', 'other'];
     console.log(`\nmain thread, self time in ms (medians of ${TRACES} traced loads; traced loads run slower):`);
-    console.log(`${'variant'.padEnd(30)} ${'window'.padEnd(10)} ${kinds.map((k) => pad(k, 8)).join(' ')} ${pad('span', 7)} ${pad('longest', 8)}`);
+    console.log(`${'variant'.padEnd(30)} ${'window'.padEnd(10)} ${kinds.map((k) => pad(k, 8)).join(' ')} ${pad('all', 7)} ${pad('span', 7)} ${pad('longest', 8)}`);
     for (const [k, v] of variants.entries()) {
       if (!traces[k].length) continue;
       for (const w of ['before', 'after']) {
         const cells = kinds.map((kind) => pad(ms(median(traces[k].map((t) => byKind(t[w])[kind] ?? 0))), 8));
+        cells.push(pad(ms(median(traces[k].map((t) => [...t[w].values()].reduce((a, b) => a + b, 0)))), 7));
         const tail =
           w === 'after'
             ? ` ${pad(ms(median(traces[k].map((t) => t.span))), 7)} ${pad(ms(median(traces[k].map((t) => t.longest))), 8)}`
@@ -477,10 +482,11 @@ async function main() {
     }
   }
 
+  if (index('widget, demo article') < 0) return;
   // Bytes on the wire per asset (CDP encodedDataLength: body plus response
   // headers; the server sends them uncompressed) and what gzip -9 would make
   // of each file.
-  const widget = results[index('widget, demo article')] ?? [];
+  const widget = results[index('widget, demo article')];
   console.log(`\n${'widget asset'.padEnd(30)} ${pad('on the wire', 12)} ${pad('file', 9)} ${pad('gzip -9', 9)}`);
   let wire = 0;
   let raw = 0;
