@@ -176,9 +176,9 @@ const KINDS = [
 const kindOf = (name) => KINDS.find(([re]) => re.test(name))?.[1] ?? 'other';
 
 /**
- * The renderer main thread's self time by event name (and kind), in the
- * windows [navigation start, dom], [dom, done] of one traced load, plus
- * the longest task in [dom, done]. Times in ms of the (throttled) clock.
+ * The renderer main thread's self CPU time by event name (and kind), in the
+ * windows [navigation start, dom], [dom, done] of one traced load, plus the
+ * wall time from dom to done and the longest task in it.
  */
 function mainThread(traceText) {
   const events = JSON.parse(traceText).traceEvents ?? JSON.parse(traceText);
@@ -202,11 +202,16 @@ function mainThread(traceText) {
     const stack = [];
     const clip = (a, b) => Math.max(0, Math.min(b, to) - Math.max(a, from));
     const self = new Map();
+    // The thread's CPU time (`tdur`), not wall time: on a loaded machine a
+    // descheduled thread's events last longer, its CPU time does not (nor
+    // does it count the CPU throttle's pauses). An event partly in the
+    // window counts for its part.
+    const cpu = (e) => (e.dur > 0 ? ((e.tdur ?? e.dur) * clip(e.ts, e.ts + e.dur)) / e.dur : 0);
     for (const e of on) {
       while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
       const parent = stack[stack.length - 1];
-      self.set(e, clip(e.ts, e.ts + e.dur));
-      if (parent) self.set(parent, self.get(parent) - clip(e.ts, e.ts + e.dur));
+      self.set(e, cpu(e));
+      if (parent) self.set(parent, self.get(parent) - cpu(e));
       stack.push(e);
     }
     for (const [e, us] of self) {
@@ -455,7 +460,8 @@ async function main() {
   // the end of the next frame; then the biggest single items of the latter.
   if (traces.some((t) => t.length)) {
     const kinds = ['script', 'wasm compile', 'style', 'layout', 'paint', 'parse & net', 'other'];
-    console.log(`\nmain thread, self time in ms (medians of ${TRACES} traced loads; traced loads run slower):`);
+    console.log(`\nmain thread, self CPU time in ms (thread time, so unthrottled; medians of ${TRACES} traced loads);`);
+    console.log('span and longest task: wall ms (traced loads run slower):');
     console.log(`${'variant'.padEnd(30)} ${'window'.padEnd(10)} ${kinds.map((k) => pad(k, 8)).join(' ')} ${pad('all', 7)} ${pad('span', 7)} ${pad('longest', 8)}`);
     for (const [k, v] of variants.entries()) {
       if (!traces[k].length) continue;
@@ -469,7 +475,7 @@ async function main() {
         console.log(`${(w === 'before' ? v.name : '').padEnd(30)} ${(w === 'before' ? 'to dom' : 'dom-done').padEnd(10)} ${cells.join(' ')}${tail}`);
       }
     }
-    console.log('\nbiggest items between dom and done (median ms over traced loads):');
+    console.log('\nbiggest items between dom and done (median CPU ms over traced loads):');
     for (const [k, v] of variants.entries()) {
       if (!traces[k].length) continue;
       const names = new Set(traces[k].flatMap((t) => [...t.after.keys()]));
