@@ -203,9 +203,8 @@ function mainThread(traceText) {
     const clip = (a, b) => Math.max(0, Math.min(b, to) - Math.max(a, from));
     const self = new Map();
     // The thread's CPU time (`tdur`), not wall time: on a loaded machine a
-    // descheduled thread's events last longer, its CPU time does not (nor
-    // does it count the CPU throttle's pauses). An event partly in the
-    // window counts for its part.
+    // descheduled thread's events last longer, its CPU time does not. An
+    // event partly in the window counts for its part.
     const cpu = (e) => (e.dur > 0 ? ((e.tdur ?? e.dur) * clip(e.ts, e.ts + e.dur)) / e.dur : 0);
     for (const e of on) {
       while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
@@ -460,7 +459,7 @@ async function main() {
   // the end of the next frame; then the biggest single items of the latter.
   if (traces.some((t) => t.length)) {
     const kinds = ['script', 'wasm compile', 'style', 'layout', 'paint', 'parse & net', 'other'];
-    console.log(`\nmain thread, self CPU time in ms (thread time, so unthrottled; medians of ${TRACES} traced loads);`);
+    console.log(`\nmain thread, self CPU time in ms (thread time; medians of ${TRACES} traced loads);`);
     console.log('span and longest task: wall ms (traced loads run slower):');
     console.log(`${'variant'.padEnd(30)} ${'window'.padEnd(10)} ${kinds.map((k) => pad(k, 8)).join(' ')} ${pad('all', 7)} ${pad('span', 7)} ${pad('longest', 8)}`);
     for (const [k, v] of variants.entries()) {
