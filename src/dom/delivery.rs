@@ -325,6 +325,19 @@ fn post(weak: WeakInner, entry: Pending, timeout: u32) {
                 answer.retry_after.as_deref(),
                 now_ms(),
             );
+            // WP-Polls: the answer is left on the element for its module
+            // (`wp-polls.js`), which reads the site's numbers in it once
+            // the widget has taken the outcome in (its observer runs after
+            // this task).
+            if entry.protocol == Protocol::WpPolls {
+                if let Some(inner) = weak.upgrade() {
+                    super::bind::set_attr(
+                        &inner.borrow().host,
+                        "data-wp-polls-answer",
+                        &answer.body,
+                    );
+                }
+            }
             settle(weak, entry, outcome);
         }),
     );

@@ -3,9 +3,11 @@
 //!
 //! Votes go to `admin-ajax.php` as the plugin's own form would send them.
 //! The plugin answers 200 whatever happened: its results HTML when the vote
-//! counted, a plain-text sentence when it did not. The HTML's numbers depend
-//! on the site's templates, so the numbers come from the plugin's REST API
-//! instead, read by the element's `wp-polls.js` (loaded only on such sites).
+//! counted, a plain-text sentence when it did not. That HTML holds the
+//! site's numbers, but it is read by the element's `wp-polls.js` (loaded
+//! only on such sites; `dom::delivery` leaves each answer on the element
+//! for it), not here: HTML parsing in the wasm would be downloaded by every
+//! poll page.
 
 use super::payload::{clip, push_pair, Outcome, VoteRequest};
 use crate::core::format::push_joined;
