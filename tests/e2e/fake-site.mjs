@@ -241,7 +241,8 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
       s
         .replaceAll('{ID}', poll.id)
         .replaceAll('{Q}', poll.question)
-        .replaceAll('{V}', poll.voters)
+        // number_format_i18n, as in English: "1,582".
+        .replaceAll('{V}', poll.voters.toLocaleString('en-US'))
         .replaceAll('{NONCE}', site.nonces[poll.id]);
     return (
       fill(template.head) +
@@ -249,7 +250,7 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
         .map((a) =>
           (mine.includes(a.id) ? template.mine : template.plain)
             .replaceAll('{P}', percent(a.votes, total))
-            .replaceAll('{N}', a.votes)
+            .replaceAll('{N}', a.votes.toLocaleString('en-US'))
             .replaceAll('{L}', a.text)
         )
         .join('\n') +

@@ -273,6 +273,20 @@ test('2.77.4: "View results" shows the site\'s numbers, read from admin-ajax whe
   await context.close();
 });
 
+test('2.77.4: counts of a thousand or more, as the results HTML prints them ("1,185 Votes")', async () => {
+  const site = fakeWordPress({ version: '2.77.4' });
+  site.polls[2].answers[1].votes += 1000;
+  site.polls[2].voters += 1000;
+  const { context, page, errors } = await reader(site);
+  await poll(page).getByRole('radio', { name: '6-10' }).check();
+  await poll(page).getByRole('button', { name: 'Vote' }).click();
+  await shows(page, 'Total voters: 1,582');
+  await expectRow(page, '6-10', '75% (1,185 votes)', true);
+  await expectRow(page, '1-5', '6% (93 votes)');
+  assertClean(errors, site);
+  await context.close();
+});
+
 test("2.77.4: the plugin's no-JavaScript results page (?pollresult=2) keeps the ballot", async () => {
   const site = fakeWordPress({ version: '2.77.4' });
   const { context, page, errors } = await reader(site, { query: 'pollresult=2' });
