@@ -184,6 +184,24 @@ for (const version of VERSIONS) {
     await context.close();
   });
 
+  test(`${version}: a poll closed while the reader chose: "closed", then the site's results`, async () => {
+    const site = fakeWordPress({ version });
+    const { context, page, errors } = await reader(site, { poll: 4 });
+    await poll(page).getByRole('radio', { name: 'Not sure' }).check();
+    site.polls[4].open = false;
+    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await notice(page, 'This poll is closed.');
+    await shows(page, 'Total voters: 564');
+    await expectRow(page, 'Not sure', '6% (34 votes)');
+    assert.equal(await poll(page).getByRole('button', { name: 'Vote' }).count(), 0);
+    assert.equal(site.ajax.filter((body) => body.view === 'process').length, 1, 'not retried');
+    // The refusal is logged; nothing else is.
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /poll_closed/);
+    assert.deepEqual(site.errors, []);
+    await context.close();
+  });
+
   test(`${version}: a closed poll shown as a disabled form ("display disabled poll's voting form")`, async () => {
     const site = fakeWordPress({ version, closedView: 'form' });
     site.polls[4].open = false;
