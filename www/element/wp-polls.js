@@ -294,6 +294,9 @@ export async function definition(element, id, site) {
     // no vote can be cast from it.
     options = byLabel(results?.rows ?? []);
   }
+  if (!options?.length) {
+    return { error: `WP-Polls poll ${id}: neither a ballot nor results could be read from the plugin's markup` };
+  }
   // How many answers a reader may tick (0: one). Results alone do not
   // say; more votes than voters, or two highlighted answers, tell.
   let multiple = Number(r ? r.multiple : page.max) || 0;
