@@ -223,6 +223,9 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
     const search = params.toString();
     return `${ORIGIN}${path}${search ? `?${search}` : ''}`;
   };
+  /** An article with every seed poll in it. */
+  const ARTICLE = '/index.php/2026/12/07/seed-article/';
+  site.articleUrl = () => `${ORIGIN}${ARTICLE}`;
   const apiRoot = {
     pathinfo: `${ORIGIN}/index.php/wp-json/`,
     pretty: `${ORIGIN}/wp-json/`,
@@ -258,10 +261,10 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
       fill(template.total) +
       (link ? fill(template.link) : '') +
       fill(template.tail) +
-      (loading ? loading_(poll.id) : '')
+      (loading ? loadingLine(poll.id) : '')
     );
   };
-  const loading_ = (id) => {
+  const loadingLine = (id) => {
     const page = fixture('ballot-single.html');
     return page.slice(page.indexOf('<div id="polls-2-loading"')).replaceAll('polls-2-', `polls-${id}-`);
   };
@@ -272,7 +275,7 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
     html = html.slice(0, html.indexOf(`<div id="polls-${poll.id}-loading"`));
     html = html.replace(`value="${CAPTURED_NONCES[poll.id]}"`, `value="${site.nonces[poll.id]}"`);
     if (booth) return html.replace('action="/index.php"', 'action="/wp-admin/admin-ajax.php"');
-    return html.replace(/\n+$/, '\n') + (loading ? loading_(poll.id) : '');
+    return html.replace(/\n+$/, '\n') + (loading ? loadingLine(poll.id) : '');
   };
 
   /** The answers this reader chose, if the plugin knows them (cookie, then IP). */
@@ -294,13 +297,19 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
     return site.ballot(poll, { loading: true });
   };
 
-  /** The page of poll `id`, its content as the chosen editor saves it. */
-  site.page = (poll, { cookies = {}, ip, pollresult, embed = 'block', dequeued = false }) => {
-    const shortcode = site.shortcode(poll, cookies, ip, pollresult).replace(/\n+$/, '\n');
+  /** The page of `polls` (one, or several in one article), each embedded as the chosen editor saves it. */
+  site.page = (polls, { cookies = {}, ip, pollresult, embed = 'block', dequeued = false }) => {
     const post = fixture(embed === 'classic' ? 'classic-editor-post.html' : 'html-block-post.html');
     const start = post.indexOf('<div id="polls-2"');
     const end = post.indexOf('</reader-poll>');
-    const content = (post.slice(0, start) + shortcode + post.slice(end)).replace('poll="2"', `poll="${poll.id}"`);
+    const content = [polls]
+      .flat()
+      .map((poll) => {
+        const shortcode = site.shortcode(poll, cookies, ip, pollresult).replace(/\n+$/, '\n');
+        return (post.slice(0, start) + shortcode + post.slice(end)).replace('poll="2"', `poll="${poll.id}"`);
+      })
+      .join('');
+    const title = [polls].flat().length > 1 ? 'seed-article' : `capture-poll-${polls.id}`;
     const assets = fixture('page-assets.html').replaceAll(`${ORIGIN}/index.php/wp-json/"`, `${apiRoot}"`).split('\n');
     // With the README's lines in the theme, WordPress prints neither the
     // plugin's script (nor its settings) nor jQuery.
@@ -313,7 +322,7 @@ export function fakeWordPress({ version = '2.77.4', permalinks = 'pathinfo', clo
 <html lang="en-US">
 <head>
 <meta charset="UTF-8" />
-<title>capture-poll-${poll.id}</title>
+<title>${title}</title>
 ${head.join('\n')}
 <script type="module" src="/readerpoll/reader-poll.js"></script>
 </head>
@@ -501,6 +510,10 @@ ${footer.join('\n')}
         if (file.endsWith('.gif')) return answer({ type: 'image/gif', body: TINY_GIF });
         if (file.endsWith('.css')) return answer({ type: 'text/css', body: '/* WP-Polls styles */' });
         return answer({ type: 'text/javascript', body: file.includes('jquery.min.js') ? JQUERY : '/* stand-in */' });
+      }
+      if (url.pathname === ARTICLE) {
+        const polls = Object.values(site.polls);
+        return answer({ type: 'text/html; charset=UTF-8', body: site.page(polls, { cookies, ip, embed, dequeued }) });
       }
       const post = [...Object.keys(site.polls)].find((id) => {
         const u = new URL(site.postUrl(id));

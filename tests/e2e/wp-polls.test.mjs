@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, watchErrors } from './harness.mjs';
+import { settlePolls } from './pages.mjs';
 import { CAPTURED_NONCES, ORIGIN, fakeWordPress, wpFixture } from './fake-site.mjs';
 
 let browser;
@@ -41,6 +42,16 @@ const notice = (page, text) => poll(page).locator('.notice', { hasText: text }).
 async function expectRow(page, label, figures, mine = false) {
   await row(page, label).filter({ hasText: figures }).waitFor();
   assert.equal(await row(page, label).locator('.mine-tag').isVisible(), mine, `"${label}" is ${mine ? '' : 'not '}the reader's`);
+}
+
+/** Presses Vote and waits for the site's answer and the widget's results. */
+async function vote(page) {
+  const answered = page.waitForResponse(
+    (r) => r.url() === `${ORIGIN}/wp-admin/admin-ajax.php` && /view=process/.test(r.request().postData() ?? '')
+  );
+  await poll(page).getByRole('button', { name: 'Vote' }).click();
+  await answered;
+  await page.locator('reader-poll .poll[data-state="results"]').waitFor();
 }
 
 /** Console and page errors, and the site's 4xx/5xx answers: none. */
@@ -98,14 +109,14 @@ for (const version of VERSIONS) {
     const ballot = poll(page).getByRole('group', { name: 'How many hours above your contracted hours are you working a week?' });
     for (const label of ['1-5', '6-10', '11-15', '16+']) await ballot.getByRole('radio', { name: label }).waitFor();
     await poll(page).getByRole('radio', { name: '6-10' }).check();
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await vote(page);
     await shows(page, 'Total voters: 582');
     await expectRow(page, '6-10', '32% (185 votes)', true);
     await expectRow(page, '16+', '29% (170 votes)');
     await expectRow(page, '11-15', '23% (134 votes)');
     await expectRow(page, '1-5', '16% (93 votes)');
-    const vote = site.ajax.find((body) => body.view === 'process');
-    assert.deepEqual(vote, { action: 'polls', view: 'process', poll_id: '2', poll_2: '7', poll_2_nonce: site.nonces[2] });
+    const sent = site.ajax.find((body) => body.view === 'process');
+    assert.deepEqual(sent, { action: 'polls', view: 'process', poll_id: '2', poll_2: '7', poll_2_nonce: site.nonces[2] });
     // The plugin set its cookie, as for its own form.
     const cookies = await context.cookies(ORIGIN);
     assert.equal(cookies.find((c) => c.name === 'voted_2')?.value, '7');
@@ -115,11 +126,26 @@ for (const version of VERSIONS) {
     await context.close();
   });
 
+  test(`${version}: the numbers after a vote are the site's, with votes cast meanwhile by others`, async () => {
+    const site = fakeWordPress({ version });
+    const { context, page, errors } = await reader(site);
+    await poll(page).getByRole('radio', { name: '6-10' }).check();
+    // Another reader voted "1-5" since this page loaded.
+    site.polls[2].answers[0].votes += 1;
+    site.polls[2].voters += 1;
+    await vote(page);
+    await shows(page, 'Total voters: 583');
+    await expectRow(page, '1-5', '16% (94 votes)');
+    await expectRow(page, '6-10', '32% (185 votes)', true);
+    assertClean(errors, site);
+    await context.close();
+  });
+
   test(`${version}: after a reload the reader's vote is remembered, with the site's numbers`, async () => {
     const site = fakeWordPress({ version });
     const { context, page, errors } = await reader(site);
     await poll(page).getByRole('radio', { name: '6-10' }).check();
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await vote(page);
     await shows(page, 'Total voters: 582');
     await page.reload();
     await rendered(page);
@@ -135,7 +161,7 @@ for (const version of VERSIONS) {
     const site = fakeWordPress({ version });
     const first = await reader(site, { ip: '10.91.0.7' });
     await poll(first.page).getByRole('radio', { name: '11-15' }).check();
-    await poll(first.page).getByRole('button', { name: 'Vote' }).click();
+    await vote(first.page);
     await shows(first.page, 'Total voters: 582');
     // Same address, no cookie: the plugin prints its results, highlighted.
     const second = await reader(site, { ip: '10.91.0.7' });
@@ -156,7 +182,7 @@ for (const version of VERSIONS) {
     // Meanwhile the same reader voted "6-10" from another browser (same IP).
     const other = await reader(site, { ip: '10.91.0.8' });
     await poll(other.page).getByRole('radio', { name: '6-10' }).check();
-    await poll(other.page).getByRole('button', { name: 'Vote' }).click();
+    await vote(other.page);
     await shows(other.page, 'Total voters: 582');
     await poll(page).getByRole('button', { name: 'Vote' }).click();
     await notice(page, 'You Had Already Voted For This Poll. Poll ID #2');
@@ -222,14 +248,14 @@ for (const version of VERSIONS) {
     await poll(page).getByRole('group', { name: 'Which two days suit you for team meetings?' }).waitFor();
     await poll(page).getByRole('checkbox', { name: 'Monday' }).check();
     await poll(page).getByRole('checkbox', { name: 'Friday' }).check();
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await vote(page);
     await shows(page, 'Total voters: 21');
     // Shares of the 21 voters (the plugin's own are of the 32 votes).
     await expectRow(page, 'Monday', '24% (5 votes)', true);
     await expectRow(page, 'Friday', '19% (4 votes)', true);
     await expectRow(page, 'Tuesday', '43% (9 votes)');
-    const vote = site.ajax.find((body) => body.view === 'process');
-    assert.equal(vote.poll_5, '18,22');
+    const sent = site.ajax.find((body) => body.view === 'process');
+    assert.equal(sent.poll_5, '18,22');
     assertClean(errors, site);
     await context.close();
   });
@@ -242,7 +268,7 @@ for (const version of VERSIONS) {
     // The plugin's own form is inside the element now, hidden: one poll on the page.
     assert.equal(await page.locator('reader-poll > #polls-2').count(), 1);
     assert.equal(await page.locator('#polls-2').isVisible(), false);
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await vote(page);
     await shows(page, 'Total voters: 582');
     await expectRow(page, '6-10', '32% (185 votes)', true);
     assertClean(errors, site);
@@ -253,7 +279,7 @@ for (const version of VERSIONS) {
     const site = fakeWordPress({ version });
     const { context, page, errors } = await reader(site, { dequeued: false });
     await poll(page).getByRole('radio', { name: '16+' }).check();
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
+    await vote(page);
     await shows(page, 'Total voters: 582');
     await expectRow(page, '16+', '29% (171 votes)', true);
     assertClean(errors, site);
@@ -278,6 +304,29 @@ for (const version of VERSIONS) {
   });
 }
 
+for (const version of VERSIONS) {
+  test(`${version}: an article with the three seed polls loads without a 404 or an error`, async () => {
+    const site = fakeWordPress({ version });
+    site.polls[4].open = false;
+    const context = await browser.newContext();
+    await site.serve(context, { dequeued: false });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(site.articleUrl());
+    await settlePolls(page);
+    const polls = page.locator('reader-poll .poll');
+    await polls.nth(0).getByRole('radio', { name: '6-10' }).waitFor();
+    await polls.nth(1).getByText('This poll is closed.', { exact: true }).waitFor();
+    await polls.nth(2).getByRole('checkbox', { name: 'Friday' }).waitFor();
+    assert.deepEqual(
+      [...site.restCalls].sort(),
+      version === '2.77.4' ? [] : ['GET polls/v1/poll/2', 'GET polls/v1/poll/4', 'GET polls/v1/poll/5']
+    );
+    assertClean(errors, site);
+    await context.close();
+  });
+}
+
 test('2.77.4: "View results" shows the site\'s numbers, read from admin-ajax when the reader turns to the poll', async () => {
   const site = fakeWordPress({ version: '2.77.4' });
   const { context, page, errors } = await reader(site);
@@ -297,7 +346,7 @@ test('2.77.4: counts of a thousand or more, as the results HTML prints them ("1,
   site.polls[2].voters += 1000;
   const { context, page, errors } = await reader(site);
   await poll(page).getByRole('radio', { name: '6-10' }).check();
-  await poll(page).getByRole('button', { name: 'Vote' }).click();
+  await vote(page);
   await shows(page, 'Total voters: 1,582');
   await expectRow(page, '6-10', '75% (1,185 votes)', true);
   await expectRow(page, '1-5', '6% (93 votes)');
@@ -310,7 +359,7 @@ test("2.77.4: the plugin's no-JavaScript results page (?pollresult=2) keeps the 
   const { context, page, errors } = await reader(site, { query: 'pollresult=2' });
   await rendered(page);
   await poll(page).getByRole('radio', { name: '11-15' }).check();
-  await poll(page).getByRole('button', { name: 'Vote' }).click();
+  await vote(page);
   await shows(page, 'Total voters: 582');
   await expectRow(page, '11-15', '23% (135 votes)', true);
   assert.deepEqual(
