@@ -47,9 +47,6 @@ function parse(html) {
 /** Where the wasm leaves each admin-ajax answer to a vote (dom::delivery). */
 const ANSWER = 'data-wp-polls-answer';
 
-// Per element, what definition() learnt and follow() needs.
-const known = new WeakMap();
-
 /**
  * The plugin's `<div id="polls-N">`: inside the element, or (classic
  * editor) just after it. There `wpautop` wrapped the element in a `<p>`,
@@ -240,7 +237,8 @@ const restTally = (r, multiple) =>
 
 /**
  * The definition from the plugin's markup and, where there is one, its
- * REST API: `{config, nonce, voted, fresh}`, or `{error}`.
+ * REST API: `{config, nonce, voted, fresh, follow}`, or `{error}`.
+ * `follow(handle)` keeps the mounted widget on the site's numbers.
  */
 export async function definition(element, id, site) {
   const markup = markupOf(element, id);
@@ -331,8 +329,8 @@ export async function definition(element, id, site) {
   }
   if (tally) Object.assign(config, tally);
   const fresh = Boolean(tally);
-  known.set(element, { options, nonce, rest: Boolean(r), multiple: multiple > 1, fresh });
-  return { config, nonce, voted, fresh };
+  const state = { options, nonce, rest: Boolean(r), multiple: multiple > 1, fresh };
+  return { config, nonce, voted, fresh, follow: (handle) => follow(element, handle, id, site, state) };
 }
 
 /**
@@ -341,9 +339,8 @@ export async function definition(element, id, site) {
  * none, read once the reader turns to the poll. Returns a function that
  * stops it.
  */
-export function follow(element, handle, id, site) {
-  const state = known.get(element);
-  if (!site || !state) return () => {};
+function follow(element, handle, id, site, state) {
+  if (!site) return () => {};
   let stopped = false;
   let votes = 0; // votes cast so far: numbers asked for before one lack it
   const apply = (update) => {
