@@ -18,7 +18,7 @@
 //   article  a heading, paragraphs, then the poll with its definition inline
 //            (the embed the README recommends), 1 or 50 polls;
 //   demo     the demo article (www/), with its stylesheet, preloads and
-//            fifteen polls.
+//            six polls.
 // With BENCH_TRACE (default 5) more loads of each article variant run under
 // a Chromium performance trace, which says where the main thread's time goes
 // between "inputs in the DOM" and the end of the next frame.
