@@ -247,19 +247,12 @@ function stats(values) {
 const pad = (v, n) => String(v).padStart(n);
 const ms = (v) => v.toFixed(1);
 
-const DEFINITION = JSON.stringify({
-  id: POLL,
-  question: 'How many hours above your contracted hours are you working a week?',
-  mode: 'single',
-  options: [
-    { id: '1-5', label: '1-5' },
-    { id: '6-10', label: '6-10' },
-    { id: '11-15', label: '11-15' },
-    { id: '16-plus', label: '16+' },
-  ],
-  counts: { '1-5': 93, '6-10': 184, '11-15': 134, '16-plus': 170 },
-  voters: 581,
-});
+// The first seed poll as an article embeds it, with its published numbers.
+const DEFINITION = (() => {
+  const seed = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/seed-polls.json'), 'utf8')).polls;
+  const { id, question, mode, options, counts, voters } = seed.find((p) => p.id === POLL);
+  return JSON.stringify({ id, question, mode, options, counts, voters });
+})();
 
 const PARAGRAPH =
   '<p>Contracted hours and worked hours have drifted apart. Several team managers told us they now ' +
