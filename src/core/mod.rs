@@ -4,7 +4,9 @@
 //! tested with plain `cargo test`. The widget and the server both render
 //! numbers through these functions, which is why the two always agree.
 
+pub mod answers;
 pub mod ballot;
+pub mod count;
 pub mod dates;
 pub mod error;
 pub mod format;
@@ -13,9 +15,12 @@ pub mod machine;
 pub mod order;
 pub mod outbox;
 pub mod poll;
+pub mod question;
 pub mod share;
 pub mod small_sort;
+pub mod survey;
 pub mod tally;
+pub mod visible;
 pub mod wire;
 
 pub use ballot::Selection;
