@@ -829,3 +829,139 @@ fn the_answers_codec_refuses_tampered_lines() {
         "hidden_answered"
     );
 }
+
+mod flow {
+    use super::*;
+    use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
+
+    fn answer(flow: &mut Flow, id: &str, v: Value) -> &'static [Effect] {
+        let q = flow.survey.question_index(id).unwrap();
+        let a = flow.survey.questions[q]
+            .answer(&serde_json::from_value(v).unwrap())
+            .unwrap();
+        step(
+            flow,
+            Event::Answer {
+                question: q,
+                answer: a,
+            },
+        )
+    }
+
+    #[test]
+    fn steps_forward_and_back_with_progress() {
+        let mut f = Flow::new(demo(), None);
+        // The text question is hidden until stress is 1 or 2: four shown.
+        assert_eq!((f.step, f.progress()), (0, (1, 4)));
+        // Next without an answer: the notice, focused and announced.
+        assert_eq!(
+            step(&mut f, Event::Next),
+            [Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
+        );
+        assert_eq!(f.notice, Some(Notice::Required(0)));
+        assert_eq!(
+            answer(&mut f, "hours", json!(["6-10"])),
+            [Effect::SaveDraft]
+        );
+        assert_eq!(f.notice, None, "answering clears the notice");
+        assert_eq!(
+            step(&mut f, Event::Next),
+            [Effect::SaveDraft, Effect::Focus(Focus::Question)]
+        );
+        assert_eq!((f.step, f.progress()), (1, (2, 4)));
+        answer(&mut f, "stress", json!(2));
+        assert_eq!(f.progress(), (2, 5), "the text question now shows");
+        step(&mut f, Event::Next);
+        answer(&mut f, "recommend", json!(10));
+        step(&mut f, Event::Next);
+        assert_eq!(f.progress(), (4, 5));
+        // A Likert question needs every row.
+        answer(&mut f, "statements", json!({"supervision": "a"}));
+        step(&mut f, Event::Next);
+        assert_eq!(f.notice, Some(Notice::Required(3)));
+        answer(
+            &mut f,
+            "statements",
+            json!({"supervision": "a", "caseload": "d", "nwag": "n"}),
+        );
+        step(&mut f, Event::Next);
+        assert_eq!((f.step, f.progress()), (4, (5, 5)));
+        assert!(f.is_last_step());
+        // Back keeps the answers.
+        step(&mut f, Event::Back);
+        assert_eq!(f.step, 3);
+        assert!(f.draft[3].is_some());
+        step(&mut f, Event::Next);
+        // The optional text may be left empty; Next on the last step sends.
+        assert_eq!(step(&mut f, Event::Next), [Effect::Send, Effect::SaveDraft]);
+        assert_eq!(f.phase, Phase::Sending);
+        assert_eq!(step(&mut f, Event::Next), [], "nothing moves while sending");
+        assert_eq!(
+            step(&mut f, Event::Accepted),
+            [Effect::AnnounceDone, Effect::Focus(Focus::Results)]
+        );
+        assert_eq!(f.phase, Phase::Done);
+    }
+
+    #[test]
+    fn an_answer_that_hides_a_question_clears_it() {
+        let mut f = Flow::new(demo(), None);
+        answer(&mut f, "stress", json!(1));
+        answer(&mut f, "anything", json!("so much"));
+        assert!(f.draft[4].is_some());
+        answer(&mut f, "stress", json!(5));
+        assert_eq!(f.draft[4], None);
+    }
+
+    #[test]
+    fn submit_sends_the_reader_to_the_first_gap() {
+        let mut all = demo_json();
+        all["layout"] = json!("all");
+        let mut f = Flow::new(parse(all).unwrap(), None);
+        answer(&mut f, "hours", json!(["1-5"]));
+        answer(&mut f, "recommend", json!(3));
+        assert_eq!(
+            step(&mut f, Event::Submit),
+            [Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
+        );
+        assert_eq!((f.step, f.notice.clone()), (1, Some(Notice::Required(1))));
+        answer(&mut f, "stress", json!(3));
+        answer(
+            &mut f,
+            "statements",
+            json!({"supervision": "a", "caseload": "d", "nwag": "n"}),
+        );
+        assert_eq!(
+            step(&mut f, Event::Submit),
+            [Effect::Send, Effect::SaveDraft]
+        );
+        // A refusal comes back as a notice, and the reader can try again.
+        step(&mut f, Event::Refused("This survey is closed.".into()));
+        assert_eq!(f.phase, Phase::Answering);
+        assert_eq!(
+            f.notice,
+            Some(Notice::Refused("This survey is closed.".into()))
+        );
+    }
+
+    #[test]
+    fn a_reload_resumes_at_the_same_step() {
+        let mut f = Flow::new(demo(), None);
+        answer(&mut f, "hours", json!(["11-15"]));
+        step(&mut f, Event::Next);
+        answer(&mut f, "stress", json!(4));
+        step(&mut f, Event::Next);
+        let saved = (f.draft.clone(), f.step);
+        let resumed = Flow::new(demo(), Some(saved));
+        assert_eq!((resumed.step, resumed.progress()), (2, (3, 4)));
+        assert_eq!(resumed.draft, f.draft);
+        // A saved step on a question now hidden falls back to the first shown.
+        let mut stale = f.draft.clone();
+        stale[4] = Some(Answer::Text("x".into()));
+        let resumed = Flow::new(demo(), Some((stale, 4)));
+        assert_eq!((resumed.step, resumed.draft[4].clone()), (0, None));
+        // A draft of another shape starts afresh.
+        let resumed = Flow::new(demo(), Some((vec![None], 2)));
+        assert_eq!((resumed.step, resumed.draft.len()), (0, 5));
+    }
+}

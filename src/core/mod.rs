@@ -19,6 +19,7 @@ pub mod question;
 pub mod share;
 pub mod small_sort;
 pub mod survey;
+pub mod survey_flow;
 pub mod tally;
 pub mod visible;
 pub mod wire;
