@@ -965,3 +965,215 @@ mod flow {
         assert_eq!((resumed.step, resumed.draft.len()), (0, 5));
     }
 }
+
+mod view {
+    use super::*;
+    use readerpoll::core::locale::{locale_for, Texts};
+    use readerpoll::core::survey_flow::{step, Event, Flow};
+    use readerpoll::survey_view::{survey_view, Control, SurveyTexts};
+
+    fn answer(flow: &mut Flow, id: &str, v: Value) {
+        let q = flow.survey.question_index(id).unwrap();
+        let a = flow.survey.questions[q]
+            .answer(&serde_json::from_value(v).unwrap())
+            .unwrap();
+        step(
+            flow,
+            Event::Answer {
+                question: q,
+                answer: a,
+            },
+        );
+    }
+
+    #[test]
+    fn a_step_shows_one_question_with_progress_and_actions() {
+        let texts = Texts::new(locale_for("en"));
+        let own = SurveyTexts::default();
+        let mut f = Flow::new(demo(), None);
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(v.title, Some("Your workload, in four questions"));
+        assert_eq!(v.progress.as_deref(), Some("Question 1 of 4"));
+        assert_eq!(v.questions.len(), 1);
+        let actions = v.actions.unwrap();
+        assert_eq!((actions.back, actions.forward), (None, "Next"));
+
+        step(&mut f, Event::Next);
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(
+            v.questions[0].notice.as_deref(),
+            Some("Answer this question to go on.")
+        );
+
+        answer(&mut f, "hours", json!(["6-10"]));
+        step(&mut f, Event::Next);
+        answer(&mut f, "stress", json!(2));
+        step(&mut f, Event::Next);
+        answer(&mut f, "recommend", json!(8));
+        step(&mut f, Event::Next);
+        answer(&mut f, "statements", json!({"supervision": "a"}));
+        step(&mut f, Event::Next);
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(v.progress.as_deref(), Some("Question 4 of 5"));
+        assert_eq!(v.actions.unwrap().back, Some("Back"));
+        let q = &v.questions[0];
+        assert_eq!(q.notice.as_deref(), Some("Answer every row to go on."));
+        let Control::Likert { columns, rows } = &q.control else {
+            panic!()
+        };
+        assert_eq!(columns[0], "Strongly disagree");
+        assert_eq!(rows[0].2[3].label, "I get regular supervision: Agree");
+        assert!(rows[0].2[3].checked);
+        assert!(!rows[1].2.iter().any(|c| c.checked));
+
+        answer(
+            &mut f,
+            "statements",
+            json!({"supervision": "a", "caseload": "a", "nwag": "a"}),
+        );
+        step(&mut f, Event::Next);
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(v.questions[0].optional, Some("Optional"));
+        let actions = v.actions.unwrap();
+        assert_eq!(
+            (actions.forward, actions.forward_sends),
+            ("Send answers", true)
+        );
+        let Control::Text {
+            multiline,
+            max_length,
+            ..
+        } = v.questions[0].control
+        else {
+            panic!()
+        };
+        assert_eq!((multiline, max_length), (true, 500));
+    }
+
+    #[test]
+    fn the_all_layout_shows_every_visible_question() {
+        let texts = Texts::new(locale_for("en"));
+        let own = SurveyTexts::default();
+        let mut all = demo_json();
+        all["layout"] = json!("all");
+        let mut f = Flow::new(parse(all).unwrap(), None);
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(v.progress, None);
+        let ids: Vec<&str> = v.questions.iter().map(|q| q.id).collect();
+        assert_eq!(ids, ["hours", "stress", "recommend", "statements"]);
+        answer(&mut f, "stress", json!(1));
+        let v = survey_view(&f, None, &texts, &own, 0);
+        assert_eq!(v.questions.len(), 5);
+        assert_eq!(v.actions.unwrap().forward, "Send answers");
+    }
+
+    fn done_with_tally(def: Value) -> (Flow, SurveyTally) {
+        let s = parse(def).unwrap();
+        let mut responses = Vec::new();
+        for (stress, nps, hours) in [
+            (1, 0, "1-5"),
+            (1, 6, "6-10"),
+            (2, 7, "6-10"),
+            (3, 8, "16-plus"),
+            (4, 9, "16-plus"),
+            (5, 10, "16-plus"),
+            (5, 10, "11-15"),
+        ] {
+            let mut v = full();
+            v["stress"] = json!(stress);
+            v["recommend"] = json!(nps);
+            v["hours"] = json!([hours]);
+            v["statements"] = json!({"supervision": "d", "caseload": "n", "nwag": "a"});
+            if stress > 2 {
+                v.as_object_mut().unwrap().remove("anything");
+            }
+            responses.push(v);
+        }
+        let tally = counted(&s, &responses);
+        let saved = respond(&s, responses[0].clone()).unwrap();
+        let mut f = Flow::new(s, Some((saved, 4)));
+        step(&mut f, Event::Submit);
+        step(&mut f, Event::Accepted);
+        (f, tally)
+    }
+
+    #[test]
+    fn results_per_question_once_answered() {
+        let texts = Texts::new(locale_for("en"));
+        let own = SurveyTexts::default();
+        let (f, tally) = done_with_tally(demo_json());
+        let v = survey_view(&f, Some(&tally), &texts, &own, 0);
+        assert_eq!(v.status, Some("Thank you: your answers were counted."));
+        assert!(v.questions.is_empty() && v.actions.is_none());
+        let r = v.results.unwrap();
+        let hours: Vec<(&str, &str, &str)> = r[0]
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.figures.as_str(), b.width.as_str()))
+            .collect();
+        assert_eq!(
+            hours[..2],
+            [
+                ("1-5", "14% (1 answer)", "14.0%"),
+                ("6-10", "29% (2 answers)", "29.0%")
+            ]
+        );
+        assert_eq!(r[1].summary.as_deref(), Some("Median: 3"));
+        assert_eq!(r[2].summary.as_deref(), Some("Net Promoter Score: 14"));
+        assert_eq!(r[2].bars[2].label, "Promoters (9-10)");
+        assert_eq!(r[2].bars[2].figures, "43% (3 answers)");
+        // Every reader: supervision "d" (left of centre), caseload neutral,
+        // nwag "a" (right of centre).
+        let centres: Vec<&str> = r[3].rows.iter().map(|row| row.centre.as_str()).collect();
+        assert_eq!(centres, ["100.0%", "50.0%", "0.0%"]);
+        assert_eq!(r[4].summary.as_deref(), Some("3 written answers"));
+        assert!(r[4].bars.is_empty(), "written answers are never shown");
+    }
+
+    #[test]
+    fn results_follow_the_policy_and_the_language() {
+        let texts = Texts::new(locale_for("en"));
+        let own = SurveyTexts::default();
+        let mut never = demo_json();
+        never["results"] = json!("never");
+        let (f, tally) = done_with_tally(never);
+        let v = survey_view(&f, Some(&tally), &texts, &own, 0);
+        assert_eq!(v.results, None);
+        assert_eq!(
+            v.results_note,
+            Some("The results of this survey are not published.")
+        );
+
+        let mut after_close = demo_json();
+        after_close["results"] = json!("after_close");
+        after_close["closes_at"] = json!("2026-12-31T00:00:00Z");
+        let (f, tally) = done_with_tally(after_close);
+        assert_eq!(
+            survey_view(&f, Some(&tally), &texts, &own, 1_700_000_000).results,
+            None
+        );
+        assert!(survey_view(&f, Some(&tally), &texts, &own, 1_800_000_000)
+            .results
+            .is_some());
+
+        // A half-point median in German: "2,5".
+        let de = Texts::new(locale_for("de"));
+        let mut own = SurveyTexts::default();
+        assert!(own.set("median", "Median: {n}"));
+        assert!(!own.set("nope", "x"));
+        let s = demo();
+        let mut tally = SurveyTally::empty(&s);
+        for stress in [2, 3] {
+            let mut v = full();
+            v["stress"] = json!(stress);
+            v.as_object_mut().unwrap().remove("anything");
+            tally.apply(&count::apply(&s, &respond(&s, v).unwrap()));
+        }
+        let (f, _) = done_with_tally(demo_json());
+        let v = survey_view(&f, Some(&tally), &de, &own, 0);
+        assert_eq!(
+            v.results.unwrap()[1].summary.as_deref(),
+            Some("Median: 2,5")
+        );
+    }
+}
