@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::core::count::SurveyTally;
-use crate::core::format::{fill, percent};
+use crate::core::format::{decimal, fill, percent};
 use crate::core::locale::{Plural, Texts};
 use crate::core::poll::ResultsVisibility;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
@@ -349,8 +349,8 @@ fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a
     let points = |min: i64, max: i64| -> Vec<Choice<'a>> {
         (min..=max)
             .map(|p| Choice {
-                value: Cow::Owned(p.to_string()),
-                label: Cow::Owned(p.to_string()),
+                value: Cow::Owned(decimal(p)),
+                label: Cow::Owned(decimal(p)),
                 checked: point == Some(p),
             })
             .collect()
@@ -470,7 +470,7 @@ fn question_results<'a>(
             ..
         } => {
             view.summary = median_halves.map(|halves| {
-                let mut median = halves.div_euclid(2).to_string();
+                let mut median = decimal(halves.div_euclid(2));
                 if halves % 2 != 0 {
                     median.push_str(texts.locale.decimal_separator);
                     median.push('5');
@@ -480,8 +480,7 @@ fn question_results<'a>(
             view.bars = bars.iter().map(|b| bar_view(b, texts, own)).collect();
         }
         Results::Nps { score, groups, .. } => {
-            view.summary =
-                score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &s.to_string()));
+            view.summary = score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &decimal(s)));
             let names = [
                 SurveyMsg::Detractors,
                 SurveyMsg::Passives,

@@ -14,6 +14,7 @@
 //! answers (`Survey::response`), so a tampered line is refused like any
 //! other bad input.
 
+use crate::core::format::decimal;
 use std::collections::BTreeMap;
 
 use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
@@ -56,7 +57,7 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
                     .collect();
                 out.push_str(&pairs.join(","));
             }
-            (_, Answer::Point(p)) => out.push_str(&p.to_string()),
+            (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
             (_, Answer::Text(text)) => out.push_str(&escape(text)),
             // An answer that does not fit its question cannot be built by
             // `Survey::response`; nothing is written for it.

@@ -29,6 +29,17 @@ pub fn push_u64(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// `n` in decimal, with a minus sign when negative: `to_string` without
+/// `core::fmt`.
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    push_u64(&mut out, n.unsigned_abs());
+    out
+}
+
 /// `n` with the locale's thousands separator ("1,234"; "1.234"; "1 234").
 pub fn group(n: u64, locale: &Locale) -> String {
     let mut digits = String::new();

@@ -6,6 +6,7 @@
 //! it into a `Survey` every other module may trust, or into one error that
 //! names the field's path (`questions.2.rows.1.label`).
 
+use crate::core::format::decimal;
 use std::collections::BTreeMap;
 
 use serde::de::{Error as _, SeqAccess, Visitor};
@@ -126,7 +127,7 @@ where
                     Ok(None) => return Ok(items),
                     Err(e) => {
                         let inner = e.to_string();
-                        let at = [self.name, ".", &items.len().to_string()].concat();
+                        let at = [self.name, ".", &decimal(items.len() as i64)].concat();
                         let message = match inner.strip_prefix(PATH_MARK) {
                             Some(rest) => [PATH_MARK, &at, ".", rest].concat(),
                             None => [PATH_MARK, &at, ": ", &inner].concat(),
@@ -245,7 +246,7 @@ impl Survey {
         let mut questions: Vec<Question> = Vec::with_capacity(raw.questions.len());
         for (index, question) in raw.questions.iter().enumerate() {
             let checked = Question::from_raw(question, &questions)
-                .map_err(|e| e.within(&["questions.", &index.to_string()].concat()))?;
+                .map_err(|e| e.within(&["questions.", &decimal(index as i64)].concat()))?;
             questions.push(checked);
         }
         Ok(Survey {

@@ -6,6 +6,7 @@
 //! answer has any of the values; `{"all": [...]}` and `{"any": [...]}`
 //! combine conditions. A condition names only earlier questions.
 
+use crate::core::format::decimal;
 use serde::Deserialize;
 
 use crate::core::question::Question;
@@ -88,7 +89,7 @@ fn checked(
             .enumerate()
             .map(|(i, c)| {
                 checked(c, earlier, depth + 1)
-                    .map_err(|e| e.within(&[field, ".", &i.to_string()].concat()))
+                    .map_err(|e| e.within(&[field, ".", &decimal(i as i64)].concat()))
             })
             .collect()
     };
@@ -112,7 +113,7 @@ fn checked(
             if let Some(i) = any_of.iter().position(|v| !q.accepts_value(v)) {
                 return Err(SurveyError::new(
                     "bad_condition",
-                    &["any_of.", &i.to_string()].concat(),
+                    &["any_of.", &decimal(i as i64)].concat(),
                     [
                         "not a value the ",
                         q.kind_name(),

@@ -1,6 +1,7 @@
 //! Choice questions: pick one, or between `min_choices` and `max_choices`,
 //! with an optional write-in ("Something else: …").
 
+use crate::core::format::decimal;
 use crate::core::poll::{Mode, PollOption};
 use crate::core::question::{bars, Results};
 use crate::core::question::{
@@ -153,7 +154,7 @@ impl Choice {
                             "",
                             concat(&[
                                 "the written answer is longer than ",
-                                &allowed.max_length.to_string(),
+                                &decimal(allowed.max_length as i64),
                                 " characters",
                             ]),
                         ));
@@ -172,9 +173,9 @@ impl Choice {
             let message = if self.multiple {
                 concat(&[
                     "pick between ",
-                    &self.min_choices.to_string(),
+                    &decimal(self.min_choices as i64),
                     " and ",
-                    &self.max_choices.to_string(),
+                    &decimal(self.max_choices as i64),
                 ])
             } else {
                 "pick one".to_owned()

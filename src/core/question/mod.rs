@@ -13,6 +13,7 @@ pub mod nps;
 pub mod scale;
 pub mod text;
 
+use crate::core::format::decimal;
 use serde::Deserialize;
 
 use crate::core::poll::{blank, valid_id, PollOption, MAX_LABEL_CHARS};
@@ -349,19 +350,19 @@ pub(crate) fn labelled(
         return Err(SurveyError::new(
             "too_few_items",
             field,
-            concat(&["needs at least ", &min.to_string()]),
+            concat(&["needs at least ", &decimal(min as i64)]),
         ));
     }
     if raw.len() > max {
         return Err(SurveyError::new(
             "too_many_items",
             field,
-            concat(&["may have at most ", &max.to_string()]),
+            concat(&["may have at most ", &decimal(max as i64)]),
         ));
     }
     let mut items: Vec<PollOption> = Vec::with_capacity(raw.len());
     for (index, item) in raw.iter().enumerate() {
-        let at = concat(&[field, ".", &index.to_string()]);
+        let at = concat(&[field, ".", &decimal(index as i64)]);
         check_id(&item.id, "id").map_err(|e| e.within(&at))?;
         if items.iter().any(|o| o.id == item.id) {
             return Err(SurveyError::new(

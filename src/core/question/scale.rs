@@ -1,6 +1,7 @@
 //! Scale questions: a whole number from `min` to `max` (at most 11 points),
 //! with optional words at the ends ("Not at all" … "Completely").
 
+use crate::core::format::decimal;
 use crate::core::question::{bars, raw_question, wrong_answer, Answer, RawAnswer, Results};
 use crate::core::survey::{char_count, SurveyError};
 
@@ -95,9 +96,9 @@ pub(crate) fn point(raw: &RawAnswer, min: i64, max: i64) -> Result<Option<Answer
             "",
             [
                 "the answer must be between ",
-                &min.to_string(),
+                &decimal(min),
                 " and ",
-                &max.to_string(),
+                &decimal(max),
             ]
             .concat(),
         ));
@@ -131,7 +132,7 @@ pub fn median_halves(counts: &[u64], min: i64) -> Option<i64> {
 
 impl Scale {
     pub fn results(&self, tally: &crate::core::question::QuestionTally) -> Results {
-        let labels: Vec<String> = (self.min..=self.max).map(|p| p.to_string()).collect();
+        let labels: Vec<String> = (self.min..=self.max).map(decimal).collect();
         Results::Scale {
             bars: bars(labels.iter().map(String::as_str), &tally.buckets),
             answered: tally.answered,

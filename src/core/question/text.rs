@@ -1,6 +1,7 @@
 //! Free-text questions. Answers are trimmed and limited in characters;
 //! readers never see them, only how many were written.
 
+use crate::core::format::decimal;
 use crate::core::question::{raw_question, wrong_answer, Answer, RawAnswer};
 use crate::core::survey::{char_count, SurveyError};
 
@@ -49,7 +50,7 @@ impl Text {
                 "",
                 [
                     "the answer is longer than ",
-                    &self.max_length.to_string(),
+                    &decimal(self.max_length as i64),
                     " characters",
                 ]
                 .concat(),
