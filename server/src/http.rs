@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +41,7 @@ pub struct Config {
 
 pub struct AppState {
     pub store: Store,
+    pub surveys: crate::survey::Surveys,
     pub limiter: RateLimiter,
     pub config: Config,
 }
@@ -165,7 +166,7 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn with_retry_after(mut response: Response, seconds: u64) -> Response {
+pub fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, v);
     }
@@ -202,10 +203,15 @@ pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response
     found(state.store.get(id).await).map_err(vote_error)
 }
 
-async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let p = match find_poll(&state, &id).await {
+async fn get_poll(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Query(query): Query<ReaderQuery>,
+) -> Response {
+    let p = match found(state.store.get(&id).await) {
         Ok(p) => p,
-        Err(answer) => return answer,
+        Err(VoteError::UnknownPoll) => return get_survey(&state, &id, &query).await,
+        Err(e) => return vote_error(e),
     };
     let mut definition = (*p.definition).clone();
     if let Some(obj) = definition.as_object_mut() {
@@ -221,10 +227,38 @@ async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Respon
     .into_response()
 }
 
+/// Who is asking, for results shown only to readers who answered.
+#[derive(serde::Deserialize, Default)]
+pub struct ReaderQuery {
+    #[serde(default)]
+    voter: String,
+}
+
+/// The survey with this id, or the poll's 404 when there is none.
+async fn get_survey(state: &AppState, id: &str, query: &ReaderQuery) -> Response {
+    match state.surveys.get(id).await {
+        Ok(Some(survey)) => {
+            let voted = !query.voter.is_empty()
+                && token(&query.voter)
+                && state
+                    .surveys
+                    .has_responded(id, &query.voter)
+                    .await
+                    .unwrap_or(false);
+            crate::survey::http::resource(&survey, voted)
+        }
+        Ok(None) => vote_error(VoteError::UnknownPoll),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a survey failed");
+            vote_error(VoteError::Storage(e))
+        }
+    }
+}
+
 /// Keys and voter tokens: up to 64 ASCII letters, digits and dashes (a
 /// UUID fits). Checked before a vote reaches storage, so nothing a client
 /// sends can make a batch it shares with other votes fail.
-fn token(text: &str) -> bool {
+pub fn token(text: &str) -> bool {
     text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
@@ -240,19 +274,23 @@ async fn origin_allowed(state: &AppState, id: &str, headers: &HeaderMap) -> Resu
     } else {
         &own
     };
+    Ok(origin_ok(allowed, headers))
+}
+
+/// Whether a request comes from a site on `allowed` (an empty list allows
+/// every site), or from this one, or from no browser at all.
+fn origin_ok(allowed: &[String], headers: &HeaderMap) -> bool {
     if allowed.is_empty() {
-        return Ok(true);
+        return true;
     }
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(site, Some("same-origin") | Some("none")) {
-        return Ok(true);
+        return true;
     }
-    Ok(
-        match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            Some(origin) => normal_origin(origin).is_some_and(|o| allowed.contains(&o)),
-            None => site.is_none(),
-        },
-    )
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => normal_origin(origin).is_some_and(|o| allowed.contains(&o)),
+        None => site.is_none(),
+    }
 }
 
 async fn post_vote(
@@ -262,6 +300,20 @@ async fn post_vote(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // Not a poll: a survey's response, or the poll's 404.
+    if matches!(state.store.definition(&id).await, Ok(None)) {
+        if !matches!(state.surveys.get(&id).await, Ok(Some(_))) {
+            return vote_error(VoteError::UnknownPoll);
+        }
+        if !origin_ok(&state.config.allowed_origins, &headers) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "Responses are not accepted from this site.",
+            );
+        }
+        return crate::survey::http::post_response(&state, peer, id, &headers, body).await;
+    }
     let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
     if let Err(wait) = state.limiter.check(client) {

@@ -290,6 +290,18 @@ impl Survey {
         }
     }
 
+    /// Whether the survey takes responses at `now` (unix seconds).
+    pub fn is_open_at(&self, now: i64) -> bool {
+        !self.closed
+            && self.opens_at.is_none_or(|t| now >= t)
+            && self.closes_at.is_none_or(|t| now < t)
+    }
+
+    /// Whether the survey has not opened yet at `now`.
+    pub fn not_yet_open_at(&self, now: i64) -> bool {
+        self.opens_at.is_some_and(|t| now < t)
+    }
+
     pub fn question_index(&self, id: &str) -> Option<usize> {
         self.questions.iter().position(|q| q.id == id)
     }

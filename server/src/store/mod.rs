@@ -5,6 +5,8 @@
 mod postgres;
 mod sqlite;
 
+pub use postgres::MIGRATION_LOCK;
+
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -46,6 +48,8 @@ pub enum VoteError {
 pub enum AddError {
     /// The definition breaks the widget's rules.
     Invalid(ConfigError),
+    /// The survey definition breaks the widget's rules.
+    InvalidSurvey(readerpoll::core::survey::SurveyError),
     /// A poll with this id exists.
     Exists(String),
     Storage(String),
@@ -55,7 +59,8 @@ impl std::fmt::Display for AddError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AddError::Invalid(e) => write!(f, "{e}"),
-            AddError::Exists(id) => write!(f, "a poll with id {id} already exists"),
+            AddError::InvalidSurvey(e) => write!(f, "{e}"),
+            AddError::Exists(id) => write!(f, "a poll or survey with id {id} already exists"),
             AddError::Storage(e) => f.write_str(e),
         }
     }
