@@ -1177,3 +1177,45 @@ mod view {
         );
     }
 }
+
+#[test]
+fn a_draft_decodes_without_its_missing_required_answers() {
+    let s = demo();
+    // Only the first two questions answered: not a response, but a draft.
+    let draft = answers::decode_draft(&s, "a1;hours=6-10&stress=1").unwrap();
+    assert_eq!(draft.len(), 5);
+    assert_eq!(
+        draft[0],
+        Some(Answer::Choice {
+            picked: vec![1],
+            other: None
+        })
+    );
+    assert_eq!(draft[1], Some(Answer::Point(1)));
+    assert_eq!(draft[2], None);
+    assert!(answers::decode(&s, "a1;hours=6-10&stress=1").is_err());
+    // An answer that no longer fits is dropped, the rest kept.
+    let draft = answers::decode_draft(&s, "a1;hours=6-10&stress=9").unwrap();
+    assert_eq!(draft[1], None);
+    assert!(draft[0].is_some());
+    assert!(answers::decode_draft(&s, "hours=6-10").is_err());
+}
+
+#[test]
+fn a_response_becomes_the_protocol_answers_object() {
+    let s = demo();
+    let mut v = full();
+    v["stress"] = json!(1);
+    v["hours"] = json!([{"other": "say \"no\"\\ \n\u{1}"}]);
+    v["anything"] = json!("é, 🗳");
+    let r = respond(&s, v).unwrap();
+    let text = answers::to_json(&s, &r);
+    assert_eq!(
+        text,
+        r#"{"hours":[{"other":"say \"no\"\\ \n\u0001"}],"stress":1,"recommend":9,"statements":{"supervision":"sa","caseload":"d","nwag":"sd"},"anything":"é, 🗳"}"#
+            .replace("\\n", "\\u000a")
+    );
+    // And it reads back to the same response through the server's path.
+    let parsed: BTreeMap<String, RawAnswer> = serde_json::from_str(&text).unwrap();
+    assert_eq!(s.response(&parsed).unwrap(), r);
+}

@@ -153,3 +153,137 @@ fn unescape(text: &str) -> Option<String> {
     }
     String::from_utf8(bytes).ok()
 }
+
+// The survey build and the server, not the poll build: its wasm stays as it was.
+/// Reads a draft back: each answer checked against its question, but not
+/// the whole (a draft may still lack required answers). An answer that no
+/// longer fits its question (the definition changed) is dropped, not the
+/// draft; only a line of another format is refused.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn decode_draft(survey: &Survey, line: &str) -> Result<Response, SurveyError> {
+    // Read without the map `decode` builds: the widget decodes only drafts,
+    // and a `BTreeMap` costs its build ~5 KB gzipped.
+    let body = line
+        .strip_prefix(VERSION)
+        .ok_or_else(|| SurveyError::new("bad_answers", "", "answers: unknown format"))?;
+    let mut draft: Response = vec![None; survey.questions.len()];
+    for field in body.split('&') {
+        let Some((id, value)) = field.split_once('=') else {
+            continue;
+        };
+        let Some(index) = survey.question_index(id) else {
+            continue;
+        };
+        let question = &survey.questions[index];
+        let answer = match &question.kind {
+            Kind::Likert(l) => {
+                let mut rows = vec![None; l.rows.len()];
+                for (r, c) in value.split(',').filter_map(|pair| pair.split_once(':')) {
+                    let row = l.rows.iter().position(|x| x.id == r);
+                    let column = l.columns.iter().position(|x| x.id == c);
+                    if let (Some(row), Some(column)) = (row, column) {
+                        rows[row] = Some(column);
+                    }
+                }
+                rows.iter()
+                    .any(Option::is_some)
+                    .then_some(Answer::Rows(rows))
+            }
+            Kind::Choice(_) => value
+                .split(',')
+                .map(|item| match item.strip_prefix('~') {
+                    Some(text) => unescape(text).map(|other| RawItem::Other { other }),
+                    None => Some(RawItem::Id(item.to_owned())),
+                })
+                .collect::<Option<Vec<_>>>()
+                .and_then(|items| question.answer(&RawAnswer::List(items)).ok().flatten()),
+            Kind::Scale(_) | Kind::Nps => crate::core::format::parse_i64(value)
+                .and_then(|n| question.answer(&RawAnswer::Number(n)).ok().flatten()),
+            Kind::Text(_) => unescape(value)
+                .and_then(|text| question.answer(&RawAnswer::Text(text)).ok().flatten()),
+        };
+        draft[index] = answer;
+    }
+    Ok(draft)
+}
+
+/// A response as the protocol's `answers` object (`{"hours": ["6-10",
+/// {"other": "…"}], "stress": 2, "statements": {"supervision": "sa"}}`),
+/// built by hand: the widget ships no JSON encoder.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn to_json(survey: &Survey, response: &Response) -> String {
+    let mut out = String::from("{");
+    for (question, answer) in survey.questions.iter().zip(response) {
+        let Some(answer) = answer else { continue };
+        if out.len() > 1 {
+            out.push(',');
+        }
+        push_json_string(&mut out, &question.id);
+        out.push(':');
+        match (&question.kind, answer) {
+            (Kind::Choice(c), Answer::Choice { picked, other }) => {
+                out.push('[');
+                let mut first = true;
+                for option in picked.iter().filter_map(|&i| c.options.get(i)) {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    push_json_string(&mut out, &option.id);
+                }
+                if let Some(text) = other {
+                    if !first {
+                        out.push(',');
+                    }
+                    out.push_str("{\"other\":");
+                    push_json_string(&mut out, text);
+                    out.push('}');
+                }
+                out.push(']');
+            }
+            (Kind::Likert(l), Answer::Rows(rows)) => {
+                out.push('{');
+                let mut first = true;
+                for (row, column) in l.rows.iter().zip(rows) {
+                    let Some(column) = column.and_then(|c| l.columns.get(c)) else {
+                        continue;
+                    };
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    push_json_string(&mut out, &row.id);
+                    out.push(':');
+                    push_json_string(&mut out, &column.id);
+                }
+                out.push('}');
+            }
+            (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
+            (_, Answer::Text(text)) => push_json_string(&mut out, text),
+            _ => out.push_str("null"),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// `text` as a JSON string: quotes, backslashes and control characters
+/// escaped, everything else as it is (JSON is UTF-8).
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

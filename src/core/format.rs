@@ -19,6 +19,15 @@ pub fn parse_u64(text: &str) -> Option<u64> {
     Some(n)
 }
 
+/// A whole number, `-` allowed in front (a scale may start below zero).
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn parse_i64(text: &str) -> Option<i64> {
+    match text.strip_prefix('-') {
+        Some(digits) => parse_u64(digits).map(|n| -(n.min(i64::MAX as u64) as i64)),
+        None => parse_u64(text).map(|n| n.min(i64::MAX as u64) as i64),
+    }
+}
+
 /// Appends the decimal digits of `n`.
 /// Recursive (at most 20 deep) so that no buffer is indexed: an index
 /// panic path would bring integer formatting into the wasm.

@@ -127,6 +127,14 @@ function isNearViewport(element) {
   return box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
 }
 
+// Surveys (definitions with `questions`) run on a second build of the
+// crate: reader-survey.js loads its wasm and styles and gives a runtime of
+// the same shape, `{ mount, sheet }`. Only a survey imports it, so a page
+// with only polls downloads none of it. JSON text is tested for the key,
+// not parsed (the wasm parses it): only a key has a colon after its
+// closing quote, and quotes inside a JSON string are escaped.
+const isSurvey = (config) => config?.questions || /"questions"\s*:/.test(config);
+
 /** Frees a mounted poll: its nodes, listeners and timers, then the handle. */
 const release = (handle) => {
   handle.destroy();
@@ -302,14 +310,16 @@ class ReaderPoll extends HTMLElement {
     // WP-Polls sites get their adapter; other pages never download it.
     const adapter = this.protocol === 'wp-polls' && !wasmBlocked ? import(new URL('./wp-polls.js', base)) : null;
     adapter?.catch(() => {}); // awaited below, unless the runtime fails
-    // The runtime is asked for first: the wasm is the longest wait.
-    const ready = loadRuntime();
-    ready.catch(() => {}); // awaited below
+    // The runtime is asked for first: the wasm is the longest wait. (Not
+    // the poll's for a survey the page gives: that one is known now.)
+    const given = this.#given();
+    const ready = isSurvey(given?.config) ? null : loadRuntime();
+    ready?.catch(() => {}); // awaited below
     // A definition that comes over the network (src, or the endpoint) is
     // fetched while the runtime loads, not after it; one the page gives
     // (`config`, a JSON child) is read once the runtime is ready, when a
     // child added just after the element is there too, and wins.
-    const fetched = adapter || wasmBlocked || this.#given() ? null : this.#fetchDefinition();
+    const fetched = adapter || wasmBlocked || given ? null : this.#fetchDefinition();
     let rt;
     try {
       rt = await ready;
@@ -326,6 +336,9 @@ class ReaderPoll extends HTMLElement {
       loaded = wp
         ? await wp.definition(this, poll, endpoint)
         : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
+      // The survey runtime (the browser imports a module once; its `load`
+      // keeps the runtime, and tries again after a failure).
+      if (isSurvey(loaded.config)) rt = await import(new URL('./reader-survey.js', base)).then((m) => m.load());
     } catch (failure) {
       if (generation === this.#generation) {
         this.#fail('load_failed', String(failure?.message ?? failure), true);
@@ -422,7 +435,8 @@ class ReaderPoll extends HTMLElement {
         const body = await response.json();
         const tally = body?.tally ?? {};
         return {
-          config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+          // A survey's resource has `survey` (whose results it reads itself).
+          config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
           fresh: true, // the widget need not ask for these numbers again
         };
       } catch (e) {
