@@ -165,6 +165,7 @@ fn serve(args: &Args) -> Result<(), String> {
         let store = open_store(args).await?;
         let backend = store.backend();
         let surveys = survey::Surveys::open(&store).await?;
+        survey::seed(&surveys, SEED).await?;
         let state = Arc::new(AppState {
             store,
             surveys,

@@ -206,10 +206,15 @@ pub fn check_ballot(poll: &Poll, now: i64, choices: &[String]) -> Result<Vec<usi
     Ok(indices)
 }
 
-/// The seed polls a new database starts with.
+/// The seed polls a new database starts with; the seed's surveys go to
+/// the survey store (`survey::seed`).
 fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
     let polls: Vec<serde_json::Value> = serde_json::from_str(seed).map_err(|e| e.to_string())?;
-    Ok(polls.iter().map(|p| p.to_string()).collect())
+    Ok(polls
+        .iter()
+        .filter(|p| !crate::survey::is_survey(p))
+        .map(|p| p.to_string())
+        .collect())
 }
 
 /// The store's handle: cheap to clone, shared by all request handlers.

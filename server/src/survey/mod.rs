@@ -243,6 +243,23 @@ pub async fn add_definition(
     Ok(store.add_poll(text).await?.id.clone())
 }
 
+/// Adds the seed file's surveys (the demo's) that the store does not have
+/// yet, so a database made before a survey joined the seed gets it too.
+pub async fn seed(surveys: &Surveys, seed: &str) -> Result<(), String> {
+    let all: Vec<Value> = serde_json::from_str(seed).map_err(|e| e.to_string())?;
+    for definition in all.iter().filter(|d| is_survey(d)) {
+        let text = definition.to_string();
+        let (survey, _) = parse_survey(&text).map_err(|e| e.to_string())?;
+        if surveys.get(&survey.id).await?.is_none() {
+            surveys
+                .add(&survey, &text)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// The survey store: the same database as the polls.
 #[derive(Clone)]
 pub enum Surveys {

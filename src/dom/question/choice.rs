@@ -28,7 +28,7 @@ pub fn build(
     let mut inputs: Vec<Element> = options
         .iter()
         .enumerate()
-        .map(|(v, choice)| choice_input(doc, &list, kind, &name, q, v, choice, "option"))
+        .map(|(v, choice)| choice_input(doc, &list, kind, &name, (q, v), choice, "option"))
         .collect();
     let mut text = None;
     if let Some((label, written, max_length)) = other {
@@ -43,8 +43,7 @@ pub fn build(
             &wrap,
             kind,
             &name,
-            q,
-            options.len(),
+            (q, options.len()),
             &choice,
             "option",
         ));

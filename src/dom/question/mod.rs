@@ -132,14 +132,14 @@ pub fn check_all(inputs: &[Element], choices: &[Choice]) {
     }
 }
 
-/// `<label><input type=… name=… data-q data-v><span>label</span></label>`.
+/// `<label><input type=… name=… data-q data-v><span>label</span></label>`
+/// for value `v` of question `q`.
 pub fn choice_input(
     doc: &Document,
     parent: &Element,
     kind: &str,
     name: &str,
-    q: usize,
-    v: usize,
+    (q, v): (usize, usize),
     choice: &Choice,
     class: &str,
 ) -> Element {

@@ -1,6 +1,7 @@
 //! A scale or NPS question: one native radio group (one tab stop, arrow
 //! keys move along it), with words at the two ends.
 
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use super::{choice_input, id_for};
@@ -21,10 +22,18 @@ pub fn build(
 ) -> Els {
     let name = id_for(q, "");
     let row = el(doc, "div", "points");
+    // The number of points reaches the stylesheet through the CSSOM (a
+    // strict CSP allows no style attribute): equal columns, and the end
+    // words as wide, so they sit under the end points.
+    crate::dom::bind::set_style(
+        parent.unchecked_ref(),
+        "--points",
+        &crate::dom::build::index_text(points.len()),
+    );
     let inputs = points
         .iter()
         .enumerate()
-        .map(|(v, choice)| choice_input(doc, &row, "radio", &name, q, v, choice, "point"))
+        .map(|(v, choice)| choice_input(doc, &row, "radio", &name, (q, v), choice, "point"))
         .collect::<Vec<_>>();
     append(parent, &row);
     if min_label.is_some() || max_label.is_some() {

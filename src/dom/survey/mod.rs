@@ -319,6 +319,11 @@ fn render(inner: &Shared) {
         now_seconds(),
     );
     this.dom.render(&view);
+    this.dom.set_state(match this.flow.phase {
+        Phase::Answering => "answering",
+        Phase::Sending => "sending",
+        Phase::Done => "done",
+    });
 }
 
 /// Steps the flow, renders, then runs the effects with no borrow held:

@@ -40,7 +40,9 @@ impl SurveyDom {
             .unwrap_throw()
             .document()
             .unwrap_throw();
-        let container = el(&doc, "section", "survey");
+        // `poll` too: pages and tests find every widget by `.poll` and its
+        // `data-state` (here `answering`, `sending`, `done`, `unavailable`).
+        let container = el(&doc, "section", "poll survey");
         attr(&container, "part", "survey");
         if !lang.is_empty() {
             attr(&container, "lang", lang);
@@ -93,6 +95,10 @@ impl SurveyDom {
         }
     }
 
+    pub fn set_state(&self, state: &str) {
+        attr(&self.container, "data-state", state);
+    }
+
     pub fn container(&self) -> &Element {
         &self.container
     }
@@ -110,6 +116,7 @@ impl SurveyDom {
             results_note: None,
         });
         attr(&self.status, "role", "alert");
+        self.set_state("unavailable");
     }
 
     pub fn render(&mut self, view: &SurveyView) {
@@ -217,15 +224,20 @@ impl SurveyDom {
             // centre line, agreement right, figures listed beneath.
             let item = el(doc, "div", "likert-result");
             append(&item, &text_el(doc, "h4", "statement", row.label));
-            let track: HtmlElement = el(doc, "div", "diverging").unchecked_into();
+            // The stack is half the track wide and shifted so the middle
+            // of its neutral answers sits on the track's centre line, the
+            // same place in every row.
+            let track = el(doc, "div", "diverging");
             attr(&track, "aria-hidden", "true");
-            set_style(&track, "--centre", &row.centre);
+            let stack: HtmlElement = el(doc, "div", "stack").unchecked_into();
+            set_style(&stack, "--centre", &row.centre);
             for (c, cell) in row.cells.iter().enumerate() {
                 let seg: HtmlElement = el(doc, "span", "segment").unchecked_into();
                 attr(&seg, "data-column", &index_text(c));
                 set_style(&seg, "width", &cell.width);
-                append(&track, &seg);
+                append(&stack, &seg);
             }
+            append(&track, &stack);
             append(&item, &track);
             let list = el(doc, "ul", "cells");
             for cell in &row.cells {
