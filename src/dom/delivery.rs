@@ -11,6 +11,7 @@ use super::listen::Listener;
 use super::{dispatch, later, report_error, Shared, MAX_TIMEOUT_MS};
 use crate::core::machine::{Event, State};
 use crate::core::outbox::{backoff_ms, replaces, turn, Pending, Protocol, Turn};
+use crate::core::poll::ResultsVisibility;
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
 use crate::transport::payload::{classify, poll_url, vote_request, Outcome, WireTally};
@@ -145,7 +146,18 @@ fn refresh(inner: &Shared) {
     if inner.borrow().protocol != Protocol::Json {
         return;
     }
-    let url = poll_url(&endpoint, &poll);
+    let mut url = poll_url(&endpoint, &poll);
+    {
+        // Numbers shown only to readers who voted: the backend is told who
+        // this reader is (docs/protocol.md, "Read a poll").
+        let this = inner.borrow();
+        if let State::Live(live) = &this.state {
+            if live.poll.results == ResultsVisibility::AfterVote {
+                url.push_str("?voter=");
+                url.push_str(&this.voter);
+            }
+        }
+    }
     let weak = Shared::downgrade(inner);
     let (timeout, votes_sent) = {
         let this = inner.borrow();

@@ -91,7 +91,7 @@ pub async fn post_response(
             "Send the response as application/json (or text/plain from sendBeacon).",
         );
     }
-    let bytes = match read_body(body, MAX_SURVEY_BODY).await {
+    let bytes = match read_body(body, MAX_SURVEY_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,
         Err(e) => {
             return e.answer(

@@ -270,9 +270,11 @@ pub enum Surveys {
 impl Surveys {
     /// The survey store in the poll store's database.
     pub async fn open(store: &crate::store::Store) -> Result<Surveys, String> {
-        match store {
-            crate::store::Store::Sqlite(s) => Ok(Surveys::Sqlite(SqliteSurveys::open(s.path())?)),
-            crate::store::Store::Postgres(s) => {
+        match store.engine() {
+            crate::store::EngineRef::Sqlite(s) => {
+                Ok(Surveys::Sqlite(SqliteSurveys::open(s.path())?))
+            }
+            crate::store::EngineRef::Postgres(s) => {
                 Ok(Surveys::Postgres(PgSurveys::open(s.pool().clone()).await?))
             }
         }
