@@ -40,6 +40,7 @@ pub fn push_u64(out: &mut String, n: u64) {
 
 /// `n` in decimal, with a minus sign when negative: `to_string` without
 /// `core::fmt`.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
 pub fn decimal(n: i64) -> String {
     let mut out = String::new();
     if n < 0 {
