@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedBrowserAndServer, watchErrors, RESULTS, ROOT } from './harness.mjs';
+import { useBrowser, recordEvents, waitForEvents, RESULTS, ROOT } from './harness.mjs';
 import { articlePage, pollElement, servePage } from './pages.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -22,7 +22,7 @@ const SURVEY = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/workload-surve
 // wins), so the CSV export can read it while the server runs.
 const dir = mkdtempSync(join(tmpdir(), 'readerpoll-survey-'));
 const DB = join(dir, 'survey.sqlite3');
-const env = sharedBrowserAndServer(['--db', DB]);
+const env = useBrowser({ args: ['--db', DB] });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const survey = (page) => page.locator('reader-poll[poll="workload-survey"]');
@@ -37,10 +37,9 @@ async function surveyPage(context, { definition, path = '/test/survey.html' } = 
     content: `<p>We asked readers about their week.</p>${element}<p>Thank you for reading.</p>`,
   });
   const page = await context.newPage();
-  const errors = watchErrors(page);
   await page.goto(await servePage(page, env.server.url, path, html));
   await survey(page).locator('.poll[data-state="answering"]').waitFor();
-  return { page, errors };
+  return { page };
 }
 
 /** The focused element, looking through shadow roots. */
@@ -152,29 +151,16 @@ async function completeStepsByKeyboard(page, written) {
 }
 
 test('the demo survey, steps layout, by keyboard only: sent, counted, results shown', async () => {
-  const context = await env.browser.newContext();
-  const { page, errors } = await surveyPage(context);
-  const events = page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const seen = [];
-        for (const name of ['poll-vote', 'poll-voted']) {
-          document.addEventListener(name, (e) => {
-            seen.push([name, e.detail.poll, e.detail.answers]);
-            if (name === 'poll-voted') resolve(seen);
-          });
-        }
-      })
-  );
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  await recordEvents(page);
   await completeStepsByKeyboard(page, 'Too many cases.');
   const s = survey(page);
   await s.locator('.poll[data-state="done"]').waitFor();
   assert.equal(await s.locator('.status').textContent(), 'Thank you: your answers were counted.');
   const line = 'a1;hours=6-10&stress=1&recommend=9&statements=supervision:sa,caseload:d,nwag:sd&anything=Too many cases.';
-  assert.deepEqual(await events, [
-    ['poll-vote', 'workload-survey', line],
-    ['poll-voted', 'workload-survey', line],
-  ]);
+  assert.deepEqual(await waitForEvents(page, 'poll-voted'), [{ poll: 'workload-survey', answers: line }]);
+  assert.deepEqual(await waitForEvents(page, 'poll-vote'), [{ poll: 'workload-survey', answers: line }]);
   // Results per question, as the survey's after_vote policy allows.
   const results = s.locator('.question-results');
   assert.equal(await results.count(), 5);
@@ -190,13 +176,12 @@ test('the demo survey, steps layout, by keyboard only: sent, counted, results sh
   await s.locator('.poll[data-state="done"]').waitFor();
   await s.locator('.question-results').first().waitFor();
   assert.equal(await s.getByRole('radio').count(), 0);
-  assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('the all-at-once layout, by keyboard only: the written question appears with its condition', async () => {
-  const context = await env.browser.newContext();
-  const { page, errors } = await surveyPage(context, { definition: { ...SURVEY, layout: 'all' } });
+  const context = await env.context();
+  const { page } = await surveyPage(context, { definition: { ...SURVEY, layout: 'all' } });
   const s = survey(page);
   assert.equal(await s.locator('.progress').isVisible(), false);
   assert.equal(await s.locator('fieldset.question').count(), 4);
@@ -222,12 +207,11 @@ test('the all-at-once layout, by keyboard only: the written question appears wit
   await s.locator('.poll[data-state="done"]').waitFor();
   assert.equal(await s.locator('.question-results').count(), 5);
   await assertNoViolations(page, 'all-layout results');
-  assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('a required question blocks Next: the message is inline, announced and focused', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.context();
   const { page } = await surveyPage(context);
   const s = survey(page);
   await tabTo(page, button('Next'), 'Next');
@@ -262,7 +246,7 @@ test('a required question blocks Next: the message is inline, announced and focu
 });
 
 test('a reload mid-survey resumes at the same step with the answers given', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.context();
   const { page } = await surveyPage(context);
   const s = survey(page);
   await s.getByRole('radio', { name: 'Something else' }).check();
@@ -324,16 +308,16 @@ function exportCsv() {
 }
 
 test('offline: the response waits, goes once the connection is back, and is counted once', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.context();
   const { page } = await surveyPage(context);
   const s = survey(page);
   await answerQuickly(page, '11-15');
-  const retryable = page.evaluate(
-    () => new Promise((resolve) => document.addEventListener('poll-error', (e) => resolve(e.detail)))
-  );
+  await recordEvents(page);
+  // The browser logs the request it could not make.
+  env.expectErrors(/ERR_INTERNET_DISCONNECTED/);
   await context.setOffline(true);
   await s.getByRole('button', { name: 'Send answers' }).click();
-  const problem = await retryable;
+  const [problem] = await waitForEvents(page, 'poll-error');
   assert.equal(problem.code, 'send_failed');
   assert.equal(problem.retryable, true);
   assert.equal(await s.locator('.poll').getAttribute('data-state'), 'sending');
@@ -347,11 +331,12 @@ test('offline: the response waits, goes once the connection is back, and is coun
 });
 
 test('a send that failed goes again, with the same key, when the page loads next', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.context();
   const { page } = await surveyPage(context);
   const s = survey(page);
   await answerQuickly(page, '1-5');
   // The server is unreachable for this send only.
+  env.expectErrors(/ERR_CONNECTION_REFUSED/);
   await page.route('**/api/polls/workload-survey/votes', (route) => route.abort('connectionrefused'));
   await s.getByRole('button', { name: 'Send answers' }).click();
   await page.waitForFunction(() =>
@@ -368,8 +353,8 @@ test('a send that failed goes again, with the same key, when the page loads next
 });
 
 test('results per question equal the server CSV export', async () => {
-  const context = await env.browser.newContext();
-  const { page, errors } = await surveyPage(context);
+  const context = await env.context();
+  const { page } = await surveyPage(context);
   const s = survey(page);
   await answerQuickly(page, '6-10');
   await s.getByRole('button', { name: 'Send answers' }).click();
@@ -417,12 +402,11 @@ test('results per question equal the server CSV export', async () => {
     await blocks.nth(4).locator('.summary').textContent(),
     `${written} written answer${written === 1 ? '' : 's'}`
   );
-  assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('a 320px phone: a Likert matrix becomes one group per row, nothing scrolls sideways', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 320, height: 720 }, deviceScaleFactor: 2 });
+  const context = await env.context({ viewport: { width: 320, height: 720 }, deviceScaleFactor: 2 });
   const { page } = await surveyPage(context);
   const s = survey(page);
   const fits = async (what) => {
@@ -449,17 +433,16 @@ test('a 320px phone: a Likert matrix becomes one group per row, nothing scrolls 
 });
 
 test('WP-Polls cannot run a survey: poll-error unsupported_survey', async () => {
-  const context = await env.browser.newContext();
+  const context = await env.context();
   const page = await context.newPage();
   const html = articlePage({
     title: 'A survey on WP-Polls',
     content: pollElement(SURVEY, 'protocol="wp-polls" endpoint="/wp-admin/admin-ajax.php"'),
   });
-  await page.addInitScript(() =>
-    document.addEventListener('poll-error', (e) => (window.surveyError = e.detail))
-  );
+  env.expectErrors(/unsupported_survey/);
+  await recordEvents(page);
   await page.goto(await servePage(page, env.server.url, '/test/wp-survey.html', html));
-  const detail = await (await page.waitForFunction(() => window.surveyError)).jsonValue();
+  const [detail] = await waitForEvents(page, 'poll-error');
   assert.equal(detail.code, 'unsupported_survey');
   assert.match(detail.message, /survey/);
   await context.close();

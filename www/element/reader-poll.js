@@ -307,16 +307,15 @@ class ReaderPoll extends HTMLElement {
     translation(this.#lang()); // starts the fetch alongside the wasm's
     const poll = this.getAttribute('poll') ?? '';
     const endpoint = this.#endpointUrl();
-    // A survey the page gives is known now: it gets neither the poll's wasm
+    // The runtime is asked for first: the wasm is the longest wait. A
+    // survey the page gives is known now: it needs neither the poll's wasm
     // nor the WP-Polls adapter (the survey says it cannot run there).
     const given = this.#given();
-    const survey = isSurvey(given?.config);
-    // WP-Polls sites get their adapter; other pages never download it.
-    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && !survey ? import(new URL('./wp-polls.js', base)) : null;
-    adapter?.catch(() => {}); // awaited below, unless the runtime fails
-    // The runtime is asked for first: the wasm is the longest wait.
-    const ready = survey ? null : loadRuntime();
+    const ready = isSurvey(given?.config) ? null : loadRuntime();
     ready?.catch(() => {}); // awaited below
+    // WP-Polls sites get their adapter; other pages never download it.
+    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && ready ? import(new URL('./wp-polls.js', base)) : null;
+    adapter?.catch(() => {}); // awaited below, unless the runtime fails
     // A definition that comes over the network (src, or the endpoint) is
     // fetched while the runtime loads, not after it; one the page gives
     // (`config`, a JSON child) is read once the runtime is ready, when a
