@@ -40,10 +40,11 @@ impl SurveyDom {
             .unwrap_throw()
             .document()
             .unwrap_throw();
-        // `poll` too: pages and tests find every widget by `.poll` and its
-        // `data-state` (here `answering`, `sending`, `done`, `unavailable`).
+        // `poll` too: pages, themes and tests find every widget by the
+        // `poll` class and part, and its `data-state` (here `answering`,
+        // `sending`, `done`, `unavailable`).
         let container = el(&doc, "section", "poll survey");
-        attr(&container, "part", "survey");
+        attr(&container, "part", "poll survey");
         if !lang.is_empty() {
             attr(&container, "lang", lang);
         }
