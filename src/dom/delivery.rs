@@ -337,12 +337,14 @@ fn post(weak: WeakInner, entry: Pending, timeout: u32) {
                 answer.retry_after.as_deref(),
                 now_ms(),
             );
-            settle(weak, entry, outcome);
+            settle(weak, entry, outcome, &answer.body);
         }),
     );
 }
 
-fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
+/// `body`: the answer's, which for WP-Polls is left on the element for its
+/// module (`wp-polls.js`) to read the site's numbers in.
+fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome, body: &str) {
     // Another tab or copy may have delivered it while this answer was on
     // its way.
     let retry = matches!(outcome, Outcome::Retry { .. });
@@ -370,6 +372,10 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
+    let host = inner.borrow().host.clone();
+    if entry.protocol == Protocol::WpPolls {
+        super::bind::set_attr(&host, "data-wp-polls-answer", body);
+    }
     if !is_mine(&inner, &entry.key) {
         // Another copy's or tab's vote, sent from here: only its numbers
         // are this widget's business (the owner learns the rest when it
@@ -384,7 +390,6 @@ fn settle(weak: WeakInner, mut entry: Pending, outcome: Outcome) {
     if !retry {
         release_vote(&mut inner.borrow_mut().awaiting);
     }
-    let host = inner.borrow().host.clone();
     match outcome {
         // Unless the reader changed it meanwhile, from another copy or tab.
         Outcome::Counted(_) if follow_stored_ballot(&inner) == Some(true) => {}
