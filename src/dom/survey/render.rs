@@ -216,7 +216,7 @@ impl SurveyDom {
         if !q.bars.is_empty() {
             let list = el(doc, "ul", "bars");
             for bar in &q.bars {
-                append(&list, &bar_item(doc, bar, "li"));
+                append(&list, &bar_item(doc, bar, true));
             }
             append(&block, &list);
         }
@@ -241,8 +241,9 @@ impl SurveyDom {
             append(&track, &stack);
             append(&item, &track);
             let list = el(doc, "ul", "cells");
+            // The diverging bar above draws these; the list gives figures.
             for cell in &row.cells {
-                append(&list, &bar_item(doc, cell, "li"));
+                append(&list, &bar_item(doc, cell, false));
             }
             append(&item, &list);
             append(&block, &item);
@@ -302,13 +303,18 @@ fn notice(section: &Element, e: &Element, text: Option<&str>) {
     crate::dom::bind::toggle_class(section, "invalid", text.is_some());
 }
 
-fn bar_item(doc: &Document, bar: &BarView, tag: &str) -> Element {
-    let li = el(doc, tag, "bar-row");
+/// A result line ("6-10 — 32% (184 answers)"), with its bar under it when
+/// `with_bar`.
+fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
+    let li = el(doc, "li", "bar-row");
     let line = el(doc, "div", "line");
     append(&line, &text_el(doc, "span", "label", &bar.label));
     append(&line, &text_el(doc, "span", "sep", " — "));
     append(&line, &text_el(doc, "span", "figures", &bar.figures));
     append(&li, &line);
+    if !with_bar {
+        return li;
+    }
     let track = el(doc, "div", "track");
     attr(&track, "aria-hidden", "true");
     let fill: HtmlElement = el(doc, "div", "bar").unchecked_into();
