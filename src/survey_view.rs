@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::core::count::SurveyTally;
 use crate::core::format::{decimal, fill, percent};
-use crate::core::locale::{Plural, Texts};
+use crate::core::locale::{Locale, Plural};
 use crate::core::poll::ResultsVisibility;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
 use crate::core::share::PERCENT;
@@ -39,10 +39,11 @@ pub enum SurveyMsg {
     ResultsNever,
     AnswersOne,
     AnswersOther,
+    Unavailable,
 }
 
 /// How many texts a survey has.
-const COUNT: usize = 21;
+const COUNT: usize = 22;
 
 const NAMES: [&str; COUNT] = [
     "next",
@@ -66,6 +67,7 @@ const NAMES: [&str; COUNT] = [
     "survey_results_never",
     "answers.one",
     "answers.other",
+    "survey_unavailable",
 ];
 
 const EN: [&str; COUNT] = [
@@ -90,6 +92,7 @@ const EN: [&str; COUNT] = [
     "The results of this survey are not published.",
     "{n} answer",
     "{n} answers",
+    "This survey cannot be shown.",
 ];
 
 /// English survey texts with a site's or language's overrides.
@@ -123,13 +126,13 @@ impl SurveyTexts {
 
     /// "{n} answers" or "{n} answer" in the language's plural rule (one
     /// and other: the forms surveys ship with).
-    fn count(&self, one: SurveyMsg, other: SurveyMsg, n: u64, texts: &Texts) -> String {
-        let form = if (texts.locale.plural)(n) == Plural::One {
+    fn count(&self, one: SurveyMsg, other: SurveyMsg, n: u64, locale: &Locale) -> String {
+        let form = if (locale.plural)(n) == Plural::One {
             one
         } else {
             other
         };
-        fill(self.get(form), n, texts.locale)
+        fill(self.get(form), n, locale)
     }
 }
 
@@ -239,7 +242,7 @@ pub struct LikertRowView<'a> {
 pub fn survey_view<'a>(
     flow: &'a Flow,
     tally: Option<&SurveyTally>,
-    texts: &'a Texts,
+    locale: &'a Locale,
     own: &'a SurveyTexts,
     now: i64,
 ) -> SurveyView<'a> {
@@ -268,10 +271,8 @@ pub fn survey_view<'a>(
     });
     let progress = (answering && survey.layout == Layout::Steps).then(|| {
         let (at, of) = flow.progress();
-        fill(own.get(SurveyMsg::Progress), at as u64, texts.locale).replace(
-            "{total}",
-            &crate::core::format::group(of as u64, texts.locale),
-        )
+        fill(own.get(SurveyMsg::Progress), at as u64, locale)
+            .replace("{total}", &crate::core::format::group(of as u64, locale))
     });
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
@@ -298,7 +299,7 @@ pub fn survey_view<'a>(
                 .questions
                 .iter()
                 .zip(&tally.questions)
-                .map(|(q, t)| question_results(q, q.results(t), texts, own))
+                .map(|(q, t)| question_results(q, q.results(t), locale, own))
                 .collect(),
         ),
         _ => None,
@@ -431,14 +432,14 @@ fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a
     }
 }
 
-fn bar_view(bar: &Bar, texts: &Texts, own: &SurveyTexts) -> BarView {
-    let mut figures = percent(bar.share, PERCENT, texts.locale);
+fn bar_view(bar: &Bar, locale: &Locale, own: &SurveyTexts) -> BarView {
+    let mut figures = percent(bar.share, PERCENT, locale);
     figures.push_str(" (");
     figures.push_str(&own.count(
         SurveyMsg::AnswersOne,
         SurveyMsg::AnswersOther,
         bar.count,
-        texts,
+        locale,
     ));
     figures.push(')');
     BarView {
@@ -451,7 +452,7 @@ fn bar_view(bar: &Bar, texts: &Texts, own: &SurveyTexts) -> BarView {
 fn question_results<'a>(
     question: &'a Question,
     results: Results,
-    texts: &Texts,
+    locale: &Locale,
     own: &SurveyTexts,
 ) -> QuestionResults<'a> {
     let mut view = QuestionResults {
@@ -462,7 +463,7 @@ fn question_results<'a>(
     };
     match results {
         Results::Choice { bars, .. } => {
-            view.bars = bars.iter().map(|b| bar_view(b, texts, own)).collect();
+            view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
         }
         Results::Scale {
             bars,
@@ -472,12 +473,12 @@ fn question_results<'a>(
             view.summary = median_halves.map(|halves| {
                 let mut median = decimal(halves.div_euclid(2));
                 if halves % 2 != 0 {
-                    median.push_str(texts.locale.decimal_separator);
+                    median.push_str(locale.decimal_separator);
                     median.push('5');
                 }
                 own.get(SurveyMsg::Median).replace("{n}", &median)
             });
-            view.bars = bars.iter().map(|b| bar_view(b, texts, own)).collect();
+            view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
         }
         Results::Nps { score, groups, .. } => {
             view.summary = score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &decimal(s)));
@@ -490,7 +491,7 @@ fn question_results<'a>(
                 .iter()
                 .zip(names)
                 .map(|(g, name)| {
-                    let mut bar = bar_view(g, texts, own);
+                    let mut bar = bar_view(g, locale, own);
                     bar.label = own.get(name).to_owned();
                     bar
                 })
@@ -507,7 +508,7 @@ fn question_results<'a>(
                         cells: result
                             .cells
                             .iter()
-                            .map(|c| bar_view(c, texts, own))
+                            .map(|c| bar_view(c, locale, own))
                             .collect(),
                         centre: css_percent(result.left_halves * 5),
                     })
@@ -520,7 +521,7 @@ fn question_results<'a>(
                 SurveyMsg::WrittenOne,
                 SurveyMsg::WrittenOther,
                 written,
-                texts,
+                locale,
             ));
         }
     }

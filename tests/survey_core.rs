@@ -991,7 +991,7 @@ mod view {
         let texts = Texts::new(locale_for("en"));
         let own = SurveyTexts::default();
         let mut f = Flow::new(demo(), None);
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(v.title, Some("Your workload, in four questions"));
         assert_eq!(v.progress.as_deref(), Some("Question 1 of 4"));
         assert_eq!(v.questions.len(), 1);
@@ -999,7 +999,7 @@ mod view {
         assert_eq!((actions.back, actions.forward), (None, "Next"));
 
         step(&mut f, Event::Next);
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(
             v.questions[0].notice.as_deref(),
             Some("Answer this question to go on.")
@@ -1013,7 +1013,7 @@ mod view {
         step(&mut f, Event::Next);
         answer(&mut f, "statements", json!({"supervision": "a"}));
         step(&mut f, Event::Next);
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(v.progress.as_deref(), Some("Question 4 of 5"));
         assert_eq!(v.actions.unwrap().back, Some("Back"));
         let q = &v.questions[0];
@@ -1032,7 +1032,7 @@ mod view {
             json!({"supervision": "a", "caseload": "a", "nwag": "a"}),
         );
         step(&mut f, Event::Next);
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(v.questions[0].optional, Some("Optional"));
         let actions = v.actions.unwrap();
         assert_eq!(
@@ -1057,12 +1057,12 @@ mod view {
         let mut all = demo_json();
         all["layout"] = json!("all");
         let mut f = Flow::new(parse(all).unwrap(), None);
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(v.progress, None);
         let ids: Vec<&str> = v.questions.iter().map(|q| q.id).collect();
         assert_eq!(ids, ["hours", "stress", "recommend", "statements"]);
         answer(&mut f, "stress", json!(1));
-        let v = survey_view(&f, None, &texts, &own, 0);
+        let v = survey_view(&f, None, texts.locale, &own, 0);
         assert_eq!(v.questions.len(), 5);
         assert_eq!(v.actions.unwrap().forward, "Send answers");
     }
@@ -1102,7 +1102,7 @@ mod view {
         let texts = Texts::new(locale_for("en"));
         let own = SurveyTexts::default();
         let (f, tally) = done_with_tally(demo_json());
-        let v = survey_view(&f, Some(&tally), &texts, &own, 0);
+        let v = survey_view(&f, Some(&tally), texts.locale, &own, 0);
         assert_eq!(v.status, Some("Thank you: your answers were counted."));
         assert!(v.questions.is_empty() && v.actions.is_none());
         let r = v.results.unwrap();
@@ -1137,7 +1137,7 @@ mod view {
         let mut never = demo_json();
         never["results"] = json!("never");
         let (f, tally) = done_with_tally(never);
-        let v = survey_view(&f, Some(&tally), &texts, &own, 0);
+        let v = survey_view(&f, Some(&tally), texts.locale, &own, 0);
         assert_eq!(v.results, None);
         assert_eq!(
             v.results_note,
@@ -1149,12 +1149,14 @@ mod view {
         after_close["closes_at"] = json!("2026-12-31T00:00:00Z");
         let (f, tally) = done_with_tally(after_close);
         assert_eq!(
-            survey_view(&f, Some(&tally), &texts, &own, 1_700_000_000).results,
+            survey_view(&f, Some(&tally), texts.locale, &own, 1_700_000_000).results,
             None
         );
-        assert!(survey_view(&f, Some(&tally), &texts, &own, 1_800_000_000)
-            .results
-            .is_some());
+        assert!(
+            survey_view(&f, Some(&tally), texts.locale, &own, 1_800_000_000)
+                .results
+                .is_some()
+        );
 
         // A half-point median in German: "2,5".
         let de = Texts::new(locale_for("de"));
@@ -1170,7 +1172,7 @@ mod view {
             tally.apply(&count::apply(&s, &respond(&s, v).unwrap()));
         }
         let (f, _) = done_with_tally(demo_json());
-        let v = survey_view(&f, Some(&tally), &de, &own, 0);
+        let v = survey_view(&f, Some(&tally), de.locale, &own, 0);
         assert_eq!(
             v.results.unwrap()[1].summary.as_deref(),
             Some("Median: 2,5")

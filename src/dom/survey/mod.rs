@@ -17,7 +17,7 @@ use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
 use crate::core::answers;
 use crate::core::count::{self, SurveyTally};
-use crate::core::locale::{locale_for, Msg, Texts};
+use crate::core::locale::{locale_for, Locale};
 use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
 use crate::core::survey::{Layout, Survey};
 use crate::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
@@ -35,7 +35,7 @@ use self::send::Outcome;
 struct Inner {
     host: HtmlElement,
     flow: Flow,
-    texts: Texts,
+    locale: &'static Locale,
     own: SurveyTexts,
     tally: Option<SurveyTally>,
     /// An absolute, allowed URL; `None` counts the response here only.
@@ -62,16 +62,16 @@ pub struct SurveyWidget {
 impl SurveyWidget {
     pub fn mount(host: HtmlElement, root: &Node, config: &JsValue, options: &JsValue) -> Self {
         let lang = net::field(options, "lang").as_string().unwrap_or_default();
-        let mut texts = Texts::new(locale_for(&lang));
+        // Only the survey's own texts (the poll's are not in this build);
+        // the language gives the numbers' form.
+        let locale = locale_for(&lang);
         let mut own = SurveyTexts::default();
         let overrides = net::field(options, "texts");
         if overrides.is_object() {
             for entry in Object::entries(overrides.unchecked_ref()).iter() {
                 let entry: Array = entry.unchecked_into();
                 if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
-                    if !own.set(&k, &v) {
-                        texts.set(&k, &v);
-                    }
+                    own.set(&k, &v);
                 }
             }
         }
@@ -114,7 +114,7 @@ impl SurveyWidget {
         let survey = match survey {
             Ok(survey) => survey,
             Err(refusal) => {
-                dom.fail(texts.get(Msg::Unavailable));
+                dom.fail(own.get(crate::survey_view::SurveyMsg::Unavailable));
                 let id = host.get_attribute("poll").unwrap_or_default();
                 crate::dom::report_error(&host, &id, refusal.code, &refusal.message, false);
                 return SurveyWidget {
@@ -134,7 +134,7 @@ impl SurveyWidget {
         let inner = Rc::new(RefCell::new(Inner {
             host: host.clone(),
             flow,
-            texts,
+            locale,
             own,
             tally,
             endpoint,
@@ -314,7 +314,7 @@ fn render(inner: &Shared) {
     let view = survey_view(
         &this.flow,
         this.tally.as_ref(),
-        &this.texts,
+        this.locale,
         &this.own,
         now_seconds(),
     );
