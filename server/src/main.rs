@@ -12,6 +12,7 @@
 //! `READERPOLL_ADMIN_TOKEN` turns on the admin API under /api/admin.
 
 mod admin;
+mod csv;
 mod embed;
 mod http;
 mod limits;
@@ -297,20 +298,6 @@ fn poll_close(args: &Args, id: &str) -> Result<(), String> {
     })
 }
 
-/// A CSV cell (RFC 4180). Text a spreadsheet would read as a formula
-/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: poll
-/// text is untrusted) gets a leading `'` and is quoted, so it stays text.
-fn csv_field(s: &str) -> String {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula {
-        format!("\"'{}\"", s.replace('"', "\"\""))
-    } else if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn poll_export(args: &Args, id: &str) -> Result<(), String> {
     let (poll, survey) = runtime()?.block_on(async {
         let (store, surveys) = open_stores(args).await?;
@@ -342,9 +329,13 @@ fn poll_export(args: &Args, id: &str) -> Result<(), String> {
         readerpoll::core::share::PERCENT,
     );
     let header = ["option_id", "label", "votes", "percent"];
-    println!("{}", header.map(csv_field).join(","));
+    println!("{}", header.map(csv::csv_cell).join(","));
     for ((o, c), s) in p.poll.options.iter().zip(&p.tally.counts).zip(&shares) {
-        println!("{},{},{c},{s}", csv_field(&o.id), csv_field(&o.label));
+        println!(
+            "{},{},{c},{s}",
+            csv::csv_cell(&o.id),
+            csv::csv_cell(&o.label)
+        );
     }
     println!("voters,,{},", p.tally.voters);
     Ok(())
