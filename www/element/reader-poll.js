@@ -343,7 +343,7 @@ class ReaderPoll extends HTMLElement {
         : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
       // The survey runtime (the browser imports a module once; its `load`
       // keeps the runtime, and tries again after a failure).
-      if (isSurvey(loaded.config)) rt = await import(new URL('./reader-survey.js', base)).then((m) => m.load());
+      if (isSurvey(loaded.config)) rt = await (await import(new URL('./reader-survey.js', base))).load();
     } catch (failure) {
       if (generation === this.#generation) {
         this.#fail('load_failed', String(failure?.message ?? failure), true);
@@ -418,40 +418,31 @@ class ReaderPoll extends HTMLElement {
   /** The definition from the `src` URL, else the endpoint's poll resource. */
   async #fetchDefinition() {
     const src = this.getAttribute('src');
-    if (src) {
-      try {
-        const response = await fetch(new URL(src, document.baseURI), {
-          headers: { accept: 'application/json' },
-        });
-        if (!response.ok) return { error: `could not load ${src}: HTTP ${response.status}` };
-        return { config: await response.text() };
-      } catch (e) {
-        return { error: `could not load ${src}: ${e?.message ?? e}` };
-      }
-    }
     const endpoint = this.#endpointUrl();
     const poll = this.getAttribute('poll');
-    if (endpoint && poll && this.protocol === 'json') {
-      // The readerpoll protocol's poll resource carries the definition too.
-      const url = `${endpoint.replace(/\/+$/, '')}/polls/${encodeURIComponent(poll)}`;
-      try {
-        const response = await fetch(url, { headers: { accept: 'application/json' } });
-        if (!response.ok) return { error: `could not load poll ${poll}: HTTP ${response.status}` };
-        const body = await response.json();
-        const tally = body?.tally ?? {};
-        return {
-          // A survey's resource has `survey` (whose results it reads itself).
-          config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-          // The widget need not ask for these numbers again, unless they
-          // were held back (a poll that shows them only to readers who
-          // voted: the widget asks again as this reader).
-          fresh: body.tally !== undefined,
-        };
-      } catch (e) {
-        return { error: `could not load poll ${poll}: ${e?.message ?? e}` };
-      }
+    // The readerpoll protocol's poll resource carries the definition too.
+    const url = src
+      ? new URL(src, document.baseURI)
+      : endpoint && poll && this.protocol === 'json' && `${endpoint}/polls/${encodeURIComponent(poll)}`;
+    if (!url) return { config: undefined };
+    const what = `could not load ${src ?? `poll ${poll}`}: `;
+    try {
+      const response = await fetch(url, { headers: { accept: 'application/json' } });
+      if (!response.ok) return { error: `${what}HTTP ${response.status}` };
+      if (src) return { config: await response.text() };
+      const body = await response.json();
+      const tally = body?.tally ?? {};
+      return {
+        // A survey's resource has `survey` (whose results it reads itself).
+        config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+        // The widget need not ask for these numbers again, unless they
+        // were held back (a poll that shows them only to readers who
+        // voted: the widget asks again as this reader).
+        fresh: body.tally !== undefined,
+      };
+    } catch (e) {
+      return { error: what + (e?.message ?? e) };
     }
-    return { config: undefined };
   }
 
   /** The endpoint as an absolute URL (the wasm checks which are allowed). */
