@@ -1,7 +1,8 @@
-//! The survey build's decoder in a real browser: a definition given as
+//! The survey build's decoder on real JS values: a definition given as
 //! JSON text or as an object becomes the same validated survey, and every
 //! problem is one error in the poll decoder's style, naming the field's
-//! path. Run with `--features survey`.
+//! path. Run with `--features survey`. It touches no DOM, so it runs in
+//! Node (the DOM layer's tests run in Chromium, tests/browser.rs).
 #![cfg(all(target_arch = "wasm32", feature = "survey"))]
 
 use readerpoll::core::question::Kind;
@@ -9,8 +10,6 @@ use readerpoll::core::survey::Layout;
 use readerpoll::transport::decode_survey::{decode_results, decode_survey, is_survey};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const DEMO: &str = include_str!("fixtures/workload-survey.json");
 
