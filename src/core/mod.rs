@@ -6,6 +6,7 @@
 
 pub mod ballot;
 pub mod dates;
+pub mod delivery;
 pub mod error;
 pub mod format;
 pub mod locale;

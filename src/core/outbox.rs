@@ -11,10 +11,12 @@
 
 use crate::core::format::{id_list, parse_u64, pieces, push_u64, split};
 
-/// How a vote travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a vote travels: a tag stored with each vote; what it means for
+/// requests and answers is in `transport::protocol`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Protocol {
     /// readerpoll's JSON protocol (docs/protocol.md).
+    #[default]
     Json,
     /// A urlencoded POST to any URL; any 2xx is success.
     Form,
@@ -54,8 +56,8 @@ pub struct Pending {
     pub attempts: u32,
     /// Unix milliseconds before which no retry is made.
     pub not_before: u64,
-    /// Unix milliseconds when the reader cast it; 0 for votes stored before
-    /// this was recorded. Orders a changed vote after the one it replaces.
+    /// Unix milliseconds when the reader cast it: orders a changed vote
+    /// after the one it replaces.
     pub queued: u64,
 }
 
@@ -78,12 +80,8 @@ pub fn encode(entries: &[Pending]) -> String {
         push_u64(&mut out, u64::from(e.attempts));
         out.push('\t');
         push_u64(&mut out, e.not_before);
-        // Left out when unknown: a tab still running the version before it
-        // reads only eight fields.
-        if e.queued != 0 {
-            out.push('\t');
-            push_u64(&mut out, e.queued);
-        }
+        out.push('\t');
+        push_u64(&mut out, e.queued);
         out.push('\n');
     }
     out
@@ -104,8 +102,7 @@ pub fn decode(text: &str) -> Vec<Pending> {
 
 fn decode_line(line: &str) -> Option<Pending> {
     let f = split(line, b"\t");
-    // Eight fields in votes stored before `queued` was.
-    if !(8..=9).contains(&f.len()) || f[0].is_empty() || f[3].is_empty() {
+    if f.len() != 9 || f[0].is_empty() || f[3].is_empty() {
         return None;
     }
     let choices = id_list(f[5]);
@@ -121,8 +118,47 @@ fn decode_line(line: &str) -> Option<Pending> {
         choices,
         attempts: u32::try_from(parse_u64(f[6])?).ok()?,
         not_before: parse_u64(f[7])?,
-        queued: parse_u64(f.get(8).unwrap_or(&"0"))?,
+        queued: parse_u64(f[8])?,
     })
+}
+
+/// The reader's ballot in a poll as this browser settled it: the vote the
+/// backend counted (with no backend, the one the page counted), by its key.
+/// Only a settled ballot is kept here; a vote on its way is in the outbox,
+/// so a tab that reads this never mistakes a vote that may yet be refused
+/// for the reader's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ballot {
+    pub key: String,
+    pub choices: Vec<String>,
+    /// When the reader cast it (`Pending::queued`): an answer to an
+    /// earlier vote, late, does not replace it.
+    pub queued: u64,
+}
+
+impl Ballot {
+    /// `key TAB queued TAB ids`, ids comma-joined.
+    pub fn encode(&self) -> String {
+        let mut out = self.key.clone();
+        out.push('\t');
+        push_u64(&mut out, self.queued);
+        out.push('\t');
+        crate::core::format::push_joined(&mut out, &self.choices, ",");
+        out
+    }
+
+    pub fn decode(text: &str) -> Option<Ballot> {
+        let f = split(text, b"\t");
+        if f.len() != 3 {
+            return None;
+        }
+        let choices = id_list(f[2]);
+        (!choices.is_empty()).then(|| Ballot {
+            key: f[0].to_owned(),
+            queued: parse_u64(f[1]).unwrap_or(0),
+            choices,
+        })
+    }
 }
 
 /// What to do with a waiting vote now.
@@ -139,12 +175,21 @@ pub enum Turn {
 
 /// Whether `newer` is a later vote of the reader's than `older` (in the
 /// same poll), replacing it. Ties in `queued` go by key, so every tab orders
-/// the same way; votes stored before `queued` was recorded have no order,
-/// and each is sent.
+/// the same way.
 pub fn replaces(newer: &Pending, older: &Pending) -> bool {
-    newer.queued != 0
-        && older.queued != 0
-        && (newer.queued, &newer.key) > (older.queued, &older.key)
+    (newer.queued, &newer.key) > (older.queued, &older.key)
+}
+
+/// The reader's newest vote among `waiting` (one poll's): the one no other
+/// replaces, which is what the reader last chose.
+pub fn newest(waiting: &[Pending]) -> Option<&Pending> {
+    let mut best: Option<&Pending> = None;
+    for p in waiting {
+        if best.is_none_or(|b| replaces(p, b)) {
+            best = Some(p);
+        }
+    }
+    best
 }
 
 /// `entry`'s turn among `waiting`, the outbox's votes for the same poll at
@@ -285,12 +330,24 @@ mod tests {
     }
 
     #[test]
-    fn votes_stored_before_queued_was_recorded_still_load() {
-        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0";
-        let entries = decode(line);
-        assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].queued, 0);
-        assert_eq!(entries[0].choices, ["a", "b"]);
+    fn lines_of_another_shape_are_not_read() {
+        // Eight fields: a format that was never released.
+        assert!(decode("p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0").is_empty());
+        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0\t5";
+        assert_eq!(decode(line)[0].choices, ["a", "b"]);
+    }
+
+    #[test]
+    fn ballots_round_trip_and_bad_ones_are_not_read() {
+        let b = Ballot {
+            key: "k-1".into(),
+            choices: vec!["a".into(), "b".into()],
+            queued: 7,
+        };
+        assert_eq!(b.encode(), "k-1\t7\ta,b");
+        assert_eq!(Ballot::decode(&b.encode()), Some(b));
+        assert_eq!(Ballot::decode("a,b"), None);
+        assert_eq!(Ballot::decode("k\t7\t"), None);
     }
 
     fn vote(key: &str, queued: u64, not_before: u64) -> Pending {
@@ -328,19 +385,6 @@ mod tests {
         // The earlier one's try is over (answered, or its claim ran out).
         let done = vote("k-old", 1_000, now - 1);
         assert_eq!(turn(&new, &[done, new.clone()], now), Turn::Send);
-    }
-
-    #[test]
-    fn votes_stored_before_queued_was_recorded_are_each_sent() {
-        let old = vote("k-old", 0, 0);
-        let new = vote("k-new", 2_000, 0);
-        let waiting = [old.clone(), new.clone()];
-        assert_eq!(turn(&old, &waiting, 0), Turn::Send);
-        assert_eq!(turn(&new, &waiting, 0), Turn::Send);
-        assert!(!replaces(&new, &old));
-        // Written as the version before wrote it, so it can still read it.
-        assert_eq!(encode(std::slice::from_ref(&old)).split('\t').count(), 8);
-        assert_eq!(decode(&encode(std::slice::from_ref(&old))), [old]);
     }
 
     #[test]

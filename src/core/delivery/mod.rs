@@ -1,0 +1,726 @@
+//! Getting the reader's vote to the backend, as a pure state machine:
+//! `step(copy, input, seen)` returns the effects to carry out. One
+//! `Delivery` belongs to each copy of a poll on a page; the outbox and the
+//! kept ballot in storage are shared by every copy in every tab, so each
+//! step is given them as they are now (`Seen`) and decides from that alone.
+//!
+//! Why the decisions are made this way:
+//! - A vote is in the outbox before its first try and leaves it only with
+//!   the backend's final answer, so no failure loses it; every try reuses
+//!   its key, so a vote whose answer was lost is not counted twice.
+//! - The kept ballot (`Ballot`) is only ever a vote the backend counted:
+//!   whichever tab hears "counted" writes it, so every other tab, and the
+//!   next visit, can tell a counted vote from a refused one without having
+//!   heard the answer itself. A tab whose vote the backend refused as
+//!   "already voted" takes the ballot that was counted.
+//! - A copy shows as "on its way" the reader's newest waiting vote and
+//!   follows it until it leaves the outbox; only the copy that cast it
+//!   announces it (`poll-voted`), so a vote is announced once, on the page
+//!   that cast it.
+//! - Numbers that may already hold a vote are never shown with it added
+//!   on top: only the copy that cast a vote adds it, and only to numbers
+//!   read before it went out (`Note::Numbers` with a stale `epoch` is
+//!   dropped).
+
+mod host;
+
+pub use host::{handle, Host};
+
+use crate::core::machine::Event;
+use crate::core::outbox::{
+    backoff_ms, newest, replaces, turn, Ballot, Pending, Protocol, Turn, BASE_DELAY_MS,
+};
+use crate::core::poll::Poll;
+use crate::transport::payload::{Outcome, WireTally};
+
+/// What the reader is told when a vote they followed left the outbox and
+/// this browser kept no ballot for it: another tab heard the refusal.
+pub const NOT_ACCEPTED: &str = "The vote was not accepted.";
+
+/// One copy of a poll: where its votes go, and what it is waiting on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub poll: String,
+    /// `None`: votes are counted in this browser only.
+    pub endpoint: Option<String>,
+    pub protocol: Protocol,
+    /// Sent with every vote: the reader's token, or WP-Polls' form nonce.
+    pub voter: String,
+    pub timeout_ms: u32,
+    /// The poll lets readers change their vote: a newer vote replaces an
+    /// earlier one still waiting, which then goes unsent, and only after
+    /// any try of it is over. Otherwise every vote goes, and the backend
+    /// keeps the first (two tabs that voted at once, unaware of each other):
+    /// dropping one that a lost answer hid could lose the one that counted.
+    pub changes: bool,
+    /// The waiting vote this copy shows as on its way, and whether this
+    /// copy announces it (it cast it, or took it over on this page).
+    following: Option<(String, bool)>,
+    /// The last vote this copy cast: told when storage cannot keep it.
+    cast: Option<String>,
+    /// A vote the host page took over, until it reports back.
+    hosted: Option<Ballot>,
+    /// When this copy's timer fires (unix ms), if it is set.
+    wake_at: Option<u64>,
+    /// Moves on with every read, every try sent and every answer: numbers
+    /// from a read that overlapped a try may or may not hold that vote, and
+    /// a later read (or the vote's own answer) brings ones that surely do.
+    /// Only the newest read's numbers are taken.
+    pub epoch: u32,
+    /// The kept ballot this copy shows, by key: another tab's is news.
+    shown: Option<String>,
+}
+
+/// The world as one step sees it, read just before.
+#[derive(Clone, Debug, Default)]
+pub struct Seen {
+    /// This poll's waiting votes at this endpoint, from every tab.
+    pub waiting: Vec<Pending>,
+    /// The ballot this browser keeps for the poll.
+    pub ballot: Option<Ballot>,
+    /// Waiting votes cast on this page that no copy on it follows as its
+    /// own (a copy mounted again takes its vote back).
+    pub ours: Vec<String>,
+    /// Unix milliseconds.
+    pub now: u64,
+    /// Uniform in 0..1000: the jitter of a retry.
+    pub random: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The copy mounted: resume the poll's waiting votes, and read the
+    /// numbers unless they were just read (`fresh`).
+    Start { fresh: bool },
+    /// The reader is about to vote: a vote cast elsewhere since this copy
+    /// loaded is theirs, and they have voted.
+    Voting,
+    /// The reader voted (`key` is new). `hosted`: the page takes it over.
+    Cast {
+        key: String,
+        choices: Vec<String>,
+        hosted: bool,
+    },
+    /// The host page's verdict on a vote it took over.
+    Resolved { ok: bool, message: Option<String> },
+    /// A try of `vote` was answered (as the protocol reads the answer).
+    Answer { vote: Pending, outcome: Outcome },
+    /// Numbers read from the backend, by a read this copy made in `epoch`
+    /// (or pushed by its live stream: the current epoch).
+    Numbers {
+        epoch: u32,
+        tally: WireTally,
+        closed: bool,
+    },
+    /// This copy's timer fired.
+    Timer,
+    /// The network is back.
+    Online,
+    /// The page is being hidden and may never come back.
+    Hidden,
+    /// Another tab changed storage.
+    StorageChanged,
+    /// Storage refused to keep the vote with this key (full, blocked).
+    NotKept(String),
+    /// The copy goes.
+    Stop,
+}
+
+/// What the widget is told (it turns these into `machine::Event`s).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A vote of the reader's is on its way: cast in another tab or copy,
+    /// or on an earlier visit. Whether the backend has it yet is unknown.
+    OnItsWay(Vec<String>),
+    /// The vote this copy cast was counted; with the backend's numbers.
+    Counted(Option<WireTally>),
+    /// The reader's ballot, as the backend counted it, from elsewhere.
+    Settled(Vec<String>),
+    /// The reader is voting, but has voted already (elsewhere since this
+    /// copy loaded): this ballot.
+    VotedElsewhere(Vec<String>),
+    /// The backend holds an earlier vote of this reader's; its message.
+    AlreadyCounted(String),
+    /// The backend refused the vote; its message.
+    Refused(String),
+    /// A try failed; the vote waits for the next.
+    Retrying,
+    /// Storage could not keep the vote: it lives in this page only.
+    NotKept,
+    /// The backend's numbers.
+    Numbers { tally: WireTally, closed: bool },
+}
+
+/// Something to carry out, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Write this vote to the outbox (replacing the one with its key).
+    Store(Pending),
+    /// Remove the vote with this key from the outbox.
+    Forget(String),
+    /// Keep this ballot as the reader's in this poll.
+    Keep(Ballot),
+    /// Send this vote; its answer comes back as `Input::Answer`.
+    Send(Pending),
+    /// Hand this vote to the browser to deliver as the page goes (no
+    /// answer); a plain `Send` where the browser will not take it.
+    Beacon(Pending),
+    /// Read the poll's numbers; they come back as `Input::Numbers`.
+    Read(u32),
+    /// Fire `Input::Timer` at this unix millisecond.
+    WakeAt(u64),
+    /// This copy follows the vote with this key as its own: other copies on
+    /// the page leave it alone.
+    Hold(String),
+    /// ...and no longer does.
+    Release(String),
+    /// Tell the widget.
+    Tell(Note),
+    /// Log a problem and fire `poll-error`.
+    Report {
+        code: String,
+        message: String,
+        retry: bool,
+    },
+}
+
+impl Delivery {
+    pub fn new(
+        poll: String,
+        endpoint: Option<String>,
+        protocol: Protocol,
+        voter: String,
+        timeout_ms: u32,
+    ) -> Delivery {
+        Delivery {
+            poll,
+            endpoint,
+            protocol,
+            voter,
+            timeout_ms,
+            ..Delivery::default()
+        }
+    }
+
+    /// The same poll and endpoint, waiting on nothing: what settles the
+    /// answer to a try whose copy has gone (the outbox still must learn it).
+    pub fn detached(&self) -> Delivery {
+        Delivery::new(
+            self.poll.clone(),
+            self.endpoint.clone(),
+            self.protocol,
+            self.voter.clone(),
+            self.timeout_ms,
+        )
+    }
+
+    /// The key of the vote this copy follows, if any.
+    pub fn following(&self) -> Option<&str> {
+        self.following.as_ref().map(|(key, _)| key.as_str())
+    }
+
+    fn follows(&self, key: &str) -> bool {
+        self.following() == Some(key)
+    }
+}
+
+/// Advances one copy by one input.
+pub fn step(d: &mut Delivery, input: Input, seen: &Seen) -> Vec<Effect> {
+    let mut s = Step {
+        d,
+        waiting: seen.waiting.clone(),
+        seen,
+        out: Vec::new(),
+    };
+    // A vote counted already (its ballot is kept) and back in the outbox:
+    // a tab that had not yet seen it leave wrote its claim over the removal.
+    if let Some(ballot) = &seen.ballot {
+        if s.waiting.iter().any(|p| p.key == ballot.key) {
+            s.forget(&ballot.key);
+        }
+    }
+    s.run(input);
+    s.out
+}
+
+/// One step's working state: `waiting` follows the effects as they are
+/// decided, so later decisions in the same step see earlier ones.
+struct Step<'a> {
+    d: &'a mut Delivery,
+    waiting: Vec<Pending>,
+    seen: &'a Seen,
+    out: Vec<Effect>,
+}
+
+impl Step<'_> {
+    fn run(&mut self, input: Input) {
+        match input {
+            Input::Start { fresh } => self.start(fresh),
+            Input::Voting => self.voting(),
+            Input::Cast {
+                key,
+                choices,
+                hosted,
+            } => self.cast(key, choices, hosted),
+            Input::Resolved { ok, message } => {
+                let Some(ballot) = self.d.hosted.take() else {
+                    return;
+                };
+                if ok {
+                    self.keep(ballot);
+                    self.tell(Note::Counted(None));
+                } else {
+                    let message = message.unwrap_or_else(|| NOT_ACCEPTED.into());
+                    self.tell(Note::Refused(message));
+                }
+            }
+            Input::Answer { vote, outcome } => self.answer(vote, outcome),
+            Input::Numbers {
+                epoch,
+                tally,
+                closed,
+            } => {
+                if epoch == self.d.epoch {
+                    self.tell(Note::Numbers { tally, closed });
+                }
+            }
+            Input::Timer | Input::Online => {
+                if input == Input::Timer {
+                    self.d.wake_at = None;
+                }
+                self.check_followed();
+                let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
+                for key in keys {
+                    self.try_send(&key, false);
+                }
+            }
+            Input::Hidden => self.hidden(),
+            Input::StorageChanged => self.storage_changed(),
+            Input::NotKept(key) => {
+                if self.d.cast.as_ref() == Some(&key) {
+                    self.tell(Note::NotKept);
+                }
+            }
+            Input::Stop => {
+                if let Some((key, true)) = self.d.following.take() {
+                    self.out.push(Effect::Release(key));
+                }
+            }
+        }
+    }
+
+    fn tell(&mut self, note: Note) {
+        self.out.push(Effect::Tell(note));
+    }
+
+    fn keep(&mut self, ballot: Ballot) {
+        self.d.shown = Some(ballot.key.clone());
+        self.out.push(Effect::Keep(ballot));
+    }
+
+    fn store(&mut self, vote: Pending) {
+        match self.waiting.iter_mut().find(|p| p.key == vote.key) {
+            Some(slot) => *slot = vote.clone(),
+            None => self.waiting.push(vote.clone()),
+        }
+        self.out.push(Effect::Store(vote));
+    }
+
+    fn forget(&mut self, key: &str) {
+        self.waiting.retain(|p| p.key != key);
+        self.out.push(Effect::Forget(key.into()));
+    }
+
+    fn read(&mut self) {
+        if self.d.protocol.has_tally() {
+            self.d.epoch += 1;
+            self.out.push(Effect::Read(self.d.epoch));
+        }
+    }
+
+    fn send(&mut self, vote: Pending, beacon: bool) {
+        self.d.epoch += 1;
+        self.out.push(if beacon {
+            Effect::Beacon(vote)
+        } else {
+            Effect::Send(vote)
+        });
+    }
+
+    /// Look again at `at`, unless a sooner look is set (it sets this one
+    /// again: every try checks its own pause).
+    fn wake(&mut self, at: u64) {
+        if self.d.wake_at.is_none_or(|sooner| sooner > at) {
+            self.d.wake_at = Some(at);
+            self.out.push(Effect::WakeAt(at));
+        }
+    }
+
+    /// Follows `vote` (the reader's newest waiting one) as on its way.
+    fn follow(&mut self, key: String, own: bool) {
+        if let Some((old, true)) = self.d.following.take() {
+            if old != key {
+                self.out.push(Effect::Release(old));
+            }
+        }
+        if own {
+            self.out.push(Effect::Hold(key.clone()));
+        }
+        self.d.following = Some((key, own));
+    }
+
+    fn start(&mut self, fresh: bool) {
+        self.d.shown = self.seen.ballot.as_ref().map(|b| b.key.clone());
+        if self.d.endpoint.is_none() {
+            return;
+        }
+        if self.d.protocol.voter_expires() {
+            for mut vote in self.waiting.clone() {
+                if vote.voter != self.d.voter {
+                    vote.voter = self.d.voter.clone();
+                    self.store(vote);
+                }
+            }
+        }
+        if let Some(vote) = newest(&self.waiting).cloned() {
+            let ours = self.seen.ours.contains(&vote.key);
+            self.follow(vote.key, ours);
+            self.tell(Note::OnItsWay(vote.choices));
+        }
+        let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
+        for key in keys {
+            self.try_send(&key, true);
+        }
+        if !fresh {
+            self.read();
+        }
+    }
+
+    /// Another tab (or copy) wrote: the vote followed may have settled, or
+    /// another tab's vote counted. A vote cast elsewhere and still waiting
+    /// is not shown here until the reader votes (`Voting`): they may be
+    /// about to change it. It is looked at again once its claim or pause is
+    /// over, so a vote whose tab closed is sent by a tab still open.
+    fn storage_changed(&mut self) {
+        self.check_followed();
+        if self.d.following.is_none() {
+            if let Some(ballot) = self.seen.ballot.clone() {
+                if self.d.shown.as_ref() != Some(&ballot.key) {
+                    self.settled(ballot);
+                }
+            }
+        }
+        let now = self.seen.now;
+        let mut soonest = None;
+        for vote in &self.waiting {
+            let at = vote.not_before.max(now) + BASE_DELAY_MS;
+            soonest = Some(soonest.map_or(at, |s: u64| s.min(at)));
+        }
+        if let Some(at) = soonest {
+            self.wake(at);
+        }
+    }
+
+    fn voting(&mut self) {
+        if self.d.following.is_some() {
+            return;
+        }
+        if let Some(vote) = newest(&self.waiting).cloned() {
+            self.follow(vote.key, false);
+            self.tell(Note::VotedElsewhere(vote.choices));
+        } else if let Some(ballot) = self.seen.ballot.clone() {
+            self.d.shown = Some(ballot.key);
+            self.tell(Note::VotedElsewhere(ballot.choices));
+            // Numbers read before it counted do not hold it.
+            self.read();
+        }
+    }
+
+    fn cast(&mut self, key: String, choices: Vec<String>, hosted: bool) {
+        self.d.epoch += 1;
+        self.d.cast = Some(key.clone());
+        let now = self.seen.now;
+        if hosted {
+            self.d.hosted = Some(Ballot {
+                key,
+                choices,
+                queued: now,
+            });
+            return;
+        }
+        let Some(endpoint) = self.d.endpoint.clone() else {
+            // No backend: the page counts it, and keeping it is all there is.
+            self.keep(Ballot {
+                key,
+                choices,
+                queued: now,
+            });
+            self.tell(Note::Counted(None));
+            return;
+        };
+        self.store(Pending {
+            poll: self.d.poll.clone(),
+            endpoint,
+            protocol: self.d.protocol,
+            key: key.clone(),
+            voter: self.d.voter.clone(),
+            choices,
+            attempts: 0,
+            not_before: 0,
+            queued: now,
+        });
+        self.follow(key.clone(), true);
+        self.try_send(&key, false);
+    }
+
+    /// One try of the waiting vote `key`. `eager`: a vote found on mounting,
+    /// sent at once where a repeat is harmless, even if an earlier visit's
+    /// try may still be on its way: its answer says whether the backend has
+    /// it, instead of the reader waiting out that try's claim.
+    fn try_send(&mut self, key: &str, eager: bool) {
+        let Some(found) = self.waiting.iter().find(|p| p.key == key) else {
+            return;
+        };
+        let mut vote = found.clone();
+        let others = if self.d.changes {
+            self.waiting.clone()
+        } else {
+            Vec::new()
+        };
+        let replaced = others.iter().any(|o| replaces(o, &vote));
+        let claimed_before = vote.not_before;
+        if eager && !replaced && self.d.protocol.replay_safe() {
+            vote.not_before = 0;
+        }
+        let now = self.seen.now;
+        match turn(&vote, &others, now) {
+            Turn::Send => {}
+            Turn::Wait(ms) => return self.wake(now + ms),
+            Turn::Superseded => {
+                // The reader changed this vote elsewhere before it went.
+                self.forget(key);
+                return self.check_followed();
+            }
+        }
+        let older: Vec<String> = others
+            .iter()
+            .filter(|o| replaces(&vote, o))
+            .map(|o| o.key.clone())
+            .collect();
+        for old in older {
+            self.forget(&old);
+        }
+        let vote = self.claim(vote, claimed_before);
+        self.send(vote, false);
+    }
+
+    /// Marks `vote` as on its way until its answer (or its timeout): other
+    /// copies and tabs leave it alone meanwhile, a newer vote waits for it,
+    /// and if the page dies the next visit sends it once the claim ends.
+    /// `claimed_before` is the vote's `not_before` as stored: each claim is
+    /// later than the one before, so a try's answer can tell its own claim
+    /// from another try's.
+    fn claim(&mut self, mut vote: Pending, claimed_before: u64) -> Pending {
+        // Claimed before and never settled: that try's answer was lost (the
+        // page closed), so this is a retry; WP-Polls' "already voted" then
+        // means that try counted.
+        if vote.attempts == 0 && claimed_before != 0 {
+            vote.attempts = 1;
+        }
+        vote.not_before =
+            (self.seen.now + u64::from(self.d.timeout_ms) + 1_000).max(claimed_before + 1);
+        self.store(vote.clone());
+        vote
+    }
+
+    /// The page is going: the newest vote goes as a beacon if it is ready
+    /// (no pause on it or on an earlier one); the rest waits for the next
+    /// visit. It stays in the outbox until a confirmed answer; its key
+    /// makes the resend harmless.
+    fn hidden(&mut self) {
+        let Some(vote) = newest(&self.waiting).cloned() else {
+            return;
+        };
+        let others = if self.d.changes {
+            &self.waiting[..]
+        } else {
+            &[]
+        };
+        if turn(&vote, others, self.seen.now) != Turn::Send {
+            return;
+        }
+        let claimed_before = vote.not_before;
+        let vote = self.claim(vote, claimed_before);
+        self.send(vote, self.d.protocol.beacon());
+    }
+
+    fn answer(&mut self, vote: Pending, outcome: Outcome) {
+        let key = vote.key.clone();
+        match outcome {
+            Outcome::Retry { code, after_ms } => {
+                // Delivered (or replaced) from elsewhere meanwhile.
+                let Some(current) = self.waiting.iter().find(|p| p.key == key).cloned() else {
+                    return self.check_followed();
+                };
+                let now = self.seen.now;
+                let delay = backoff_ms(vote.attempts, self.seen.random, after_ms);
+                // Only a pause the server asked for holds other triggers
+                // (`online`, hide, the next visit) back; backoff alone is
+                // this copy's timer's. A claim this try did not make is
+                // another try's, still on its way: it stays.
+                let pause = if after_ms.is_some() { now + delay } else { 0 };
+                let other_try = if current.not_before != vote.not_before {
+                    current.not_before
+                } else {
+                    0
+                };
+                self.store(Pending {
+                    attempts: vote.attempts + 1,
+                    not_before: pause.max(other_try),
+                    ..current
+                });
+                self.wake(now + delay);
+                self.out.push(Effect::Report {
+                    code: code.into(),
+                    message: "the vote will be sent again".into(),
+                    retry: true,
+                });
+                if self.d.follows(&key) {
+                    self.tell(Note::Retrying);
+                }
+            }
+            Outcome::Counted(tally) => {
+                self.forget(&key);
+                // Newer than any read on its way.
+                self.d.epoch += 1;
+                let own = self.d.following == Some((key.clone(), true));
+                let followed = self.d.follows(&key);
+                let idle = self.d.following.is_none();
+                // A late answer to an earlier vote (a second try of it was
+                // on its way) after a newer one counted: the newer stays.
+                let late = self
+                    .seen
+                    .ballot
+                    .as_ref()
+                    .is_some_and(|b| (b.queued, &b.key) > (vote.queued, &key));
+                if late {
+                    if followed {
+                        self.gone(Note::Refused(NOT_ACCEPTED.into()));
+                    }
+                    return;
+                }
+                self.keep(Ballot {
+                    key: key.clone(),
+                    choices: vote.choices.clone(),
+                    queued: vote.queued,
+                });
+                if own {
+                    self.d.following = None;
+                    self.out.push(Effect::Release(key));
+                    if tally.is_none() {
+                        self.read();
+                    }
+                    self.tell(Note::Counted(tally));
+                    return;
+                }
+                if followed || idle {
+                    self.d.following = None;
+                    self.tell(Note::Settled(vote.choices));
+                    match tally {
+                        Some(tally) => self.tell(Note::Numbers {
+                            tally,
+                            closed: false,
+                        }),
+                        None => self.read(),
+                    }
+                }
+                // A copy following a newer vote hears of that one.
+            }
+            Outcome::AlreadyCounted(message) => {
+                self.forget(&key);
+                self.read();
+                if self.d.follows(&key) {
+                    self.gone(Note::AlreadyCounted(message));
+                }
+            }
+            Outcome::Refused { code, message } => {
+                self.forget(&key);
+                self.out.push(Effect::Report {
+                    code,
+                    message: message.clone(),
+                    retry: false,
+                });
+                self.read();
+                if self.d.follows(&key) {
+                    self.gone(Note::Refused(message));
+                }
+            }
+        }
+    }
+
+    /// If the vote this copy follows has left the outbox, without an answer
+    /// here, learns its fate from what is kept.
+    fn check_followed(&mut self) {
+        let Some(key) = self.d.following() else {
+            return;
+        };
+        if !self.waiting.iter().any(|p| p.key == key) {
+            self.gone(Note::Refused(NOT_ACCEPTED.into()));
+        }
+    }
+
+    /// The vote this copy followed is no longer waiting. What the reader
+    /// sees next: a newer vote of theirs that waits; else the kept ballot
+    /// (their own vote, counted by another tab or copy, is announced as
+    /// counted); else `otherwise` (the backend's answer, or a refusal that
+    /// another tab heard).
+    fn gone(&mut self, otherwise: Note) {
+        let Some((key, own)) = self.d.following.take() else {
+            return;
+        };
+        if own {
+            self.out.push(Effect::Release(key.clone()));
+        }
+        if let Some(next) = newest(&self.waiting).cloned() {
+            let ours = self.seen.ours.contains(&next.key);
+            self.follow(next.key, ours);
+            self.tell(Note::OnItsWay(next.choices));
+            return;
+        }
+        match self.seen.ballot.clone() {
+            Some(ballot) if own && ballot.key == key => {
+                self.d.shown = Some(key);
+                self.tell(Note::Counted(None));
+            }
+            Some(ballot) => return self.settled(ballot),
+            None => self.tell(otherwise),
+        }
+        self.read();
+    }
+
+    fn settled(&mut self, ballot: Ballot) {
+        self.d.shown = Some(ballot.key);
+        self.tell(Note::Settled(ballot.choices));
+        self.read();
+    }
+}
+
+impl Note {
+    /// What the widget's machine makes of it, for `poll`'s options.
+    pub fn event(self, poll: &Poll) -> Event {
+        match self {
+            Note::OnItsWay(ids) => Event::Resending(ids),
+            Note::Counted(tally) => Event::Accepted(tally.map(|t| t.for_poll(poll))),
+            Note::Settled(ids) => Event::Settled(ids),
+            Note::VotedElsewhere(ids) => Event::VotedElsewhere(ids),
+            Note::AlreadyCounted(message) => Event::AlreadyCounted(message),
+            Note::Refused(message) => Event::Refused(message),
+            Note::Retrying => Event::Retrying,
+            Note::NotKept => Event::NotKept,
+            Note::Numbers { tally, closed } => Event::Snapshot {
+                tally: tally.for_poll(poll),
+                closed,
+            },
+        }
+    }
+}
