@@ -56,6 +56,10 @@ pub struct Pending {
     pub attempts: u32,
     /// Unix milliseconds before which no retry is made.
     pub not_before: u64,
+    /// Unix milliseconds until which a try of it may still be on its way
+    /// (from any tab): a newer vote waits for it. Each claim is later than
+    /// the one before.
+    pub claimed: u64,
     /// Unix milliseconds when the reader cast it: orders a changed vote
     /// after the one it replaces.
     pub queued: u64,
@@ -81,6 +85,8 @@ pub fn encode(entries: &[Pending]) -> String {
         out.push('\t');
         push_u64(&mut out, e.not_before);
         out.push('\t');
+        push_u64(&mut out, e.claimed);
+        out.push('\t');
         push_u64(&mut out, e.queued);
         out.push('\n');
     }
@@ -102,7 +108,7 @@ pub fn decode(text: &str) -> Vec<Pending> {
 
 fn decode_line(line: &str) -> Option<Pending> {
     let f = split(line, b"\t");
-    if f.len() != 9 || f[0].is_empty() || f[3].is_empty() {
+    if f.len() != 10 || f[0].is_empty() || f[3].is_empty() {
         return None;
     }
     let choices = id_list(f[5]);
@@ -118,7 +124,8 @@ fn decode_line(line: &str) -> Option<Pending> {
         choices,
         attempts: u32::try_from(parse_u64(f[6])?).ok()?,
         not_before: parse_u64(f[7])?,
-        queued: parse_u64(f[8])?,
+        claimed: parse_u64(f[8])?,
+        queued: parse_u64(f[9])?,
     })
 }
 
@@ -200,17 +207,17 @@ pub fn newest(waiting: &[Pending]) -> Option<&Pending> {
 /// otherwise change the vote back. An earlier vote on its way is kept until
 /// that try is over, so the newer one goes on waiting for it.
 pub fn turn(entry: &Pending, waiting: &[Pending], now_ms: u64) -> Turn {
-    let mut until = entry.not_before;
+    let mut until = entry.not_before.max(entry.claimed);
     let mut superseded = false;
     for other in waiting {
         if replaces(other, entry) {
             superseded = true;
         } else if replaces(entry, other) {
             // Claimed by a request on its way, or paused by the server.
-            until = until.max(other.not_before);
+            until = until.max(other.not_before).max(other.claimed);
         }
     }
-    if superseded && entry.not_before <= now_ms {
+    if superseded && entry.claimed <= now_ms {
         return Turn::Superseded;
     }
     if until > now_ms {
@@ -325,6 +332,7 @@ mod tests {
             choices: vec!["6-10".into()],
             attempts: 2,
             not_before: 1_800_000_000_123,
+            claimed: 1_800_000_000_456,
             queued: 1_799_999_990_000,
         }
     }
@@ -333,7 +341,7 @@ mod tests {
     fn lines_of_another_shape_are_not_read() {
         // Eight fields: a format that was never released.
         assert!(decode("p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0").is_empty());
-        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0\t5";
+        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0\t0\t5";
         assert_eq!(decode(line)[0].choices, ["a", "b"]);
     }
 
@@ -350,11 +358,13 @@ mod tests {
         assert_eq!(Ballot::decode("k\t7\t"), None);
     }
 
-    fn vote(key: &str, queued: u64, not_before: u64) -> Pending {
+    /// A vote whose try is on its way until `claimed`.
+    fn vote(key: &str, queued: u64, claimed: u64) -> Pending {
         Pending {
             key: key.into(),
             queued,
-            not_before,
+            not_before: 0,
+            claimed,
             ..entry()
         }
     }
@@ -369,7 +379,10 @@ mod tests {
         assert_eq!(turn(&new, &waiting, now), Turn::Send);
         // Alone, a vote is sent (or waits out its own pause).
         assert_eq!(turn(&old, std::slice::from_ref(&old), now), Turn::Send);
-        let paused = vote("k", 1, now + 500);
+        let paused = Pending {
+            not_before: now + 500,
+            ..vote("k", 1, 0)
+        };
         assert_eq!(turn(&paused, &[], now), Turn::Wait(500));
     }
 

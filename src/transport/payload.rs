@@ -169,6 +169,7 @@ mod tests {
             choices: vec!["6-10".into(), "16+x".into()],
             attempts: 0,
             not_before: 0,
+            claimed: 0,
             queued: 0,
         }
     }

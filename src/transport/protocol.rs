@@ -32,6 +32,16 @@ impl Protocol {
         self == Protocol::Json
     }
 
+    /// What goes with every vote as `voter`: the reader's token, or for
+    /// WP-Polls the form's nonce (what the plugin checks; it takes no
+    /// reader token).
+    pub fn voter(self, token: String, nonce: Option<String>) -> String {
+        match self {
+            Protocol::WpPolls => nonce.unwrap_or_default(),
+            _ => token,
+        }
+    }
+
     /// Whether the voter credential expires with the page (WP-Polls' form
     /// nonce): a vote from an earlier visit then goes with this page's.
     pub fn voter_expires(self) -> bool {

@@ -46,7 +46,7 @@ pub fn handle<H: Host>(copy: &mut Delivery, input: Input, host: &mut H) -> Vec<N
     let mut next = Some(input);
     while let Some(input) = next.take() {
         let seen = look(copy, host);
-        for effect in step(copy, input, &seen) {
+        for effect in step(copy, input, seen) {
             let refused = match effect {
                 Effect::Store(vote) => (!host.store(&vote)).then_some(vote.key),
                 Effect::Keep(ballot) => (!host.keep(&copy.poll, &ballot)).then_some(ballot.key),
@@ -108,12 +108,7 @@ fn look<H: Host>(copy: &Delivery, host: &mut H) -> Seen {
             }
         }
     }
-    let mut ours = Vec::new();
-    for vote in &waiting {
-        if host.free_here(&vote.key) {
-            ours.push(vote.key.clone());
-        }
-    }
+    let ours = super::newest(&waiting).is_some_and(|v| host.free_here(&v.key));
     Seen {
         ballot: host.ballot(&copy.poll),
         waiting,

@@ -60,6 +60,10 @@ pub struct Delivery {
     cast: Option<String>,
     /// A vote the host page took over, until it reports back.
     hosted: Option<Ballot>,
+    /// The claim of this copy's last try that failed, by vote: that try is
+    /// over, so its claim holds only others back (until someone claims
+    /// again).
+    spent: Option<(String, u64)>,
     /// When this copy's timer fires (unix ms), if it is set.
     wake_at: Option<u64>,
     /// Moves on with every read, every try sent and every answer: numbers
@@ -69,6 +73,10 @@ pub struct Delivery {
     pub epoch: u32,
     /// The kept ballot this copy shows, by key: another tab's is news.
     shown: Option<String>,
+    /// This copy shows the reader as having voted, so it follows their
+    /// ballot as other tabs change it. A copy that shows the ballot is left
+    /// alone until the reader votes there (`Input::Voting`).
+    voted: bool,
 }
 
 /// The world as one step sees it, read just before.
@@ -78,9 +86,9 @@ pub struct Seen {
     pub waiting: Vec<Pending>,
     /// The ballot this browser keeps for the poll.
     pub ballot: Option<Ballot>,
-    /// Waiting votes cast on this page that no copy on it follows as its
-    /// own (a copy mounted again takes its vote back).
-    pub ours: Vec<String>,
+    /// Whether the newest waiting vote was cast on this page and no copy on
+    /// it follows it as its own (a copy mounted again takes its vote back).
+    pub ours: bool,
     /// Unix milliseconds.
     pub now: u64,
     /// Uniform in 0..1000: the jitter of a retry.
@@ -225,18 +233,18 @@ impl Delivery {
 }
 
 /// Advances one copy by one input.
-pub fn step(d: &mut Delivery, input: Input, seen: &Seen) -> Vec<Effect> {
+pub fn step(d: &mut Delivery, input: Input, mut seen: Seen) -> Vec<Effect> {
     let mut s = Step {
         d,
-        waiting: seen.waiting.clone(),
+        waiting: std::mem::take(&mut seen.waiting),
         seen,
         out: Vec::new(),
     };
     // A vote counted already (its ballot is kept) and back in the outbox:
     // a tab that had not yet seen it leave wrote its claim over the removal.
-    if let Some(ballot) = &seen.ballot {
-        if s.waiting.iter().any(|p| p.key == ballot.key) {
-            s.forget(&ballot.key);
+    if let Some(key) = s.seen.ballot.as_ref().map(|b| b.key.clone()) {
+        if s.waiting.iter().any(|p| p.key == key) {
+            s.forget(&key);
         }
     }
     s.run(input);
@@ -247,8 +255,9 @@ pub fn step(d: &mut Delivery, input: Input, seen: &Seen) -> Vec<Effect> {
 /// decided, so later decisions in the same step see earlier ones.
 struct Step<'a> {
     d: &'a mut Delivery,
+    /// `Seen::waiting`, as this step's effects leave it.
     waiting: Vec<Pending>,
-    seen: &'a Seen,
+    seen: Seen,
     out: Vec<Effect>,
 }
 
@@ -267,6 +276,7 @@ impl Step<'_> {
                     return;
                 };
                 if ok {
+                    self.d.voted = true;
                     self.keep(ballot);
                     self.tell(Note::Counted(None));
                 } else {
@@ -285,7 +295,7 @@ impl Step<'_> {
                 }
             }
             Input::Timer | Input::Online => {
-                if input == Input::Timer {
+                if matches!(input, Input::Timer) {
                     self.d.wake_at = None;
                 }
                 self.check_followed();
@@ -297,25 +307,37 @@ impl Step<'_> {
             Input::Hidden => self.hidden(),
             Input::StorageChanged => self.storage_changed(),
             Input::NotKept(key) => {
-                if self.d.cast.as_ref() == Some(&key) {
+                // The outbox could not keep the vote, or (without a backend,
+                // where nothing else holds it) the ballot: gone with the page.
+                // A counted vote's ballot is the backend's too.
+                let waits = self.waiting.iter().any(|p| p.key == key);
+                if self.d.cast.as_ref() == Some(&key) && (waits || self.d.endpoint.is_none()) {
                     self.tell(Note::NotKept);
                 }
             }
             Input::Stop => {
                 if let Some((key, true)) = self.d.following.take() {
-                    self.out.push(Effect::Release(key));
+                    self.emit(Effect::Release(key));
                 }
             }
         }
     }
 
+    /// One place that grows the list: an effect is large, and every
+    /// `push` inlined where it is decided cost more than the call.
+    #[inline(never)]
+    fn emit(&mut self, effect: Effect) {
+        self.out.push(effect);
+    }
+
+    #[inline(never)]
     fn tell(&mut self, note: Note) {
-        self.out.push(Effect::Tell(note));
+        self.emit(Effect::Tell(note));
     }
 
     fn keep(&mut self, ballot: Ballot) {
         self.d.shown = Some(ballot.key.clone());
-        self.out.push(Effect::Keep(ballot));
+        self.emit(Effect::Keep(ballot));
     }
 
     fn store(&mut self, vote: Pending) {
@@ -323,24 +345,24 @@ impl Step<'_> {
             Some(slot) => *slot = vote.clone(),
             None => self.waiting.push(vote.clone()),
         }
-        self.out.push(Effect::Store(vote));
+        self.emit(Effect::Store(vote));
     }
 
     fn forget(&mut self, key: &str) {
         self.waiting.retain(|p| p.key != key);
-        self.out.push(Effect::Forget(key.into()));
+        self.emit(Effect::Forget(key.into()));
     }
 
     fn read(&mut self) {
         if self.d.protocol.has_tally() {
             self.d.epoch += 1;
-            self.out.push(Effect::Read(self.d.epoch));
+            self.emit(Effect::Read(self.d.epoch));
         }
     }
 
     fn send(&mut self, vote: Pending, beacon: bool) {
         self.d.epoch += 1;
-        self.out.push(if beacon {
+        self.emit(if beacon {
             Effect::Beacon(vote)
         } else {
             Effect::Send(vote)
@@ -352,7 +374,7 @@ impl Step<'_> {
     fn wake(&mut self, at: u64) {
         if self.d.wake_at.is_none_or(|sooner| sooner > at) {
             self.d.wake_at = Some(at);
-            self.out.push(Effect::WakeAt(at));
+            self.emit(Effect::WakeAt(at));
         }
     }
 
@@ -360,17 +382,19 @@ impl Step<'_> {
     fn follow(&mut self, key: String, own: bool) {
         if let Some((old, true)) = self.d.following.take() {
             if old != key {
-                self.out.push(Effect::Release(old));
+                self.emit(Effect::Release(old));
             }
         }
         if own {
-            self.out.push(Effect::Hold(key.clone()));
+            self.emit(Effect::Hold(key.clone()));
         }
+        self.d.voted = true;
         self.d.following = Some((key, own));
     }
 
     fn start(&mut self, fresh: bool) {
         self.d.shown = self.seen.ballot.as_ref().map(|b| b.key.clone());
+        self.d.voted = self.d.shown.is_some();
         if self.d.endpoint.is_none() {
             return;
         }
@@ -383,8 +407,7 @@ impl Step<'_> {
             }
         }
         if let Some(vote) = newest(&self.waiting).cloned() {
-            let ours = self.seen.ours.contains(&vote.key);
-            self.follow(vote.key, ours);
+            self.follow(vote.key, self.seen.ours);
             self.tell(Note::OnItsWay(vote.choices));
         }
         let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
@@ -403,7 +426,7 @@ impl Step<'_> {
     /// over, so a vote whose tab closed is sent by a tab still open.
     fn storage_changed(&mut self) {
         self.check_followed();
-        if self.d.following.is_none() {
+        if self.d.following.is_none() && self.d.voted {
             if let Some(ballot) = self.seen.ballot.clone() {
                 if self.d.shown.as_ref() != Some(&ballot.key) {
                     self.settled(ballot);
@@ -413,7 +436,7 @@ impl Step<'_> {
         let now = self.seen.now;
         let mut soonest = None;
         for vote in &self.waiting {
-            let at = vote.not_before.max(now) + BASE_DELAY_MS;
+            let at = vote.not_before.max(vote.claimed).max(now) + BASE_DELAY_MS;
             soonest = Some(soonest.map_or(at, |s: u64| s.min(at)));
         }
         if let Some(at) = soonest {
@@ -430,6 +453,7 @@ impl Step<'_> {
             self.tell(Note::VotedElsewhere(vote.choices));
         } else if let Some(ballot) = self.seen.ballot.clone() {
             self.d.shown = Some(ballot.key);
+            self.d.voted = true;
             self.tell(Note::VotedElsewhere(ballot.choices));
             // Numbers read before it counted do not hold it.
             self.read();
@@ -450,6 +474,7 @@ impl Step<'_> {
         }
         let Some(endpoint) = self.d.endpoint.clone() else {
             // No backend: the page counts it, and keeping it is all there is.
+            self.d.voted = true;
             self.keep(Ballot {
                 key,
                 choices,
@@ -467,6 +492,7 @@ impl Step<'_> {
             choices,
             attempts: 0,
             not_before: 0,
+            claimed: 0,
             queued: now,
         });
         self.follow(key.clone(), true);
@@ -481,19 +507,28 @@ impl Step<'_> {
         let Some(found) = self.waiting.iter().find(|p| p.key == key) else {
             return;
         };
-        let mut vote = found.clone();
+        let vote = found.clone();
+        let mut probe = found.clone();
         let others = if self.d.changes {
-            self.waiting.clone()
+            &self.waiting[..]
         } else {
-            Vec::new()
+            &[]
         };
         let replaced = others.iter().any(|o| replaces(o, &vote));
-        let claimed_before = vote.not_before;
-        if eager && !replaced && self.d.protocol.replay_safe() {
-            vote.not_before = 0;
+        if !replaced
+            && ((eager && self.d.protocol.replay_safe())
+                || self.d.spent == Some((vote.key.clone(), vote.claimed)))
+        {
+            probe.claimed = 0;
         }
         let now = self.seen.now;
-        match turn(&vote, &others, now) {
+        let mut older = Vec::new();
+        for o in others {
+            if replaces(&vote, o) {
+                older.push(o.key.clone());
+            }
+        }
+        match turn(&probe, others, now) {
             Turn::Send => {}
             Turn::Wait(ms) => return self.wake(now + ms),
             Turn::Superseded => {
@@ -502,33 +537,26 @@ impl Step<'_> {
                 return self.check_followed();
             }
         }
-        let older: Vec<String> = others
-            .iter()
-            .filter(|o| replaces(&vote, o))
-            .map(|o| o.key.clone())
-            .collect();
         for old in older {
             self.forget(&old);
         }
-        let vote = self.claim(vote, claimed_before);
+        let vote = self.claim(vote);
         self.send(vote, false);
     }
 
     /// Marks `vote` as on its way until its answer (or its timeout): other
     /// copies and tabs leave it alone meanwhile, a newer vote waits for it,
     /// and if the page dies the next visit sends it once the claim ends.
-    /// `claimed_before` is the vote's `not_before` as stored: each claim is
-    /// later than the one before, so a try's answer can tell its own claim
-    /// from another try's.
-    fn claim(&mut self, mut vote: Pending, claimed_before: u64) -> Pending {
+    /// Each claim is later than the one before, so a copy can tell whether
+    /// anyone claimed the vote after its own try.
+    fn claim(&mut self, mut vote: Pending) -> Pending {
         // Claimed before and never settled: that try's answer was lost (the
         // page closed), so this is a retry; WP-Polls' "already voted" then
         // means that try counted.
-        if vote.attempts == 0 && claimed_before != 0 {
+        if vote.attempts == 0 && vote.claimed != 0 {
             vote.attempts = 1;
         }
-        vote.not_before =
-            (self.seen.now + u64::from(self.d.timeout_ms) + 1_000).max(claimed_before + 1);
+        vote.claimed = (self.seen.now + u64::from(self.d.timeout_ms) + 1_000).max(vote.claimed + 1);
         self.store(vote.clone());
         vote
     }
@@ -546,11 +574,16 @@ impl Step<'_> {
         } else {
             &[]
         };
-        if turn(&vote, others, self.seen.now) != Turn::Send {
+        let mut probe = vote.clone();
+        if self.d.protocol.replay_safe() {
+            // The last chance: a try on its way from elsewhere is no reason
+            // to wait where a second one is harmless.
+            probe.claimed = 0;
+        }
+        if turn(&probe, others, self.seen.now) != Turn::Send {
             return;
         }
-        let claimed_before = vote.not_before;
-        let vote = self.claim(vote, claimed_before);
+        let vote = self.claim(vote);
         self.send(vote, self.d.protocol.beacon());
     }
 
@@ -564,23 +597,20 @@ impl Step<'_> {
                 };
                 let now = self.seen.now;
                 let delay = backoff_ms(vote.attempts, self.seen.random, after_ms);
-                // Only a pause the server asked for holds other triggers
+                // A pause the server asked for holds every trigger
                 // (`online`, hide, the next visit) back; backoff alone is
-                // this copy's timer's. A claim this try did not make is
-                // another try's, still on its way: it stays.
-                let pause = if after_ms.is_some() { now + delay } else { 0 };
-                let other_try = if current.not_before != vote.not_before {
-                    current.not_before
-                } else {
-                    0
-                };
+                // this copy's timer's. The claim stays until it runs out:
+                // another try of the vote (another tab's, or one a remount
+                // left) may still be on its way, and a newer vote must not
+                // overtake it. This copy's own retry need not wait for it.
+                self.d.spent = Some((key.clone(), current.claimed));
                 self.store(Pending {
                     attempts: vote.attempts + 1,
-                    not_before: pause.max(other_try),
+                    not_before: if after_ms.is_some() { now + delay } else { 0 },
                     ..current
                 });
                 self.wake(now + delay);
-                self.out.push(Effect::Report {
+                self.emit(Effect::Report {
                     code: code.into(),
                     message: "the vote will be sent again".into(),
                     retry: true,
@@ -616,23 +646,21 @@ impl Step<'_> {
                 });
                 if own {
                     self.d.following = None;
-                    self.out.push(Effect::Release(key));
+                    self.emit(Effect::Release(key));
                     if tally.is_none() {
                         self.read();
                     }
                     self.tell(Note::Counted(tally));
                     return;
                 }
-                if followed || idle {
+                if followed || (idle && self.d.voted) {
                     self.d.following = None;
                     self.tell(Note::Settled(vote.choices));
-                    match tally {
-                        Some(tally) => self.tell(Note::Numbers {
-                            tally,
-                            closed: false,
-                        }),
-                        None => self.read(),
-                    }
+                    self.numbers(tally);
+                } else if idle {
+                    // Another copy's or tab's vote, sent from here: only its
+                    // numbers are this copy's business.
+                    self.numbers(tally);
                 }
                 // A copy following a newer vote hears of that one.
             }
@@ -645,7 +673,7 @@ impl Step<'_> {
             }
             Outcome::Refused { code, message } => {
                 self.forget(&key);
-                self.out.push(Effect::Report {
+                self.emit(Effect::Report {
                     code,
                     message: message.clone(),
                     retry: false,
@@ -679,11 +707,12 @@ impl Step<'_> {
             return;
         };
         if own {
-            self.out.push(Effect::Release(key.clone()));
+            self.emit(Effect::Release(key.clone()));
         }
         if let Some(next) = newest(&self.waiting).cloned() {
-            let ours = self.seen.ours.contains(&next.key);
-            self.follow(next.key, ours);
+            // (The newest as this step began: a newer one left it only by
+            // being counted or refused, which this step would know.)
+            self.follow(next.key, self.seen.ours);
             self.tell(Note::OnItsWay(next.choices));
             return;
         }
@@ -698,7 +727,18 @@ impl Step<'_> {
         self.read();
     }
 
+    fn numbers(&mut self, tally: Option<WireTally>) {
+        match tally {
+            Some(tally) => self.tell(Note::Numbers {
+                tally,
+                closed: false,
+            }),
+            None => self.read(),
+        }
+    }
+
     fn settled(&mut self, ballot: Ballot) {
+        self.d.voted = true;
         self.d.shown = Some(ballot.key);
         self.tell(Note::Settled(ballot.choices));
         self.read();
