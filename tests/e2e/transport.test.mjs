@@ -175,59 +175,6 @@ test('a page closed with a vote pending sends it when reopened, once', async () 
   await context.close();
 });
 
-test('a vote saved by the earlier one-item outbox is sent once, and moved out of it', async () => {
-  const { context, backend, open } = await setup();
-  // As the previous version left it: every waiting vote in one item, a line
-  // each (poll, endpoint, protocol, key, voter, choices, attempts, not before).
-  await context.addInitScript(() => {
-    if (sessionStorage.getItem('seeded')) return;
-    sessionStorage.setItem('seeded', '1');
-    const endpoint = `${location.origin}/api`;
-    const line = ['overtime-hours', endpoint, 'json', 'old-key-1', 'voter-1', '11-15', '2', '0'].join('\t');
-    localStorage.setItem('readerpoll:v1:outbox', `${line}\n`);
-    localStorage.setItem('readerpoll:v1:vote:overtime-hours', '11-15');
-  });
-  const page = await open();
-  await waitForCounted(page, 582);
-  assert.deepEqual(backend.received, ['old-key-1']);
-  assert.equal(await outbox(page), null);
-  assert.equal(await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox')), null);
-  await context.close();
-});
-
-test('with storage full, a vote in the earlier one-item outbox stays in storage until it is delivered, then goes', async () => {
-  const { context, backend, open } = await setup();
-  await context.addInitScript(() => {
-    if (!sessionStorage.getItem('seeded')) {
-      sessionStorage.setItem('seeded', '1');
-      const line = ['overtime-hours', `${location.origin}/api`, 'json', 'old-key-2', 'voter-1', '11-15', '0', '0'].join('\t');
-      localStorage.setItem('readerpoll:v1:outbox', `${line}\n`);
-      localStorage.setItem('readerpoll:v1:vote:overtime-hours', '11-15');
-    }
-    Storage.prototype.setItem = () => {
-      throw new DOMException('full', 'QuotaExceededError');
-    };
-  });
-  backend.offline = true;
-  const page = await open();
-  await poll(page).locator('.status', { hasText: 'Keep this page open' }).waitFor({ timeout: 5000 });
-  // Every look at the outbox (here, the network seeming to come back)
-  // leaves the vote where storage has it: the page could close any time.
-  for (let i = 0; i < 2; i++) {
-    await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await page.waitForTimeout(300);
-  }
-  const kept = await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox'));
-  assert.match(kept ?? '', /old-key-2/);
-  backend.offline = false;
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await waitForCounted(page, 582);
-  assert.deepEqual([...new Set(backend.received)], ['old-key-2']);
-  assert.equal(backend.counted.size, 1);
-  assert.equal(await page.evaluate(() => localStorage.getItem('readerpoll:v1:outbox')), null);
-  await context.close();
-});
-
 test('votes from two tabs wait side by side: neither overwrites the other', async () => {
   const { context, backend, open } = await setup();
   // A second poll, so each tab's vote stands on its own (two votes in one
