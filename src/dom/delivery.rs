@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 use super::emit::Problem;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Inner, Shared};
-use crate::core::delivery::{handle, Delivery, Host, Input};
+use crate::core::delivery::{step, Delivery, Host, Input};
 use crate::core::machine::State;
 use crate::core::outbox::{Ballot, Pending};
 use crate::transport::memory;
@@ -30,7 +30,7 @@ pub(super) fn input(inner: &Shared, input: Input) {
     let Some(mut copy) = inner.borrow_mut().delivery.take() else {
         return;
     };
-    let notes = handle(
+    let notes = step(
         &mut copy,
         input,
         &mut Browser {
@@ -51,7 +51,7 @@ pub(super) fn input(inner: &Shared, input: Input) {
 /// later (or the next visit) to take on.
 pub(super) fn stop(copy: Option<Delivery>) {
     if let Some(mut copy) = copy {
-        handle(
+        step(
             &mut copy,
             Input::Stop,
             &mut Browser {
@@ -67,7 +67,7 @@ fn deliver(widget: &WeakInner, detached: &Delivery, what: Input) {
     match widget.upgrade() {
         Some(inner) => input(&inner, what),
         None if matches!(what, Input::Answer { .. }) => {
-            handle(
+            step(
                 &mut detached.detached(),
                 what,
                 &mut Browser {

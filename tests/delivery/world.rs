@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use readerpoll::core::delivery::{handle, Delivery, Host, Input, Note};
+use readerpoll::core::delivery::{step, Delivery, Host, Input, Note};
 use readerpoll::core::machine::{step as widget_step, Effect, Event, Phase, State};
 use readerpoll::core::outbox::{Ballot, Pending, Protocol};
 use readerpoll::core::poll::{Poll, RawPoll};
@@ -46,6 +46,8 @@ pub struct Server {
     /// How many times a vote changed the numbers.
     pub counted: u32,
     pub down: bool,
+    /// Refuses every vote with this code (403).
+    pub refusing: Option<&'static str>,
 }
 
 impl Server {
@@ -69,6 +71,9 @@ impl Server {
     pub fn vote(&mut self, vote: &Pending) -> (u16, Answer) {
         if self.down {
             return (503, error_answer("unavailable"));
+        }
+        if let Some(code) = self.refusing {
+            return (403, error_answer(code));
         }
         let status = if self.keys.contains_key(&vote.key) {
             200
@@ -394,7 +399,7 @@ impl World {
         }
         self.log.push(format!("tab {tab}.{copy} <- {input:?}"));
         let mut d = self.tabs[tab].copies[copy].delivery.take().unwrap();
-        let notes = handle(
+        let notes = step(
             &mut d,
             input,
             &mut Page {
@@ -426,7 +431,7 @@ impl World {
             return;
         };
         let mut d = d.detached();
-        let _ = handle(
+        let _ = step(
             &mut d,
             input,
             &mut Page {
@@ -721,8 +726,9 @@ impl Host for Page<'_> {
     }
 
     fn report(&mut self, code: &str, message: &str, retry: bool) {
+        let what = if retry { "will retry" } else { "refused" };
         self.world.log.push(format!(
-            "tab {}.{} reports {code}: {message} ({retry})",
+            "tab {}.{} reports {code}: {message} ({what})",
             self.tab, self.copy
         ));
     }

@@ -3,11 +3,12 @@
 //! in-memory world in the tests, so every interleaving of tabs, copies,
 //! answers and timers runs natively.
 
-use super::{step, Delivery, Effect, Input, Note, Seen};
+use super::{Delivery, Seen};
 use crate::core::outbox::{Ballot, Pending};
 
 /// Storage shared by every tab, this page's memory, the network and the
-/// clock. Nothing here decides anything.
+/// clock: what a step reads, and the effects it carries out. Nothing here
+/// decides anything.
 pub trait Host {
     /// Every waiting vote in this browser, from every poll and tab.
     fn outbox(&mut self) -> Vec<Pending>;
@@ -25,81 +26,25 @@ pub trait Host {
     fn forget(&mut self, key: &str);
     /// False where storage refused it (the page then keeps it).
     fn keep(&mut self, poll: &str, ballot: &Ballot) -> bool;
-    /// Sends a vote; its answer comes back through `handle` as
+    /// Sends a vote; its answer comes back through `step` as
     /// `Input::Answer`. `beacon`: the page is going, no answer is awaited
     /// (where the browser will not take a beacon, a plain send).
     fn send(&mut self, copy: &Delivery, vote: Pending, beacon: bool);
     /// Reads the numbers; they come back as `Input::Numbers` with `epoch`.
     fn read(&mut self, copy: &Delivery, epoch: u32);
     fn wake_at(&mut self, at_ms: u64);
+    /// This copy follows the vote with `key` as its own: other copies on
+    /// the page leave it alone.
     fn hold(&mut self, key: &str);
+    /// ...and no longer does.
     fn release(&mut self, key: &str);
+    /// Logs a problem and fires `poll-error`: a try that failed and will be
+    /// retried, or a vote refused for good.
     fn report(&mut self, code: &str, message: &str, retry: bool);
 }
 
-/// Reads what `copy` needs to see, steps it with `input`, and carries out
-/// the effects; what the widget must be told is returned (for the caller to
-/// pass on once nothing is borrowed). A store that storage refuses is fed
-/// back as `Input::NotKept`.
-pub fn handle<H: Host>(copy: &mut Delivery, input: Input, host: &mut H) -> Vec<Note> {
-    let mut notes = Vec::new();
-    let mut next = Some(input);
-    while let Some(input) = next.take() {
-        let seen = look(copy, host);
-        for effect in step(copy, input, seen) {
-            let refused = match effect {
-                Effect::Store(vote) => (!host.store(&vote)).then_some(vote.key),
-                Effect::Keep(ballot) => (!host.keep(&copy.poll, &ballot)).then_some(ballot.key),
-                Effect::Forget(key) => {
-                    host.forget(&key);
-                    None
-                }
-                Effect::Send(vote) => {
-                    host.send(copy, vote, false);
-                    None
-                }
-                Effect::Beacon(vote) => {
-                    host.send(copy, vote, true);
-                    None
-                }
-                Effect::Read(epoch) => {
-                    host.read(copy, epoch);
-                    None
-                }
-                Effect::WakeAt(at) => {
-                    host.wake_at(at);
-                    None
-                }
-                Effect::Hold(key) => {
-                    host.hold(&key);
-                    None
-                }
-                Effect::Release(key) => {
-                    host.release(&key);
-                    None
-                }
-                Effect::Tell(note) => {
-                    notes.push(note);
-                    None
-                }
-                Effect::Report {
-                    code,
-                    message,
-                    retry,
-                } => {
-                    host.report(&code, &message, retry);
-                    None
-                }
-            };
-            if let Some(key) = refused {
-                next = Some(Input::NotKept(key));
-            }
-        }
-    }
-    notes
-}
-
-fn look<H: Host>(copy: &Delivery, host: &mut H) -> Seen {
+/// What `copy` needs to see, read once at the start of a step.
+pub(super) fn look<H: Host>(copy: &Delivery, host: &mut H) -> Seen {
     let mut waiting = Vec::new();
     if let Some(endpoint) = &copy.endpoint {
         for vote in host.outbox() {

@@ -1,8 +1,14 @@
-//! Getting the reader's vote to the backend, as a pure state machine:
-//! `step(copy, input, seen)` returns the effects to carry out. One
-//! `Delivery` belongs to each copy of a poll on a page; the outbox and the
-//! kept ballot in storage are shared by every copy in every tab, so each
-//! step is given them as they are now (`Seen`) and decides from that alone.
+//! Getting the reader's vote to the backend, as a state machine with its
+//! effects kept out: `step(copy, input, host)` reads the world once through
+//! `Host` (`Seen`: the outbox and the kept ballot, shared by every copy in
+//! every tab, and the clock), decides from that alone, and carries each
+//! effect out through `Host` (store, forget, keep, send, beacon, read,
+//! wake at, hold, release, report); what the widget must be told is
+//! returned. One `Delivery` belongs to each copy of a poll on a page. The
+//! browser's `Host` is `dom::delivery`; the tests' is an in-memory world.
+//! (Effects go straight to `Host` rather than into a list the caller then
+//! walks: the list, its second dispatch and its drop glue cost about 1 KB
+//! of the widget's budget.)
 //!
 //! Why the decisions are made this way:
 //! - A vote is in the outbox before its first try and leaves it only with
@@ -24,7 +30,7 @@
 
 mod host;
 
-pub use host::{handle, Host};
+pub use host::Host;
 
 use crate::core::machine::Event;
 use crate::core::outbox::{
@@ -128,8 +134,6 @@ pub enum Input {
     Hidden,
     /// Another tab changed storage.
     StorageChanged,
-    /// Storage refused to keep the vote with this key (full, blocked).
-    NotKept(String),
     /// The copy goes.
     Stop,
 }
@@ -157,39 +161,6 @@ pub enum Note {
     NotKept,
     /// The backend's numbers.
     Numbers { tally: WireTally, closed: bool },
-}
-
-/// Something to carry out, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Write this vote to the outbox (replacing the one with its key).
-    Store(Pending),
-    /// Remove the vote with this key from the outbox.
-    Forget(String),
-    /// Keep this ballot as the reader's in this poll.
-    Keep(Ballot),
-    /// Send this vote; its answer comes back as `Input::Answer`.
-    Send(Pending),
-    /// Hand this vote to the browser to deliver as the page goes (no
-    /// answer); a plain `Send` where the browser will not take it.
-    Beacon(Pending),
-    /// Read the poll's numbers; they come back as `Input::Numbers`.
-    Read(u32),
-    /// Fire `Input::Timer` at this unix millisecond.
-    WakeAt(u64),
-    /// This copy follows the vote with this key as its own: other copies on
-    /// the page leave it alone.
-    Hold(String),
-    /// ...and no longer does.
-    Release(String),
-    /// Tell the widget.
-    Tell(Note),
-    /// Log a problem and fire `poll-error`.
-    Report {
-        code: String,
-        message: String,
-        retry: bool,
-    },
 }
 
 impl Delivery {
@@ -232,13 +203,17 @@ impl Delivery {
     }
 }
 
-/// Advances one copy by one input.
-pub fn step(d: &mut Delivery, input: Input, mut seen: Seen) -> Vec<Effect> {
+/// Advances one copy by one input; returns what the widget must be told
+/// (for the caller to pass on once nothing is borrowed).
+pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Note> {
+    let mut seen = host::look(d, host);
     let mut s = Step {
         d,
         waiting: std::mem::take(&mut seen.waiting),
         seen,
-        out: Vec::new(),
+        host,
+        notes: Vec::new(),
+        not_kept: None,
     };
     // A vote counted already (its ballot is kept) and back in the outbox:
     // a tab that had not yet seen it leave wrote its claim over the removal.
@@ -248,20 +223,33 @@ pub fn step(d: &mut Delivery, input: Input, mut seen: Seen) -> Vec<Effect> {
         }
     }
     s.run(input);
-    s.out
+    // Said last, after "counted" (which clears it).
+    if let Some(key) = s.not_kept.take() {
+        // The outbox could not keep the vote, or (without a backend, where
+        // nothing else holds it) the ballot: gone with the page. A counted
+        // vote's ballot is the backend's too.
+        let waits = s.waiting.iter().any(|p| p.key == key);
+        if s.d.cast.as_ref() == Some(&key) && (waits || s.d.endpoint.is_none()) {
+            s.tell(Note::NotKept);
+        }
+    }
+    s.notes
 }
 
 /// One step's working state: `waiting` follows the effects as they are
 /// decided, so later decisions in the same step see earlier ones.
-struct Step<'a> {
+struct Step<'a, H> {
     d: &'a mut Delivery,
     /// `Seen::waiting`, as this step's effects leave it.
     waiting: Vec<Pending>,
     seen: Seen,
-    out: Vec<Effect>,
+    host: &'a mut H,
+    notes: Vec<Note>,
+    /// A vote (by key) storage would not keep.
+    not_kept: Option<String>,
 }
 
-impl Step<'_> {
+impl<H: Host> Step<'_, H> {
     fn run(&mut self, input: Input) {
         match input {
             Input::Start { fresh } => self.start(fresh),
@@ -306,67 +294,50 @@ impl Step<'_> {
             }
             Input::Hidden => self.hidden(),
             Input::StorageChanged => self.storage_changed(),
-            Input::NotKept(key) => {
-                // The outbox could not keep the vote, or (without a backend,
-                // where nothing else holds it) the ballot: gone with the page.
-                // A counted vote's ballot is the backend's too.
-                let waits = self.waiting.iter().any(|p| p.key == key);
-                if self.d.cast.as_ref() == Some(&key) && (waits || self.d.endpoint.is_none()) {
-                    self.tell(Note::NotKept);
-                }
-            }
             Input::Stop => {
                 if let Some((key, true)) = self.d.following.take() {
-                    self.emit(Effect::Release(key));
+                    self.host.release(&key);
                 }
             }
         }
     }
 
-    /// One place that grows the list: an effect is large, and every
-    /// `push` inlined where it is decided cost more than the call.
-    #[inline(never)]
-    fn emit(&mut self, effect: Effect) {
-        self.out.push(effect);
-    }
-
-    #[inline(never)]
     fn tell(&mut self, note: Note) {
-        self.emit(Effect::Tell(note));
+        self.notes.push(note);
     }
 
     fn keep(&mut self, ballot: Ballot) {
-        self.d.shown = Some(ballot.key.clone());
-        self.emit(Effect::Keep(ballot));
+        if !self.host.keep(&self.d.poll, &ballot) {
+            self.not_kept = Some(ballot.key.clone());
+        }
+        self.d.shown = Some(ballot.key);
     }
 
     fn store(&mut self, vote: Pending) {
-        match self.waiting.iter_mut().find(|p| p.key == vote.key) {
-            Some(slot) => *slot = vote.clone(),
-            None => self.waiting.push(vote.clone()),
+        if !self.host.store(&vote) {
+            self.not_kept = Some(vote.key.clone());
         }
-        self.emit(Effect::Store(vote));
+        match self.waiting.iter_mut().find(|p| p.key == vote.key) {
+            Some(slot) => *slot = vote,
+            None => self.waiting.push(vote),
+        }
     }
 
     fn forget(&mut self, key: &str) {
         self.waiting.retain(|p| p.key != key);
-        self.emit(Effect::Forget(key.into()));
+        self.host.forget(key);
     }
 
     fn read(&mut self) {
         if self.d.protocol.has_tally() {
             self.d.epoch += 1;
-            self.emit(Effect::Read(self.d.epoch));
+            self.host.read(self.d, self.d.epoch);
         }
     }
 
     fn send(&mut self, vote: Pending, beacon: bool) {
         self.d.epoch += 1;
-        self.emit(if beacon {
-            Effect::Beacon(vote)
-        } else {
-            Effect::Send(vote)
-        });
+        self.host.send(self.d, vote, beacon);
     }
 
     /// Look again at `at`, unless a sooner look is set (it sets this one
@@ -374,7 +345,7 @@ impl Step<'_> {
     fn wake(&mut self, at: u64) {
         if self.d.wake_at.is_none_or(|sooner| sooner > at) {
             self.d.wake_at = Some(at);
-            self.emit(Effect::WakeAt(at));
+            self.host.wake_at(at);
         }
     }
 
@@ -382,11 +353,11 @@ impl Step<'_> {
     fn follow(&mut self, key: String, own: bool) {
         if let Some((old, true)) = self.d.following.take() {
             if old != key {
-                self.emit(Effect::Release(old));
+                self.host.release(&old);
             }
         }
         if own {
-            self.emit(Effect::Hold(key.clone()));
+            self.host.hold(&key);
         }
         self.d.voted = true;
         self.d.following = Some((key, own));
@@ -507,19 +478,22 @@ impl Step<'_> {
         let Some(found) = self.waiting.iter().find(|p| p.key == key) else {
             return;
         };
-        let vote = found.clone();
-        let mut probe = found.clone();
+        let mut vote = found.clone();
+        let claimed = vote.claimed;
         let others = if self.d.changes {
             &self.waiting[..]
         } else {
             &[]
         };
         let replaced = others.iter().any(|o| replaces(o, &vote));
-        if !replaced
-            && ((eager && self.d.protocol.replay_safe())
-                || self.d.spent == Some((vote.key.clone(), vote.claimed)))
-        {
-            probe.claimed = 0;
+        let spent = self
+            .d
+            .spent
+            .as_ref()
+            .is_some_and(|(k, c)| *k == vote.key && *c == claimed);
+        if !replaced && ((eager && self.d.protocol.replay_safe()) || spent) {
+            // Only for the turn: the claim itself stays.
+            vote.claimed = 0;
         }
         let now = self.seen.now;
         let mut older = Vec::new();
@@ -528,7 +502,9 @@ impl Step<'_> {
                 older.push(o.key.clone());
             }
         }
-        match turn(&probe, others, now) {
+        let turn = turn(&vote, others, now);
+        vote.claimed = claimed;
+        match turn {
             Turn::Send => {}
             Turn::Wait(ms) => return self.wake(now + ms),
             Turn::Superseded => {
@@ -610,19 +586,13 @@ impl Step<'_> {
                     ..current
                 });
                 self.wake(now + delay);
-                self.emit(Effect::Report {
-                    code: code.into(),
-                    message: "the vote will be sent again".into(),
-                    retry: true,
-                });
+                self.host.report(code, "the vote will be sent again", true);
                 if self.d.follows(&key) {
                     self.tell(Note::Retrying);
                 }
             }
             Outcome::Counted(tally) => {
                 self.forget(&key);
-                // Newer than any read on its way.
-                self.d.epoch += 1;
                 let own = self.d.following == Some((key.clone(), true));
                 let followed = self.d.follows(&key);
                 let idle = self.d.following.is_none();
@@ -646,9 +616,11 @@ impl Step<'_> {
                 });
                 if own {
                     self.d.following = None;
-                    self.emit(Effect::Release(key));
-                    if tally.is_none() {
-                        self.read();
+                    self.host.release(&key);
+                    match tally {
+                        // Newer than any read on its way.
+                        Some(_) => self.d.epoch += 1,
+                        None => self.read(),
                     }
                     self.tell(Note::Counted(tally));
                     return;
@@ -673,11 +645,7 @@ impl Step<'_> {
             }
             Outcome::Refused { code, message } => {
                 self.forget(&key);
-                self.emit(Effect::Report {
-                    code,
-                    message: message.clone(),
-                    retry: false,
-                });
+                self.host.report(&code, &message, false);
                 self.read();
                 if self.d.follows(&key) {
                     self.gone(Note::Refused(message));
@@ -707,7 +675,7 @@ impl Step<'_> {
             return;
         };
         if own {
-            self.emit(Effect::Release(key.clone()));
+            self.host.release(&key);
         }
         if let Some(next) = newest(&self.waiting).cloned() {
             // (The newest as this step began: a newer one left it only by
@@ -727,12 +695,17 @@ impl Step<'_> {
         self.read();
     }
 
+    /// A vote's answer brought numbers (newer than any read on its way),
+    /// or else they are read.
     fn numbers(&mut self, tally: Option<WireTally>) {
         match tally {
-            Some(tally) => self.tell(Note::Numbers {
-                tally,
-                closed: false,
-            }),
+            Some(tally) => {
+                self.d.epoch += 1;
+                self.tell(Note::Numbers {
+                    tally,
+                    closed: false,
+                })
+            }
             None => self.read(),
         }
     }
