@@ -60,8 +60,11 @@ start_server() {
   shift
   local log=$WORK/$name.out
   : >"$log"
+  # The vote runs leave every connection idle while the last votes drain
+  # (up to 10 s): a longer header timeout than the default 10 s keeps the
+  # server from closing them, which wrk would count as socket errors.
   env "$@" RUST_LOG=warn "$BIN" serve --addr 127.0.0.1:0 --www www \
-    --db "$WORK/$name.sqlite3" --rate-limit 0 >"$log" 2>"$WORK/$name.err" &
+    --db "$WORK/$name.sqlite3" --rate-limit 0 --header-timeout 60 >"$log" 2>"$WORK/$name.err" &
   SERVER_PID=$!
   local i
   for i in $(seq 1 200); do

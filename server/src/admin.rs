@@ -88,7 +88,7 @@ async fn add(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Res
     if let Some(answer) = refusal(&state, &headers) {
         return answer;
     }
-    let bytes = match read_body(body, MAX_DEFINITION).await {
+    let bytes = match read_body(body, MAX_DEFINITION, state.config.body_timeout).await {
         Ok(bytes) => bytes,
         Err(e) => {
             return e.answer(

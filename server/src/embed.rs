@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::response::Html;
 use readerpoll::core::locale::{locale_for, Texts};
 use readerpoll::core::machine::{step, Event, State};
+use readerpoll::core::poll::ResultsVisibility;
+use readerpoll::core::tally::Tally;
 use readerpoll::view::{view, ViewModel};
 
 use crate::store::PollState;
@@ -27,12 +29,21 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The fallback markup: a form posting to the server, and the results.
-pub fn fragment(p: &PollState, now: i64) -> String {
+/// The fallback markup: a form posting to the server, and the results when
+/// `visible` (the poll's results policy, decided by the caller for this
+/// reader); otherwise no number at all reaches the page.
+pub fn fragment(p: &PollState, now: i64, visible: bool) -> String {
     let texts = Texts::new(locale_for("en"));
     let mut live = State::Loading;
     let mut poll = (*p.poll).clone();
-    poll.tally = p.tally.clone();
+    if visible {
+        poll.tally = p.tally.clone();
+        // The caller has applied the policy (an `after_vote` reader's vote
+        // is known to the server, not to this render).
+        poll.results = ResultsVisibility::Always;
+    } else {
+        poll.tally = Tally::new(vec![0; poll.options.len()], 0);
+    }
     step(
         &mut live,
         Event::Loaded {
@@ -86,12 +97,23 @@ pub fn fragment(p: &PollState, now: i64) -> String {
     html
 }
 
-pub fn page(p: &PollState, now: i64) -> Html<String> {
+pub fn page(p: &PollState, now: i64, visible: bool) -> Html<String> {
     Html(format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<link rel=\"stylesheet\" href=\"/demo.css\">\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
         escape(&p.poll.question),
-        fragment(p, now)
+        fragment(p, now, visible)
     ))
+}
+
+/// A voter token no one can guess: 128 random bits, in hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No system randomness: a token unique to this moment and process
+        // still tells readers apart, if guessably.
+        return format!("v{}", random_key());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An idempotency key for a form vote that did not bring one.

@@ -5,16 +5,17 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use readerpoll::core::poll::{Poll, ResultsVisibility};
 use readerpoll::core::wire::{ErrorBody, ErrorDetail, TallyBody, VoteAnswer, VoteBody};
 use serde_json::json;
 use tower_http::services::ServeDir;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::embed;
 use crate::limits::{client_ip, RateLimiter};
@@ -35,8 +36,12 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Bearer token for /api/admin; None turns the admin API off.
     pub admin_token: Option<String>,
-    /// How long a request body may take to arrive.
+    /// How long a request body may take to arrive, all of it.
     pub body_timeout: std::time::Duration,
+    /// The origin readers reach this server at (`--public-url`, else the
+    /// address it listens on): oEmbed describes only its pages, and the
+    /// no-JS form's cookie is `Secure` when it is https.
+    pub public_origin: String,
 }
 
 pub struct AppState {
@@ -53,7 +58,7 @@ pub fn router(state: Shared) -> Router {
     let www = state.config.www.clone();
     let body_timeout = state.config.body_timeout;
     // Every answer but the event streams is due within the time limit; a
-    // client that trickles its body in is cut off sooner still.
+    // client that trickles its body in is cut off sooner still (`read_body`).
     let bounded = Router::new()
         .route("/api/polls/{id}", get(get_poll).options(preflight))
         .route("/api/polls/{id}/votes", post(post_vote).options(preflight))
@@ -79,7 +84,6 @@ pub fn router(state: Shared) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         )
-        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn_with_state(state.clone(), headers))
         .with_state(state)
 }
@@ -144,15 +148,94 @@ impl BodyError {
     }
 }
 
-/// The whole body, at most `limit` bytes.
-pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, BodyError> {
-    to_bytes(body, limit).await.map_err(|e| {
-        if e.to_string().contains("length limit") {
-            BodyError::TooLarge
-        } else {
-            BodyError::Slow
+/// The whole body, at most `limit` bytes, all of it within `deadline`: a
+/// body that trickles in a byte at a time is cut off when the deadline
+/// passes, not when it pauses. A `Content-Length` over the limit is refused
+/// before anything is read.
+pub async fn read_body(
+    body: Body,
+    limit: usize,
+    deadline: std::time::Duration,
+) -> Result<axum::body::Bytes, BodyError> {
+    use axum::body::HttpBody;
+    if body.size_hint().lower() > limit as u64 {
+        return Err(BodyError::TooLarge);
+    }
+    match tokio::time::timeout(deadline, to_bytes(body, limit)).await {
+        Err(_) => Err(BodyError::Slow),
+        Ok(read) => read.map_err(|e| {
+            if e.to_string().contains("length limit") {
+                BodyError::TooLarge
+            } else {
+                BodyError::Slow
+            }
+        }),
+    }
+}
+
+/// Every `X-Forwarded-For` line as one comma-separated list, as HTTP
+/// reads repeated header lines: a proxy that adds its own line after the
+/// client's is read the same as one that appends to the client's line.
+fn forwarded_for(headers: &HeaderMap) -> Option<String> {
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
+/// The client a request is counted against for rate limits.
+fn client_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    let forwarded = forwarded_for(headers);
+    client_ip(
+        peer.ip(),
+        forwarded.as_deref(),
+        &state.config.trusted_proxies,
+    )
+}
+
+/// Whether a poll's results policy lets a reader see its numbers at `now`;
+/// `voted`: the reader has a vote in it.
+pub fn results_visible(poll: &Poll, now: i64, voted: bool) -> bool {
+    let closed = !poll.is_open_at(now) && !poll.not_yet_open_at(now);
+    match poll.results {
+        ResultsVisibility::Always => true,
+        ResultsVisibility::AfterVote => voted || closed,
+        ResultsVisibility::AfterClose => closed,
+        ResultsVisibility::Never => false,
+    }
+}
+
+/// Whether the reader with voter token `voter` may see the poll's numbers
+/// now; the store is asked only for an `after_vote` poll still open.
+pub async fn visible_to(state: &AppState, p: &PollState, now: i64, voter: Option<&str>) -> bool {
+    if results_visible(&p.poll, now, false) {
+        return true;
+    }
+    if p.poll.results != ResultsVisibility::AfterVote {
+        return false;
+    }
+    let Some(voter) = voter.filter(|v| !v.is_empty() && token(v)) else {
+        return false;
+    };
+    match state.store.has_voted(&p.poll.id, voter).await {
+        Ok(voted) => voted,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a voter's vote failed");
+            false
         }
-    })
+    }
+}
+
+/// `?voter=TOKEN` on reads: the voter token of a reader who may have voted
+/// (for polls that show results only after a vote). Anything else in the
+/// query, or a query that does not parse, is ignored: a read never fails
+/// for it.
+pub fn voter_param(query: Option<&str>) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == "voter")
+        .map(|(_, value)| value.into_owned())
 }
 
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -202,29 +285,38 @@ pub async fn find_poll(state: &AppState, id: &str) -> Result<PollState, Response
     found(state.store.get(id).await).map_err(vote_error)
 }
 
-async fn get_poll(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+async fn get_poll(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let p = match find_poll(&state, &id).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
+    let now = now_seconds();
+    let voter = voter_param(query.as_deref());
+    let visible = visible_to(&state, &p, now, voter.as_deref()).await;
     let mut definition = (*p.definition).clone();
     if let Some(obj) = definition.as_object_mut() {
         obj.remove("counts");
         obj.remove("voters");
         obj.remove(ALLOWED_ORIGINS);
     }
-    Json(json!({
+    let mut answer = json!({
         "poll": definition,
-        "tally": TallyBody::from_tally(&p.poll, &p.tally),
-        "open": p.open_at(now_seconds()),
-    }))
-    .into_response()
+        "open": p.open_at(now),
+    });
+    if visible {
+        answer["tally"] = json!(TallyBody::from_tally(&p.poll, &p.tally));
+    }
+    Json(answer).into_response()
 }
 
 /// Keys and voter tokens: up to 64 ASCII letters, digits and dashes (a
 /// UUID fits). Checked before a vote reaches storage, so nothing a client
 /// sends can make a batch it shares with other votes fail.
-fn token(text: &str) -> bool {
+pub fn token(text: &str) -> bool {
     text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
@@ -262,8 +354,7 @@ async fn post_vote(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
+    let client = client_of(&state, peer, &headers);
     if let Err(wait) = state.limiter.check(client) {
         return with_retry_after(
             error(
@@ -298,7 +389,7 @@ async fn post_vote(
             "Send the vote as application/json (or text/plain from sendBeacon).",
         );
     }
-    let bytes = match read_body(body, MAX_BODY).await {
+    let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,
         Err(e) => {
             return e.answer(
@@ -347,8 +438,15 @@ async fn post_vote(
             } else {
                 StatusCode::OK
             };
+            // A poll whose numbers this reader may not see yet answers with
+            // an empty tally: the shape the protocol promises, no numbers.
+            let tally = if results_visible(&ok.poll, now_seconds(), true) {
+                TallyBody::from_tally(&ok.poll, &ok.tally)
+            } else {
+                TallyBody::default()
+            };
             let answer = VoteAnswer {
-                tally: TallyBody::from_tally(&ok.poll, &ok.tally),
+                tally,
                 counted: ok.counted,
             };
             (status, Json(answer)).into_response()
@@ -401,11 +499,70 @@ pub fn vote_error(e: VoteError) -> Response {
     }
 }
 
-async fn embed_page(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match find_poll(&state, &id).await {
-        Ok(p) => embed::page(&p, now_seconds()).into_response(),
-        Err(answer) => answer,
+/// The no-JS form's voter cookie: a first-party token that makes one
+/// browser one reader, as the widget's stored token does.
+const VOTER_COOKIE: &str = "readerpoll_voter";
+
+/// The voter token in the request's cookie, if it is a well-formed one.
+fn voter_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == VOTER_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty() && token(v))
+}
+
+/// The `Set-Cookie` value giving a browser voter token `voter`: not
+/// readable by scripts, sent on same-site navigations (the form's post)
+/// only, and over https only when the server is reached by https.
+fn voter_set_cookie(state: &AppState, voter: &str) -> Option<HeaderValue> {
+    let secure = if state.config.public_origin.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{VOTER_COOKIE}={voter}; Path=/polls; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
+}
+
+/// The browser's voter token, and whether it is new (to be set).
+fn voter_of(headers: &HeaderMap) -> (String, bool) {
+    match voter_cookie(headers) {
+        Some(voter) => (voter, false),
+        None => (embed::random_token(), true),
     }
+}
+
+fn set_voter(state: &AppState, mut response: Response, voter: &str, new: bool) -> Response {
+    if new {
+        if let Some(cookie) = voter_set_cookie(state, voter) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+async fn embed_page(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let p = match find_poll(&state, &id).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let (voter, new) = voter_of(&headers);
+    let now = now_seconds();
+    let visible = !new && visible_to(&state, &p, now, Some(&voter)).await
+        || results_visible(&p.poll, now, false);
+    let page = embed::page(&p, now, visible).into_response();
+    set_voter(&state, page, &voter, new)
 }
 
 /// The no-JS fallback's form post: counts the vote, then shows the results.
@@ -416,8 +573,7 @@ async fn post_form(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
+    let client = client_of(&state, peer, &headers);
     if let Err(wait) = state.limiter.check(client) {
         return with_retry_after(
             (
@@ -439,7 +595,7 @@ async fn post_form(
         }
         Err(answer) => return answer,
     }
-    let bytes = match read_body(body, MAX_BODY).await {
+    let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
             return (StatusCode::PAYLOAD_TOO_LARGE, "The vote is too large.").into_response()
@@ -455,22 +611,24 @@ async fn post_form(
     if key.is_empty() || !token(&key) || choices.len() > 64 {
         return (StatusCode::BAD_REQUEST, "The vote is malformed.").into_response();
     }
+    let (voter, new) = voter_of(&headers);
     let result = state
         .store
         .vote(VoteRequest {
             poll: id.clone(),
             key,
-            voter: String::new(),
+            voter: voter.clone(),
             choices,
         })
         .await;
-    match result {
+    let answer = match result {
         Ok(_) => Redirect::to(&format!("/polls/{id}/embed?voted=1")).into_response(),
         Err(VoteError::UnknownPoll) => {
-            (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response()
+            return (StatusCode::NOT_FOUND, "There is no poll with this id.").into_response()
         }
         Err(_) => Redirect::to(&format!("/polls/{id}/embed?refused=1")).into_response(),
-    }
+    };
+    set_voter(&state, answer, &voter, new)
 }
 
 /// Values of `name` in an urlencoded body.

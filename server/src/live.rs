@@ -9,38 +9,96 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use readerpoll::core::wire::TallyBody;
 use serde_json::json;
 
-use crate::http::{find_poll, AppState};
-use crate::store::now_seconds;
+use crate::http::token;
+use crate::http::{find_poll, results_visible, voter_param, AppState};
+use crate::store::{now_seconds, PollState};
+use readerpoll::core::poll::ResultsVisibility;
 
 const INTERVAL: Duration = Duration::from_millis(500);
 
-pub async fn events(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+/// How often, in ticks, an `after_vote` stream asks whether its reader has
+/// voted yet (a query each time): every 5 s rather than every tick.
+const VOTED_EVERY: u32 = 10;
+
+/// One stream's state between ticks.
+struct Stream {
+    state: Arc<AppState>,
+    id: String,
+    voter: Option<String>,
+    /// The reader has a vote in the poll (once true, it stays true).
+    voted: bool,
+    ticks: u32,
+    /// What was last sent; `None` before the first event.
+    last: Option<serde_json::Value>,
+}
+
+impl Stream {
+    /// Whether the reader's vote is known, asking the store on the first
+    /// tick and then every `VOTED_EVERY` ticks, only while it matters.
+    async fn reader_voted(&mut self, p: &PollState) -> bool {
+        let Some(voter) = self.voter.as_deref() else {
+            return false;
+        };
+        if !self.voted && self.ticks.is_multiple_of(VOTED_EVERY) {
+            self.voted = token(voter)
+                && self
+                    .state
+                    .store
+                    .has_voted(&p.poll.id, voter)
+                    .await
+                    .unwrap_or(false);
+        }
+        self.voted
+    }
+}
+
+pub async fn events(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     if let Err(answer) = find_poll(&state, &id).await {
         return answer;
     }
-    let start = (state, id, None::<(TallyBody, bool)>);
-    let stream = futures_util::stream::unfold(start, |(state, id, last)| async move {
+    let start = Stream {
+        state,
+        id,
+        voter: voter_param(query.as_deref()).filter(|v| !v.is_empty()),
+        voted: false,
+        ticks: 0,
+        last: None,
+    };
+    let stream = futures_util::stream::unfold(start, |mut s| async move {
         loop {
-            if last.is_some() {
+            if s.last.is_some() {
                 tokio::time::sleep(INTERVAL).await;
             }
             // A poll that disappears, or a store that fails, ends the stream;
             // EventSource reconnects by itself.
-            let p = state.store.get(&id).await.ok().flatten()?;
-            let now = (
-                TallyBody::from_tally(&p.poll, &p.tally),
-                p.open_at(now_seconds()),
-            );
-            if last.as_ref() != Some(&now) {
-                let data = json!({ "tally": now.0, "open": now.1 }).to_string();
-                let event = Event::default().event("tally").data(data);
-                return Some((Ok::<_, Infallible>(event), (state, id, Some(now))));
+            let p = s.state.store.get(&s.id).await.ok().flatten()?;
+            let now = now_seconds();
+            // What this reader may see: the numbers only as the poll's
+            // results policy allows, so a hidden tally does not leak, not
+            // even as the timing of events.
+            let mut visible = results_visible(&p.poll, now, false);
+            if !visible && p.poll.results == ResultsVisibility::AfterVote {
+                visible = s.reader_voted(&p).await;
+            }
+            s.ticks = s.ticks.wrapping_add(1);
+            let mut seen = json!({ "open": p.open_at(now) });
+            if visible {
+                seen["tally"] = json!(TallyBody::from_tally(&p.poll, &p.tally));
+            }
+            if s.last.as_ref() != Some(&seen) {
+                let event = Event::default().event("tally").data(seen.to_string());
+                s.last = Some(seen);
+                return Some((Ok::<_, Infallible>(event), s));
             }
         }
     });

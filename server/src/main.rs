@@ -3,7 +3,8 @@
 //! ```text
 //! readerpoll-server serve [--addr 127.0.0.1:8080] [--www www] [--db data/readerpoll.sqlite3]
 //!                         [--csp] [--rate-limit N] [--trusted-proxy IP]... [--allow-origin URL]...
-//!                         [--body-timeout SECONDS]
+//!                         [--body-timeout SECONDS] [--header-timeout SECONDS]
+//!                         [--max-header-bytes N] [--max-connections N] [--public-url URL]
 //! readerpoll-server poll add FILE.json | list | close ID | export ID --csv   [--db PATH]
 //! ```
 //!
@@ -14,12 +15,13 @@ mod admin;
 mod embed;
 mod http;
 mod limits;
+mod listen;
 mod live;
 mod oembed;
 mod store;
 
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -41,6 +43,18 @@ struct Args {
     origins: Vec<String>,
     csv: bool,
     body_timeout: f64,
+    header_timeout: f64,
+    max_header_bytes: usize,
+    max_connections: usize,
+    public_url: Option<String>,
+}
+
+/// Seconds from a command-line value, within (0, 600].
+fn seconds(name: &str, text: String) -> Result<f64, String> {
+    text.parse()
+        .ok()
+        .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
+        .ok_or_else(|| format!("{name} takes seconds (more than 0, at most 600)"))
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -55,6 +69,10 @@ fn parse_args() -> Result<Args, String> {
         origins: Vec::new(),
         csv: false,
         body_timeout: 10.0,
+        header_timeout: 10.0,
+        max_header_bytes: 16 * 1024,
+        max_connections: 4096,
+        public_url: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -85,11 +103,31 @@ fn parse_args() -> Result<Args, String> {
                 args.origins.push(normal)
             }
             "--body-timeout" => {
-                args.body_timeout = value("--body-timeout")?
+                args.body_timeout = seconds("--body-timeout", value("--body-timeout")?)?
+            }
+            "--header-timeout" => {
+                args.header_timeout = seconds("--header-timeout", value("--header-timeout")?)?
+            }
+            "--max-header-bytes" => {
+                args.max_header_bytes = value("--max-header-bytes")?
                     .parse()
                     .ok()
-                    .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
-                    .ok_or("--body-timeout takes seconds (0 to 600)")?
+                    .filter(|n| (1024..=1024 * 1024).contains(n))
+                    .ok_or("--max-header-bytes takes a size in bytes (1024 to 1048576)")?
+            }
+            "--max-connections" => {
+                args.max_connections = value("--max-connections")?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .ok_or("--max-connections takes a count (1 to 1000000)")?
+            }
+            "--public-url" => {
+                let url = value("--public-url")?;
+                let origin = store::normal_origin(&url).ok_or_else(|| {
+                    format!("--public-url takes the site's origin, like https://polls.example (got {url})")
+                })?;
+                args.public_url = Some(origin)
             }
             "-h" | "--help" => args.words = vec!["help".into()],
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
@@ -123,6 +161,8 @@ fn main() -> ExitCode {
         ["poll", "export", id] if args.csv => poll_export(&args, id),
         _ => {
             eprintln!("usage: readerpoll-server serve [--addr A] [--www DIR] [--db FILE] [--csp] [--rate-limit N]");
+            eprintln!("         [--trusted-proxy IP]... [--allow-origin URL]... [--public-url URL] [--body-timeout S]");
+            eprintln!("         [--header-timeout S] [--max-header-bytes N] [--max-connections N]   (README, \"Hardening\")");
             eprintln!("       readerpoll-server poll add FILE.json | list | close ID | export ID --csv [--db FILE]");
             return ExitCode::from(2);
         }
@@ -150,9 +190,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn serve(args: &Args) -> Result<(), String> {
+    let open_files = listen::raise_open_files_limit();
     runtime()?.block_on(async move {
         let store = open_store(args).await?;
         let backend = store.backend();
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        // Without --public-url the server's own origin is the address it
+        // listens on: oEmbed then describes only its own pages.
+        let public_origin = args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
         let state = Arc::new(AppState {
             store,
             limiter: RateLimiter::new(args.rate, (args.rate * 4.0).max(10.0)),
@@ -165,32 +216,19 @@ fn serve(args: &Args) -> Result<(), String> {
                     .ok()
                     .filter(|t| !t.is_empty()),
                 body_timeout: std::time::Duration::from_secs_f64(args.body_timeout),
+                public_origin,
             },
         });
-        let listener = tokio::net::TcpListener::bind(&args.addr)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let limits = listen::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs_f64(args.header_timeout),
+            max_header_bytes: args.max_header_bytes,
+            max_connections: listen::connection_cap(args.max_connections, open_files),
+        };
         println!("readerpoll listening on http://{local}");
         let _ = std::io::stdout().flush();
-        tracing::info!(addr = %local, backend, "serving");
-        let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        // No Nagle: an answer written as headers, then body, would otherwise
-        // wait for the client's delayed ACK of the headers (up to 40 ms on
-        // Linux) before its body leaves: the widget's wasm took 15 to 55 ms
-        // on loopback, and votes answered late the same way.
-        use axum::serve::ListenerExt;
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!("cannot set TCP_NODELAY: {e}");
-            }
-        });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
+        tracing::info!(addr = %local, backend, ?limits, open_files, "serving");
+        listen::serve(listener, http::router(state), limits).await;
+        Ok(())
     })
 }
 
@@ -235,8 +273,14 @@ fn poll_close(args: &Args, id: &str) -> Result<(), String> {
     })
 }
 
+/// A CSV cell (RFC 4180). Text a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: poll
+/// text is untrusted) gets a leading `'` and is quoted, so it stays text.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
@@ -253,7 +297,8 @@ fn poll_export(args: &Args, id: &str) -> Result<(), String> {
         p.tally.voters,
         readerpoll::core::share::PERCENT,
     );
-    println!("option_id,label,votes,percent");
+    let header = ["option_id", "label", "votes", "percent"];
+    println!("{}", header.map(csv_field).join(","));
     for ((o, c), s) in p.poll.options.iter().zip(&p.tally.counts).zip(&shares) {
         println!("{},{},{c},{s}", csv_field(&o.id), csv_field(&o.label));
     }

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::embed::escape;
 use crate::http::{error, find_poll, AppState};
+use crate::store::normal_origin;
 
 #[derive(Deserialize)]
 pub struct Params {
@@ -42,13 +43,18 @@ pub async fn oembed(State(state): State<Arc<AppState>>, Query(q): Query<Params>)
             "Only format=json is offered.",
         );
     }
-    let Some((origin, id)) = parse_url(&q.url) else {
+    // Only this server's own pages: an answer naming another site would
+    // have consumers embed whatever that site serves under our name.
+    let Some((_, id)) = parse_url(&q.url)
+        .filter(|(origin, _)| normal_origin(origin).as_ref() == Some(&state.config.public_origin))
+    else {
         return error(
             StatusCode::NOT_FOUND,
             "not_a_poll_url",
-            "The url is not a poll's address (…/polls/ID).",
+            "The url is not the address of a poll on this server (…/polls/ID).",
         );
     };
+    let origin = &state.config.public_origin;
     let p = match find_poll(&state, id).await {
         Ok(p) => p,
         Err(answer) => return answer,

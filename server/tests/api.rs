@@ -410,12 +410,11 @@ fn admin_api_needs_the_token_and_validates_polls() {
         assert_eq!((r.status, r.code().as_str()), (404, "admin_disabled"));
         off.kill();
 
-        let s = {
-            std::env::set_var("READERPOLL_ADMIN_TOKEN", "s3cret-token");
-            let s = server(&b);
-            std::env::remove_var("READERPOLL_ADMIN_TOKEN");
-            s
-        };
+        let s = Server::start_with_env(
+            &b,
+            &["--rate-limit", "0"],
+            &[("READERPOLL_ADMIN_TOKEN", "s3cret-token")],
+        );
         let auth = [("authorization", "Bearer s3cret-token")];
         let r = s.request(
             "GET",
@@ -467,7 +466,10 @@ fn admin_api_needs_the_token_and_validates_polls() {
 #[test]
 fn oembed_describes_an_iframe_of_the_fallback() {
     for b in backends("oembed") {
-        let s = server(&b);
+        let s = Server::start(
+            &b,
+            &["--rate-limit", "0", "--public-url", "https://news.example"],
+        );
         let r = s.get("/oembed?url=https%3A%2F%2Fnews.example%2Fpolls%2Foverembed-x%2Fembed");
         assert_eq!(r.status, 404);
         let r = s.get(

@@ -39,8 +39,21 @@ fn every_acknowledged_vote_survives_kill_9() {
                 })
             })
             .collect();
-        // Let some votes land, then kill the process without warning.
+        // Let some votes land, then kill the process without warning. A
+        // worker that panicked (an unexpected answer) fails the test here
+        // rather than leaving it waiting for votes that never come.
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
         while acked.lock().unwrap().len() < 300 {
+            if let Some(w) = workers.iter().position(|w| w.is_finished()) {
+                stop.store(true, Ordering::Relaxed);
+                s.kill();
+                let outcome = workers.into_iter().nth(w).unwrap().join();
+                panic!("a worker stopped before 300 votes were acknowledged ({b:?}): {outcome:?}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "fewer than 300 votes acknowledged in 120 s ({b:?})"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         s.kill();

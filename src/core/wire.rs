@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct VoteBody {
     pub choices: Vec<String>,
+    /// Missing reads as empty, refused as `bad_key` like any malformed key.
+    #[serde(default)]
     pub key: String,
     #[serde(default)]
     pub voter: String,

@@ -147,9 +147,15 @@ impl Host for Browser {
         let (Some(endpoint), Some(_)) = (&copy.endpoint, self.widget.upgrade()) else {
             return;
         };
-        let Some(url) = copy.protocol.tally_url(endpoint, &copy.poll) else {
+        let Some(mut url) = copy.protocol.tally_url(endpoint, &copy.poll) else {
             return;
         };
+        if copy.reads_as_voter {
+            // Numbers shown only to readers who voted: the backend is told
+            // who this reader is (docs/protocol.md, "Read a poll").
+            url.push_str("?voter=");
+            url.push_str(&copy.voter);
+        }
         let widget = self.widget.clone();
         net::send(
             "GET",

@@ -123,6 +123,8 @@ impl Widget {
                     options.timeout_ms,
                 );
                 copy.changes = poll.allow_change;
+                copy.reads_as_voter =
+                    poll.results == crate::core::poll::ResultsVisibility::AfterVote;
                 inner.borrow_mut().delivery = Some(copy);
                 Event::Loaded {
                     stored: memory::ballot(&poll.id).map(|b| b.choices).or(voted),

@@ -423,7 +423,10 @@ class ReaderPoll extends HTMLElement {
         const tally = body?.tally ?? {};
         return {
           config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-          fresh: true, // the widget need not ask for these numbers again
+          // The widget need not ask for these numbers again, unless they
+          // were held back (a poll that shows them only to readers who
+          // voted: the widget asks again as this reader).
+          fresh: body.tally !== undefined,
         };
       } catch (e) {
         return { error: `could not load poll ${poll}: ${e?.message ?? e}` };

@@ -5,8 +5,9 @@
 mod postgres;
 mod sqlite;
 
-use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use readerpoll::core::ballot::valid_ballot;
 use readerpoll::core::poll::{valid_id, Poll, RawPoll};
@@ -207,11 +208,60 @@ fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
     Ok(polls.iter().map(|p| p.to_string()).collect())
 }
 
-/// The store's handle: cheap to clone, shared by all request handlers.
+/// How long "no such poll" is remembered: long enough that a flood of
+/// reads of unknown ids costs no more than reads of a known poll, short
+/// enough that a poll added by the `poll` command while the server runs
+/// shows up at once for any practical purpose.
+const MISS_TTL: Duration = Duration::from_secs(2);
+/// Most unknown ids remembered; past it the list starts afresh.
+const MAX_MISSES: usize = 10_000;
+
+/// Recently looked-up ids that named no poll.
+#[derive(Clone, Default)]
+struct Misses(Arc<Mutex<HashMap<String, Instant>>>);
+
+impl Misses {
+    fn known(&self, id: &str) -> bool {
+        let Ok(mut misses) = self.0.lock() else {
+            return false;
+        };
+        match misses.get(id) {
+            Some(at) if at.elapsed() < MISS_TTL => true,
+            Some(_) => {
+                misses.remove(id);
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn remember(&self, id: &str) {
+        if let Ok(mut misses) = self.0.lock() {
+            if misses.len() >= MAX_MISSES {
+                misses.clear();
+            }
+            misses.insert(id.to_owned(), Instant::now());
+        }
+    }
+
+    fn forget(&self, id: &str) {
+        if let Ok(mut misses) = self.0.lock() {
+            misses.remove(id);
+        }
+    }
+}
+
 #[derive(Clone)]
-pub enum Store {
+enum Engine {
     Sqlite(sqlite::SqliteStore),
     Postgres(postgres::PgStore),
+}
+
+/// The store's handle: cheap to clone, shared by all request handlers.
+#[derive(Clone)]
+pub struct Store {
+    engine: Engine,
+    misses: Misses,
 }
 
 impl Store {
@@ -223,46 +273,80 @@ impl Store {
         path: &std::path::Path,
         seed: &str,
     ) -> Result<Store, String> {
-        match database_url {
+        let engine = match database_url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Ok(Store::Postgres(postgres::PgStore::open(url, seed).await?))
+                Engine::Postgres(postgres::PgStore::open(url, seed).await?)
             }
-            Some(other) if !other.is_empty() => Err(format!(
-                "DATABASE_URL must be a postgres:// URL (got {other:?}); unset it to use SQLite"
-            )),
-            _ => Ok(Store::Sqlite(sqlite::SqliteStore::open(path, seed)?)),
-        }
+            Some(other) if !other.is_empty() => {
+                return Err(format!(
+                    "DATABASE_URL must be a postgres:// URL (got {other:?}); unset it to use SQLite"
+                ))
+            }
+            _ => Engine::Sqlite(sqlite::SqliteStore::open(path, seed)?),
+        };
+        Ok(Store {
+            engine,
+            misses: Misses::default(),
+        })
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether an id names no poll, as far as can be said without the
+    /// database: ids no poll can have, and ids found missing a moment ago.
+    fn surely_missing(&self, id: &str) -> bool {
+        !valid_id(id) || self.misses.known(id)
+    }
+
+    fn note<T>(&self, id: &str, found: &Result<Option<T>, String>) {
+        if let Ok(None) = found {
+            self.misses.remember(id);
         }
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
         // An id no poll can have (say, from a hand-made URL) never reaches
         // the database.
-        if !valid_id(id) {
+        if self.surely_missing(id) {
             return Ok(None);
         }
-        match self {
-            Store::Sqlite(s) => s.get(id).await,
-            Store::Postgres(s) => s.get(id).await,
-        }
+        let found = match &self.engine {
+            Engine::Sqlite(s) => s.get(id).await,
+            Engine::Postgres(s) => s.get(id).await,
+        };
+        self.note(id, &found);
+        found
     }
 
     /// A poll's definition, from the store's caches where it can be: the
     /// vote path needs it (for the poll's origins) before the vote is
     /// counted, without reading the tally.
     pub async fn definition(&self, id: &str) -> Result<Option<Arc<serde_json::Value>>, String> {
-        if !valid_id(id) {
+        if self.surely_missing(id) {
             return Ok(None);
         }
-        match self {
-            Store::Sqlite(s) => Ok(s.get(id).await?.map(|p| p.definition)),
-            Store::Postgres(s) => s.cached_definition(id).await,
+        let found = match &self.engine {
+            Engine::Sqlite(s) => s.get(id).await.map(|p| p.map(|p| p.definition)),
+            Engine::Postgres(s) => s.cached_definition(id).await,
+        };
+        self.note(id, &found);
+        found
+    }
+
+    /// Whether `voter` (a voter token) has a vote in poll `id`; an empty
+    /// token never has.
+    pub async fn has_voted(&self, id: &str, voter: &str) -> Result<bool, String> {
+        if voter.is_empty() || !valid_id(id) {
+            return Ok(false);
+        }
+        match &self.engine {
+            Engine::Sqlite(s) => s.has_voted(id, voter).await,
+            Engine::Postgres(s) => s.has_voted(id, voter).await,
         }
     }
 
@@ -271,9 +355,9 @@ impl Store {
         if !valid_id(&request.poll) {
             return Err(VoteError::UnknownPoll);
         }
-        match self {
-            Store::Sqlite(s) => s.vote(request).await,
-            Store::Postgres(s) => s.vote(request).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.vote(request).await,
+            Engine::Postgres(s) => s.vote(request).await,
         }
     }
 
@@ -281,17 +365,21 @@ impl Store {
     /// tally, the definition's `counts`.
     pub async fn add_poll(&self, text: &str) -> Result<Arc<Poll>, AddError> {
         let (poll, _) = parse_definition(text).map_err(AddError::Invalid)?;
-        match self {
-            Store::Sqlite(s) => s.add_poll(poll, text).await,
-            Store::Postgres(s) => s.add_poll(poll, text).await,
+        let added = match &self.engine {
+            Engine::Sqlite(s) => s.add_poll(poll, text).await,
+            Engine::Postgres(s) => s.add_poll(poll, text).await,
+        };
+        if let Ok(poll) = &added {
+            self.misses.forget(&poll.id);
         }
+        added
     }
 
     /// Every poll, oldest first.
     pub async fn list(&self) -> Result<Vec<PollState>, String> {
-        match self {
-            Store::Sqlite(s) => s.list().await,
-            Store::Postgres(s) => s.list().await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.list().await,
+            Engine::Postgres(s) => s.list().await,
         }
     }
 
@@ -300,9 +388,9 @@ impl Store {
         if !valid_id(id) {
             return Ok(false);
         }
-        match self {
-            Store::Sqlite(s) => s.close(id).await,
-            Store::Postgres(s) => s.close(id).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.close(id).await,
+            Engine::Postgres(s) => s.close(id).await,
         }
     }
 }

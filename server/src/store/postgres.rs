@@ -591,6 +591,19 @@ impl PgStore {
         Ok(all)
     }
 
+    /// Whether `voter` has a vote (not since replaced) in poll `id`.
+    pub async fn has_voted(&self, id: &str, voter: &str) -> Result<bool, String> {
+        let client = self.pool.get().await.map_err(db)?;
+        let row = client
+            .query_opt(
+                "SELECT 1 FROM votes WHERE poll = $1 AND voter = $2 AND NOT replaced LIMIT 1",
+                &[&id, &voter],
+            )
+            .await
+            .map_err(db)?;
+        Ok(row.is_some())
+    }
+
     pub async fn close(&self, id: &str) -> Result<bool, String> {
         let client = self.pool.get().await.map_err(db)?;
         let n = client

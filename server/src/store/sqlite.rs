@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use readerpoll::core::poll::Poll;
 use readerpoll::core::tally::Tally;
@@ -23,6 +23,9 @@ use super::{
 
 /// Most votes committed in one transaction.
 const MAX_BATCH: usize = 512;
+/// Idle connections kept for reads the snapshot cannot answer (a poll it
+/// does not know, a voter's vote) and for the `poll` commands' changes.
+const MAX_IDLE_READERS: usize = 4;
 
 type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
 type Snapshot = Arc<RwLock<HashMap<String, PollState>>>;
@@ -32,6 +35,9 @@ pub struct SqliteStore {
     path: PathBuf,
     jobs: Sender<(VoteRequest, Reply)>,
     snapshot: Snapshot,
+    /// Open connections ready for reuse: a flood of reads of unknown polls
+    /// costs a query each, not a file open and a schema read each.
+    readers: Arc<Mutex<Vec<Connection>>>,
 }
 
 /// Opens the database with the settings every connection must have.
@@ -219,6 +225,10 @@ impl SqliteStore {
             }
         }
         let snapshot = Arc::new(RwLock::new(snapshot));
+        // One reader opened now, with a read done, so it holds the
+        // database and its journal open from the start.
+        let reader = connect(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        poll_ids(&reader).map_err(|e| e.to_string())?;
         let (jobs, rx) = mpsc::channel();
         let shared = snapshot.clone();
         std::thread::Builder::new()
@@ -229,6 +239,7 @@ impl SqliteStore {
             path: path.to_owned(),
             jobs,
             snapshot,
+            readers: Arc::new(Mutex::new(vec![reader])),
         })
     }
 
@@ -259,8 +270,22 @@ impl SqliteStore {
             .unwrap_or_else(|_| Err(VoteError::Storage("the writer has stopped".into())))
     }
 
-    /// Runs `f` on a connection of its own, off the async threads, then
-    /// refreshes the snapshot of `refresh` (a poll id) from the database.
+    /// Whether `voter` has a vote (not since replaced) in poll `id`.
+    pub async fn has_voted(&self, id: &str, voter: &str) -> Result<bool, String> {
+        let (id, voter) = (id.to_owned(), voter.to_owned());
+        self.admin(None, move |conn| {
+            conn.prepare_cached(
+                "SELECT 1 FROM votes WHERE poll = ?1 AND voter = ?2 AND replaced = 0 LIMIT 1",
+            )
+            .and_then(|mut stmt| stmt.exists(params![id, voter]))
+            .map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// Runs `f` on a pooled connection (the writer's is its own), off the
+    /// async threads, then refreshes the snapshot of `refresh` (a poll id)
+    /// from the database.
     async fn admin<T: Send + 'static>(
         &self,
         refresh: Option<String>,
@@ -268,17 +293,27 @@ impl SqliteStore {
     ) -> Result<T, String> {
         let path = self.path.clone();
         let snapshot = self.snapshot.clone();
+        let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = connect(&path).map_err(|e| e.to_string())?;
-            let out = f(&mut conn)?;
-            if let Some(id) = refresh {
+            let pooled = readers.lock().ok().and_then(|mut idle| idle.pop());
+            let mut conn = match pooled {
+                Some(conn) => conn,
+                None => connect(&path).map_err(|e| e.to_string())?,
+            };
+            let out = f(&mut conn);
+            if let (Ok(_), Some(id)) = (&out, refresh) {
                 if let Ok(Some(state)) = load_poll(&conn, &id) {
                     if let Ok(mut snap) = snapshot.write() {
                         snap.insert(id, state);
                     }
                 }
             }
-            Ok(out)
+            if let Ok(mut idle) = readers.lock() {
+                if idle.len() < MAX_IDLE_READERS {
+                    idle.push(conn);
+                }
+            }
+            out
         })
         .await
         .map_err(|e| e.to_string())?

@@ -22,13 +22,27 @@ pub enum Backend {
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
+/// The PostgreSQL URL to test against: `READERPOLL_TEST_DATABASE_URL`.
+/// With `READERPOLL_REQUIRE_POSTGRES` set, a missing URL fails the test
+/// rather than quietly testing SQLite alone.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("READERPOLL_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let required = std::env::var("READERPOLL_REQUIRE_POSTGRES").is_ok_and(|v| !v.is_empty());
+    assert!(
+        url.is_some() || !required,
+        "READERPOLL_REQUIRE_POSTGRES is set but READERPOLL_TEST_DATABASE_URL is not: \
+         the PostgreSQL half of the tests would silently not run"
+    );
+    url
+}
+
 /// Every backend the tests should run against on this machine.
 pub fn backends(name: &str) -> Vec<Backend> {
     let mut all = vec![Backend::sqlite(name)];
-    if let Ok(url) = std::env::var("READERPOLL_TEST_DATABASE_URL") {
-        if !url.is_empty() {
-            all.push(Backend::postgres(&url, name));
-        }
+    if let Some(url) = postgres_url() {
+        all.push(Backend::postgres(&url, name));
     }
     all
 }
@@ -118,13 +132,33 @@ pub struct Server {
 impl Server {
     /// Starts a server; `extra` are more command-line options.
     pub fn start(backend: &Backend, extra: &[&str]) -> Server {
+        Server::start_with_env(backend, extra, &[])
+    }
+
+    /// Starts a server with `env` added to its environment (its own: the
+    /// test process's environment, shared by tests running in parallel, is
+    /// left alone).
+    pub fn start_with_env(backend: &Backend, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::spawn(backend, extra, env, |_| {})
+    }
+
+    /// Starts a server, letting `adjust` change its command first.
+    pub fn spawn(
+        backend: &Backend,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        adjust: impl FnOnce(&mut Command),
+    ) -> Server {
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--addr", "127.0.0.1:0", "--www", "/nonexistent"])
             .args(extra)
+            .env_remove("READERPOLL_ADMIN_TOKEN")
+            .envs(env.iter().copied())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         backend.apply(&mut cmd);
+        adjust(&mut cmd);
         let mut child = cmd.spawn().expect("server starts");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
@@ -140,6 +174,15 @@ impl Server {
             addr,
             backend: backend.clone(),
         }
+    }
+
+    /// A bare connection to the server, reads giving up after 10 s.
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
     }
 
     pub fn kill(&mut self) {
@@ -266,6 +309,33 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(rest.get(..size)?);
         rest = rest.get(size + 2..)?;
+    }
+}
+
+/// Waits until `check` holds, trying every 20 ms for at most `limit`.
+pub fn eventually(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within {limit:?}: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Reads what the server sends until it closes the connection (or the
+/// read times out, an error). What was read, and whether it closed.
+pub fn read_until_closed(stream: &mut TcpStream) -> (Vec<u8>, bool) {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return (got, true),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (got, true),
+            Err(_) => return (got, false),
+        }
     }
 }
 

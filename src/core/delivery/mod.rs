@@ -59,6 +59,9 @@ pub struct Delivery {
     /// keeps the first (two tabs that voted at once, unaware of each other):
     /// dropping one that a lost answer hid could lose the one that counted.
     pub changes: bool,
+    /// The poll shows its numbers only to readers who voted: reads name
+    /// the voter (`?voter=`).
+    pub reads_as_voter: bool,
     /// The waiting vote this copy shows as on its way, and whether this
     /// copy announces it (it cast it, or took it over on this page).
     following: Option<(String, bool)>,
