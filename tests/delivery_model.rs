@@ -213,6 +213,23 @@ fn of_two_copies_on_a_page_only_the_one_that_voted_shows_and_announces_the_vote(
 }
 
 #[test]
+fn a_page_going_with_two_copies_sends_its_waiting_vote_once() {
+    let mut w = World::new(false);
+    let tab = w.open(2);
+    w.settle();
+    w.server.down = true;
+    w.vote(tab, 0, 1);
+    w.answer(0);
+    w.everywhere(tab, Input::Hidden);
+    let beacons = w
+        .net
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::Vote { beacon: true, .. }))
+        .count();
+    assert_eq!(beacons, 1, "{}", w.log.join("\n"));
+}
+
+#[test]
 fn a_vote_changed_in_another_tab_before_the_first_went_sends_only_the_newest() {
     let mut w = World::new(true);
     let a = w.open(1);

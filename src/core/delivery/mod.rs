@@ -292,7 +292,7 @@ impl<H: Host> Step<'_, H> {
                 self.check_followed();
                 let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
                 for key in keys {
-                    self.try_send(&key, false);
+                    self.try_send(&key, false, false);
                 }
             }
             Input::Hidden => self.hidden(),
@@ -386,7 +386,7 @@ impl<H: Host> Step<'_, H> {
         }
         let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
         for key in keys {
-            self.try_send(&key, true);
+            self.try_send(&key, true, false);
         }
         if !fresh {
             self.read();
@@ -470,14 +470,15 @@ impl<H: Host> Step<'_, H> {
             queued: now,
         });
         self.follow(key.clone(), true);
-        self.try_send(&key, false);
+        self.try_send(&key, false, false);
     }
 
     /// One try of the waiting vote `key`. `eager`: a vote found on mounting,
     /// sent at once where a repeat is harmless, even if an earlier visit's
     /// try may still be on its way: its answer says whether the backend has
-    /// it, instead of the reader waiting out that try's claim.
-    fn try_send(&mut self, key: &str, eager: bool) {
+    /// it, instead of the reader waiting out that try's claim. `beacon`:
+    /// the page is going (no answer will be heard).
+    fn try_send(&mut self, key: &str, eager: bool, beacon: bool) {
         let Some(found) = self.waiting.iter().find(|p| p.key == key) else {
             return;
         };
@@ -520,7 +521,7 @@ impl<H: Host> Step<'_, H> {
             self.forget(&old);
         }
         let vote = self.claim(vote);
-        self.send(vote, false);
+        self.send(vote, beacon && self.d.protocol.beacon());
     }
 
     /// Marks `vote` as on its way until its answer (or its timeout): other
@@ -541,29 +542,15 @@ impl<H: Host> Step<'_, H> {
     }
 
     /// The page is going: the newest vote goes as a beacon if it is ready
-    /// (no pause on it or on an earlier one); the rest waits for the next
-    /// visit. It stays in the outbox until a confirmed answer; its key
-    /// makes the resend harmless.
+    /// (no pause on it or on an earlier one, and no try of it on its way:
+    /// a `fetch` with `keepalive` outlives the page); the rest waits for
+    /// the next visit. It stays in the outbox until a confirmed answer; its
+    /// key makes the resend harmless.
     fn hidden(&mut self) {
-        let Some(vote) = newest(&self.waiting).cloned() else {
-            return;
-        };
-        let others = if self.d.changes {
-            &self.waiting[..]
-        } else {
-            &[]
-        };
-        let mut probe = vote.clone();
-        if self.d.protocol.replay_safe() {
-            // The last chance: a try on its way from elsewhere is no reason
-            // to wait where a second one is harmless.
-            probe.claimed = 0;
+        if let Some(vote) = newest(&self.waiting) {
+            let key = vote.key.clone();
+            self.try_send(&key, false, true);
         }
-        if turn(&probe, others, self.seen.now) != Turn::Send {
-            return;
-        }
-        let vote = self.claim(vote);
-        self.send(vote, self.d.protocol.beacon());
     }
 
     fn answer(&mut self, vote: Pending, outcome: Outcome) {
