@@ -12,6 +12,9 @@ use readerpoll::core::poll::{Poll, RawPoll};
 use readerpoll::core::wire::VoteBody;
 use readerpoll::core::{ConfigError, ErrorCode};
 
+#[path = "corpus/configs.rs"]
+mod corpus;
+
 /// Text to a validated poll, as the server and native tools do it.
 fn parse(text: &str) -> Result<Poll, ConfigError> {
     let value: serde_json::Value = serde_json::from_str(text)
@@ -62,6 +65,42 @@ fn every_corpus_definition_is_accepted_or_refused_with_its_code() {
         seen += 1;
     }
     assert!(seen >= 20, "only {seen} corpus files");
+}
+
+/// The browser run (tests/browser.rs) takes the corpus from
+/// tests/corpus/configs.rs, built in at compile time: that list must be the
+/// directory, file for file and byte for byte.
+#[test]
+fn every_corpus_file_is_listed_for_the_browser() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/configs");
+    let mut on_disk: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    on_disk.sort();
+    let listed: Vec<(String, String)> = corpus::CONFIGS
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    let names = |files: &[(String, String)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    let missing: Vec<String> = names(&on_disk)
+        .into_iter()
+        .filter(|n| !names(&listed).contains(n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/corpus/configs.rs does not list {missing:?}: the browser tests would skip them"
+    );
+    assert_eq!(
+        names(&listed),
+        names(&on_disk),
+        "tests/corpus/configs.rs: one line per file, in name order"
+    );
+    assert_eq!(listed, on_disk);
 }
 
 fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {

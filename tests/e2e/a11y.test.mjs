@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollOf, sharedBrowserAndServer, watchErrors, RESULTS, ROOT } from './harness.mjs';
+import { pollOf, useBrowser, RESULTS, ROOT } from './harness.mjs';
 import { articlePage, pollElement, servePage, settlePolls } from './pages.mjs';
+import { PENDING, ballot, button, line, myChoice, radio, resultList, resultRows } from './reader.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const seed = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/seed-polls.json'), 'utf8')).polls;
@@ -38,7 +39,7 @@ const ENGLISH_POLL = {
   voters: 83,
 };
 
-const env = sharedBrowserAndServer();
+const env = useBrowser();
 
 const poll = pollOf;
 
@@ -60,9 +61,20 @@ async function assertNoViolations(page, what) {
 async function voteIn(page, id, label) {
   const el = poll(page, id);
   await el.scrollIntoViewIfNeeded();
-  await el.locator('label.option', { hasText: label }).first().click();
-  await el.locator('button.vote').click();
-  await el.locator('.poll[data-state="results"]').waitFor();
+  await radio(el, label).click();
+  await button(el, voteLabel(label)).click();
+  await resultList(el).waitFor();
+  await line(el, PENDING).waitFor({ state: 'hidden' });
+}
+
+// The poll's own Vote button: Arabic in the Arabic poll.
+const voteLabel = (label) => (/[\u0600-\u06FF]/.test(label) ? 'صوّت' : 'Vote');
+
+/** The label of the row marked with `tag` ("Your choice" in the poll's language). */
+async function myChoiceIn(el, tag) {
+  const mine = (await resultRows(el)).filter((r) => r.endsWith(` ${tag}`));
+  assert.equal(mine.length, 1, mine.join('\n'));
+  return mine[0].split(' — ')[0];
 }
 
 async function voteInEverySeedPoll(page) {
@@ -71,6 +83,35 @@ async function voteInEverySeedPoll(page) {
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }
+
+/**
+ * The boxes of the text `text` (a result's label, by a DOM range over its
+ * text node) and of the result row that holds it, in poll `el`.
+ */
+const textAndRowBoxes = (el, text) =>
+  el.evaluate((host, wanted) => {
+    const walker = document.createTreeWalker(host.shadowRoot, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const row = node.parentElement.closest('[part~="result"]');
+      if (node.data === wanted && row) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return [range.getBoundingClientRect().toJSON(), row.getBoundingClientRect().toJSON()];
+      }
+    }
+    throw new Error(`no result labelled ${wanted}`);
+  }, text);
+
+/** The bar and track of the result row labelled `text`. */
+const barOf = (el, text) =>
+  el.evaluate((host, wanted) => {
+    const row = [...host.shadowRoot.querySelectorAll('[part~="result"]')].find((r) => r.textContent.startsWith(`${wanted} — `));
+    return {
+      bar: row.querySelector('[part~="bar"]').getBoundingClientRect().toJSON(),
+      track: row.querySelector('[part~="track"]').getBoundingClientRect().toJSON(),
+    };
+  }, text);
 
 async function arabicPage(context) {
   const html = articlePage({
@@ -87,37 +128,30 @@ async function arabicPage(context) {
 }
 
 test('axe: the demo article with every poll showing its ballot', async () => {
-  const page = await env.browser.newPage();
-  const errors = watchErrors(page);
+  const page = await env.page();
   await page.goto(env.server.url);
   await settlePolls(page);
   for (const p of seed) {
-    await poll(page, p.id).locator('.poll[data-state="ballot"] fieldset.ballot input').first().waitFor();
+    await ballot(poll(page, p.id), p.question).waitFor();
+    assert.equal(await radio(poll(page, p.id), p.options[0].label).count(), 1);
   }
   await assertNoViolations(page, 'ballot');
-  assert.deepEqual(errors, []);
-  await page.close();
 });
 
 test('axe: the demo article after voting in every poll (results)', async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+  const page = await env.page();
   await page.goto(env.server.url);
   await settlePolls(page);
   await voteInEverySeedPoll(page);
-  for (const p of seed) {
-    assert.equal(await poll(page, p.id).locator('li.row.mine').count(), 1, p.id);
+  for (const [i, p] of seed.entries()) {
+    assert.equal(await myChoice(poll(page, p.id)), p.options[i % p.options.length].label, p.id);
   }
   await assertNoViolations(page, 'results');
-  assert.deepEqual(errors, []);
-  await context.close();
 });
 
 test('axe: a poll whose definition is broken JSON shows "Poll unavailable"', async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+  env.expectErrors(/^readerpoll: poll unavailable: invalid_json: /);
+  const page = await env.page();
   const html = articlePage({
     title: 'A poll with a broken definition',
     content: `<p>The poll below was pasted with a syntax error.</p>
@@ -126,54 +160,45 @@ test('axe: a poll whose definition is broken JSON shows "Poll unavailable"', asy
   await page.goto(await servePage(page, env.server.url, '/test/broken.html', html));
   await settlePolls(page);
   const el = poll(page, 'broken');
-  await el.locator('.poll[data-state="unavailable"]').waitFor();
-  assert.equal((await el.locator('.unavailable-title').textContent()).trim(), 'Poll unavailable');
-  assert.equal(await el.locator('fieldset.ballot').count(), 0);
+  await line(el, 'Poll unavailable').waitFor();
+  assert.equal(await ballot(el).count(), 0);
   await assertNoViolations(page, 'unavailable');
   // The editor is told in the console; nothing else went wrong.
-  assert.equal(errors.length, 1, errors.join('\n'));
-  assert.match(errors[0], /^readerpoll: poll unavailable: invalid_json: /);
-  await context.close();
+  assert.equal(env.errors.length, 1, env.errors.join('\n'));
 });
 
 test('axe: an Arabic poll inside dir="rtl", before and after voting', async () => {
-  const context = await env.browser.newContext();
-  const page = await arabicPage(context);
-  const errors = watchErrors(page);
+  const page = await arabicPage(await env.context());
   const el = poll(page, ARABIC_POLL.id);
-  const container = el.locator('.poll');
+  const container = el.locator('[part~="poll"]');
   assert.equal(await container.getAttribute('lang'), 'ar');
   assert.equal(await container.getAttribute('dir'), 'rtl');
-  assert.equal(await el.locator('button.vote').textContent(), 'صوّت');
+  await button(el, 'صوّت').waitFor();
   await assertNoViolations(page, 'rtl ballot');
 
   await voteIn(page, ARABIC_POLL.id, 'من ست إلى عشر ساعات');
-  await el.locator('.total', { hasText: 'إجمالي المصوّتين: 1,249' }).waitFor();
-  const mine = el.locator('li.row.mine');
-  assert.equal((await mine.locator('.figures').textContent()).trim(), '1% (12 صوتًا)');
-  // Right to left: the row's label starts at the right edge of its line.
-  const [labelBox, lineBox] = await Promise.all([
-    mine.locator('.label').boundingBox(),
-    mine.locator('.line').boundingBox(),
+  await line(el, 'إجمالي المصوّتين: 1,249').waitFor();
+  assert.deepEqual(await resultRows(el), [
+    'من ساعة إلى خمس ساعات — 0% (3 أصوات)',
+    'من ست إلى عشر ساعات — 1% (12 صوتًا) اختيارك',
+    'أكثر من عشر ساعات — 99% (1,234 صوتًا)',
   ]);
-  assert.ok(Math.abs(labelBox.x + labelBox.width - (lineBox.x + lineBox.width)) < 1, 'label hugs the right edge');
+  // Right to left: the row's label starts at the right edge of its row.
+  const [label, row] = await textAndRowBoxes(el, 'من ست إلى عشر ساعات');
+  assert.ok(Math.abs(label.right - row.right) < 1, `label hugs the right edge: ${JSON.stringify({ label, row })}`);
   await assertNoViolations(page, 'rtl results');
-  assert.deepEqual(errors, []);
-  await context.close();
 });
 
 test('screenshot: dark mode, ballot and results', async () => {
-  const context = await env.browser.newContext({ colorScheme: 'dark', viewport: { width: 900, height: 1000 } });
-  const page = await context.newPage();
+  const page = await env.page({ colorScheme: 'dark', viewport: { width: 900, height: 1000 } });
   await page.emulateMedia({ colorScheme: 'dark' });
-  const errors = watchErrors(page);
   await page.goto(env.server.url);
   await settlePolls(page);
   await voteIn(page, seed[0].id, seed[0].options[1].label);
   const first = poll(page, seed[0].id);
   const second = poll(page, seed[1].id);
   // The widget follows the reader's dark scheme: light text on a dark box.
-  const colors = await first.locator('.poll').evaluate((node) => {
+  const colors = await first.locator('[part~="poll"]').evaluate((node) => {
     const s = getComputedStyle(node);
     return { bg: s.backgroundColor, fg: s.color };
   });
@@ -183,23 +208,18 @@ test('screenshot: dark mode, ballot and results', async () => {
   await second.scrollIntoViewIfNeeded();
   await second.screenshot({ path: join(RESULTS, 'a11y-dark-ballot.png') });
   await assertNoViolations(page, 'dark');
-  assert.deepEqual(errors, []);
-  await context.close();
 });
 
 test('dark mode on a page that declares no color-scheme: the form controls turn dark with the poll', async () => {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bare page</title>
-<script type="module" src="/readerpoll/reader-poll.js"></script></head>
-<body><main><h1>Bare page</h1>${pollElement(ENGLISH_POLL)}</main></body></html>`;
+  const html = articlePage({ title: 'Bare page', stylesheet: null, content: pollElement(ENGLISH_POLL) });
   for (const scheme of ['light', 'dark']) {
-    const context = await env.browser.newContext({ colorScheme: scheme });
-    const page = await context.newPage();
+    const page = await env.page({ colorScheme: scheme });
     await page.goto(await servePage(page, env.server.url, '/test/bare.html', html));
     await settlePolls(page);
     const el = poll(page, ENGLISH_POLL.id);
     // The scheme the option's controls are drawn in: what light-dark()
     // picks beside them.
-    const used = await el.locator('input').first().evaluate((node) => {
+    const used = await radio(el, 'Every week').evaluate((node) => {
       const probe = document.createElement('span');
       node.after(probe);
       probe.style.color = 'light-dark(rgb(0, 0, 1), rgb(0, 0, 2))';
@@ -210,44 +230,36 @@ test('dark mode on a page that declares no color-scheme: the form controls turn 
     assert.equal(used, scheme);
     await el.screenshot({ path: join(RESULTS, `a11y-bare-${scheme}.png`) });
     await assertNoViolations(page, `bare ${scheme}`);
-    await context.close();
   }
 });
 
 test('a site that pins reader-poll to light keeps every default colour light on a dark system', async () => {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Light site</title>
-<link rel="stylesheet" href="/test/light.css">
-<script type="module" src="/readerpoll/reader-poll.js"></script></head>
-<body><main><h1>Light site</h1>${pollElement(ENGLISH_POLL)}</main></body></html>`;
-  const context = await env.browser.newContext({ colorScheme: 'dark' });
-  const page = await context.newPage();
+  const html = articlePage({ title: 'Light site', stylesheet: '/test/light.css', content: pollElement(ENGLISH_POLL) });
+  const page = await env.page({ colorScheme: 'dark' });
   await page.route(`${env.server.url}/test/light.css`, (route) =>
     route.fulfill({ contentType: 'text/css', body: 'reader-poll { color-scheme: light; --readerpoll-bg: #fffbea; }' })
   );
   await page.goto(await servePage(page, env.server.url, '/test/light.html', html));
   await settlePolls(page);
   const colours = await poll(page, ENGLISH_POLL.id).evaluate((host) => {
-    const box = host.shadowRoot.querySelector('.poll');
+    const box = host.shadowRoot.querySelector('[part~="poll"]');
     return { text: getComputedStyle(box).color, bg: getComputedStyle(box).backgroundColor };
   });
   assert.deepEqual(colours, { text: 'rgb(26, 26, 26)', bg: 'rgb(255, 251, 234)' });
   await assertNoViolations(page, 'light-pinned on dark');
-  await context.close();
 });
 
 test('screenshot: forced colours keep the bars visible', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 900, height: 1000 } });
-  const page = await context.newPage();
+  const page = await env.page({ viewport: { width: 900, height: 1000 } });
   await page.emulateMedia({ forcedColors: 'active' });
-  const errors = watchErrors(page);
   await page.goto(env.server.url);
   await settlePolls(page);
   await voteIn(page, seed[0].id, seed[0].options[1].label);
   const first = poll(page, seed[0].id);
-  const bars = await first.locator('li.row').evaluateAll((rows) =>
+  const bars = await first.locator('[part~="result"]').evaluateAll((rows) =>
     rows.map((row) => {
-      const bar = row.querySelector('.bar');
-      const track = row.querySelector('.track');
+      const bar = row.querySelector('[part~="bar"]');
+      const track = row.querySelector('[part~="track"]');
       return {
         bar: getComputedStyle(bar).backgroundColor,
         track: getComputedStyle(track).backgroundColor,
@@ -268,25 +280,19 @@ test('screenshot: forced colours keep the bars visible', async () => {
   const second = poll(page, seed[1].id);
   await second.scrollIntoViewIfNeeded();
   await second.screenshot({ path: join(RESULTS, 'a11y-forced-colors-ballot.png') });
-  assert.deepEqual(errors, []);
-  await context.close();
 });
 
 test('screenshot: Arabic, right to left, results', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 700, height: 800 } });
-  const page = await arabicPage(context);
+  const page = await arabicPage(await env.context({ viewport: { width: 700, height: 800 } }));
   const el = poll(page, ARABIC_POLL.id);
   await el.screenshot({ path: join(RESULTS, 'a11y-rtl-ballot.png') });
   await voteIn(page, ARABIC_POLL.id, 'أكثر من عشر ساعات');
   await el.screenshot({ path: join(RESULTS, 'a11y-rtl-results.png') });
   // The bars grow from the right in a right-to-left poll.
-  const mine = await el.locator('li.row.mine').evaluate((row) => ({
-    bar: row.querySelector('.bar').getBoundingClientRect().toJSON(),
-    track: row.querySelector('.track').getBoundingClientRect().toJSON(),
-  }));
-  assert.ok(mine.bar.width > 0 && mine.bar.width < mine.track.width);
+  assert.equal(await myChoiceIn(el, 'اختيارك'), 'أكثر من عشر ساعات');
+  const mine = await barOf(el, 'أكثر من عشر ساعات');
+  assert.ok(mine.bar.width > 0 && mine.bar.width < mine.track.width, JSON.stringify(mine));
   assert.ok(Math.abs(mine.bar.right - mine.track.right) < 1, 'bar starts at the right');
-  await context.close();
 });
 
 /** The document and each poll's box fit the viewport's width. */
@@ -297,7 +303,7 @@ async function assertNoHorizontalOverflow(page, what) {
   }));
   assert.ok(doc.scroll <= doc.client, `${what}: document ${doc.scroll}px wide in ${doc.client}px`);
   for (const el of await page.locator('reader-poll').all()) {
-    const box = await el.locator('.poll').evaluate((node) => ({
+    const box = await el.locator('[part~="poll"]').evaluate((node) => ({
       scroll: node.scrollWidth,
       client: node.clientWidth,
       right: node.getBoundingClientRect().right,
@@ -309,9 +315,8 @@ async function assertNoHorizontalOverflow(page, what) {
 }
 
 test('screenshot: a 320px-wide phone, ballot and results fit without sideways scrolling', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
+  const context = await env.context({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
-  const errors = watchErrors(page);
   await page.goto(env.server.url);
   await settlePolls(page);
   await assertNoHorizontalOverflow(page, 'ballot');
@@ -324,12 +329,10 @@ test('screenshot: a 320px-wide phone, ballot and results fit without sideways sc
   const third = poll(page, seed[2].id);
   await third.scrollIntoViewIfNeeded();
   await third.screenshot({ path: join(RESULTS, 'a11y-320-results-poll.png') });
-  assert.deepEqual(errors, []);
 
   const arabic = await arabicPage(context);
   await assertNoHorizontalOverflow(arabic, 'rtl ballot');
   await voteIn(arabic, ARABIC_POLL.id, 'من ساعة إلى خمس ساعات');
   await assertNoHorizontalOverflow(arabic, 'rtl results');
   await poll(arabic, ARABIC_POLL.id).screenshot({ path: join(RESULTS, 'a11y-320-rtl.png') });
-  await context.close();
 });

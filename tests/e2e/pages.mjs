@@ -28,15 +28,20 @@ export function pollElement(definition, attrs = '') {
     </reader-poll>`;
 }
 
-/** A small, well-formed article page around `content`. */
-export function articlePage({ title = 'Reader poll', lang = 'en', content }) {
+/**
+ * The one page builder: a small, well-formed article page around
+ * `content`. `stylesheet: null` leaves out the demo's stylesheet, so only
+ * the widget's own styles apply; `head` adds to the head.
+ */
+export function articlePage({ title = 'Reader poll', lang = 'en', content, stylesheet = '/demo.css', head = '' }) {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(title)}</title>
-  <link rel="stylesheet" href="/demo.css">
+  ${stylesheet ? `<link rel="stylesheet" href="${escapeHtml(stylesheet)}">` : ''}
+  ${head}
   <script type="module" src="/readerpoll/reader-poll.js"></script>
 </head>
 <body>
@@ -50,7 +55,10 @@ export function articlePage({ title = 'Reader poll', lang = 'en', content }) {
 </html>`;
 }
 
-/** Answers GET `${origin}${path}` with `html`; everything else goes to the server. */
+/**
+ * Answers GET `${origin}${path}` with `html` (routes on `target`, a page or
+ * a context, registered after others win); everything else goes on.
+ */
 export async function servePage(target, origin, path, html) {
   await target.route(`${origin}${path}`, (route) =>
     route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
@@ -58,12 +66,18 @@ export async function servePage(target, origin, path, html) {
   return `${origin}${path}`;
 }
 
-/** Scrolls every poll into view and waits until each has rendered a state. */
+/** Scrolls every poll into view and waits until each has rendered. */
 export async function settlePolls(page) {
   const polls = await page.locator('reader-poll').all();
   for (const el of polls) {
     await el.scrollIntoViewIfNeeded();
-    await el.locator('.poll[data-state]').waitFor();
+    await mounted(el);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }
+
+/**
+ * Waits until the poll `el` has rendered (a ballot, results or "Poll
+ * unavailable"): its `poll` part is there and no longer `aria-busy`.
+ */
+export const mounted = (el) => el.locator('[part~="poll"]:not([aria-busy="true"])').waitFor();

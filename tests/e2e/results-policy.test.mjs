@@ -5,12 +5,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowserAndServer, watchErrors } from './harness.mjs';
+import { pollOf, useBrowser } from './harness.mjs';
 import { articlePage, servePage } from './pages.mjs';
+import { button, confirmed, line, radio, resultRows } from './reader.mjs';
 
 const TOKEN = 'e2e-admin-token';
 process.env.READERPOLL_ADMIN_TOKEN = TOKEN;
-const env = sharedBrowserAndServer();
+const env = useBrowser();
 
 const POLL = {
   id: 'voters-only',
@@ -33,38 +34,38 @@ async function addPoll() {
   assert.equal(answer.status, 201, await answer.text());
 }
 
-async function open(context) {
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+async function open() {
+  const page = await env.page();
   const html = articlePage({
     title: 'Voters only',
     content: `<reader-poll poll="${POLL.id}" endpoint="/api"></reader-poll>`,
   });
   await page.goto(await servePage(page, env.server.url, '/voters-only.html', html));
-  return { page, errors };
+  return page;
 }
 
 test('after_vote: the reader who voted sees the numbers, after a reload too; another reader does not', async () => {
   await addPoll();
-  const context = await env.browser.newContext();
-  const { page, errors } = await open(context);
-  await page.getByRole('radio', { name: 'No' }).check();
-  await page.getByRole('button', { name: 'Vote' }).click();
-  await page.getByText('Total voters: 79').waitFor();
+  const page = await open();
+  const el = pollOf(page, POLL.id);
+  await radio(el, 'No').check();
+  await button(el, 'Vote').click();
+  await confirmed(el, 79);
+  const rows = ['Yes — 47% (37 votes)', 'No — 53% (42 votes) Your choice'];
+  assert.deepEqual(await resultRows(el), rows);
 
   // The definition and numbers come from the server again; the server
   // shows them only to this reader's voter token.
   await page.reload();
-  await page.getByText('Total voters: 79').waitFor();
-  assert.deepEqual(errors, []);
+  await line(el, 'Total voters: 79').waitFor();
+  assert.deepEqual(await resultRows(el), rows);
 
-  const other = await env.browser.newContext();
-  const { page: stranger, errors: strangerErrors } = await open(other);
-  await stranger.getByRole('radio', { name: 'Yes' }).waitFor();
+  // Another reader (another browser profile) gets the ballot and no numbers.
+  const stranger = await open();
+  const theirs = pollOf(stranger, POLL.id);
+  await radio(theirs, 'Yes').waitFor();
   const read = await stranger.evaluate(async (id) => (await fetch(`/api/polls/${id}`)).json(), POLL.id);
   assert.equal(read.tally, undefined);
-  assert.equal(await stranger.getByText(/Total voters/).count(), 0);
-  assert.deepEqual(strangerErrors, []);
-  await other.close();
-  await context.close();
+  assert.equal(await button(theirs, 'View results').count(), 0);
+  assert.equal(await theirs.getByText(/Total voters/).count(), 0);
 });
