@@ -5,17 +5,15 @@
 // refusal logged as an unavailable poll). The same cases are modelled
 // natively in tests/delivery_model.rs.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer } from './harness.mjs';
+import { events, recordEvents, startServer, useBrowser } from './harness.mjs';
+import { articlePage, pollElement, servePage } from './pages.mjs';
+import { PENDING, button, confirmed, line, myChoice, radio, vote } from './reader.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(() => browser?.close());
+// One fresh server per test (below), so each starts from the published numbers.
+const env = useBrowser({ server: false });
 
-/** A fresh server (its seed polls' numbers as published) per test. */
 async function withServer(run) {
   const server = await startServer();
   try {
@@ -25,31 +23,26 @@ async function withServer(run) {
   }
 }
 
-/** A page on the server's origin with one poll; `attrs` go on the element. */
-async function pollPage(context, server, attrs) {
-  const url = `${server.url}/delivery-test`;
-  await context.route(url, (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Poll</title>
-<script type="module" src="/readerpoll/reader-poll.js"></script></head><body>
-<reader-poll poll="overtime-hours" ${attrs}></reader-poll></body></html>`,
-    })
+const QUESTION = 'How many hours above your contracted hours are you working a week?';
+
+/** A page on the server's origin with the poll `overtime-hours`; `attrs` go on the element. */
+const pollPage = (context, server, attrs) =>
+  servePage(
+    context,
+    server.url,
+    '/delivery-test',
+    articlePage({ content: `<reader-poll poll="overtime-hours" ${attrs}></reader-poll>` })
   );
-  return url;
-}
 
 /**
- * Opens the poll page; records every `poll-voted` and every "Total voters"
- * line the poll ever renders (read each frame), for the returned readers.
+ * Opens `url`, records the widget's events, and every "Total voters" line
+ * the poll ever renders (read each frame).
  */
 async function open(context, url) {
   const page = await context.newPage();
+  await recordEvents(page);
   await page.addInitScript(() => {
-    window.__voted = [];
     window.__totals = new Set();
-    document.addEventListener('poll-voted', (e) => window.__voted.push(e.detail.choices));
     const look = () => {
       const total = document.querySelector('reader-poll')?.shadowRoot?.querySelector('.total');
       if (total?.textContent) window.__totals.add(total.textContent);
@@ -58,24 +51,19 @@ async function open(context, url) {
     requestAnimationFrame(look);
   });
   await page.goto(url);
-  await page.locator('reader-poll .poll[data-state]').waitFor();
+  // Rendered (its `poll` part is public, for styling).
+  await poll(page).locator('[part~="poll"]').waitFor();
   return page;
 }
 
-const voted = (page) => page.evaluate(() => window.__voted);
-const totals = (page) => page.evaluate(() => [...window.__totals]);
 const poll = (page) => page.locator('reader-poll');
+const totals = (page) => page.evaluate(() => [...window.__totals]);
+const voted = async (page) => (await events(page, 'poll-voted')).map((d) => d.choices);
 
-async function choose(page, option) {
-  await poll(page).getByRole('radio', { name: option, exact: true }).check();
-}
-
-/** The option shown as the reader's own ("Your choice"), once nothing is pending. */
-async function yourChoice(page) {
-  await poll(page).locator('.status').waitFor({ state: 'hidden', timeout: 15000 });
-  const mine = poll(page).locator('li.row.mine');
-  await mine.waitFor({ timeout: 15000 });
-  return (await mine.locator('.label').textContent()).trim();
+/** The reader's own choice once nothing is pending. */
+async function settledChoice(page) {
+  await line(poll(page), PENDING).waitFor({ state: 'hidden', timeout: 15000 });
+  return myChoice(poll(page));
 }
 
 async function serverTally(server) {
@@ -84,8 +72,9 @@ async function serverTally(server) {
 }
 
 test('a vote that reached the backend as the page closed is not counted twice on the next visit', async () => {
+  env.expectErrors(/ERR_CONNECTION_RESET/);
   await withServer(async (server) => {
-    const context = await browser.newContext();
+    const context = await env.context();
     const url = await pollPage(context, server, 'endpoint="/api" timeout="10000"');
     // The vote reaches the server, but its answer never comes back (as when
     // the page closes mid-request): it stays waiting in storage.
@@ -96,9 +85,8 @@ test('a vote that reached the backend as the page closed is not counted twice on
       await route.abort('connectionreset');
     });
     const first = await open(context, url);
-    await choose(first, '6-10');
-    await poll(first).getByRole('button', { name: 'Vote' }).click();
-    await poll(first).locator('.status', { hasText: 'saved on this device' }).waitFor();
+    await vote(poll(first), '6-10');
+    await line(poll(first), /saved on this device/).waitFor();
     await first.close({ runBeforeUnload: true });
     assert.equal((await serverTally(server)).voters, 582);
 
@@ -106,33 +94,31 @@ test('a vote that reached the backend as the page closed is not counted twice on
     // Nothing pending once the backend is known to have it: the waiting
     // vote is sent again at once (its key makes that harmless), not after
     // the lost try's claim (11 s here) runs out.
-    await poll(second).locator('.status').waitFor({ state: 'hidden', timeout: 5000 });
-    await poll(second).getByText('Total voters: 582').waitFor();
-    assert.equal(await yourChoice(second), '6-10');
+    await line(poll(second), PENDING).waitFor({ state: 'hidden', timeout: 5000 });
+    await confirmed(poll(second), 582);
+    assert.equal(await myChoice(poll(second)), '6-10');
     assert.deepEqual(
       (await totals(second)).filter((t) => t !== 'Total voters: 581' && t !== 'Total voters: 582'),
       [],
       'never 583'
     );
     assert.equal((await serverTally(server)).voters, 582);
-    await context.close();
   });
 });
 
 test('two tabs voting at once end on the ballot the server counted, remembered, announced once', async () => {
+  // Both votes are sent: the backend keeps the first and refuses the other.
+  env.expectErrors(/status of 409/);
   await withServer(async (server) => {
-    const context = await browser.newContext();
+    const context = await env.context();
     const url = await pollPage(context, server, 'endpoint="/api"');
     const a = await open(context, url);
     const b = await open(context, url);
-    await choose(a, '1-5');
-    await choose(b, '16+');
-    await Promise.all([
-      poll(a).getByRole('button', { name: 'Vote' }).click(),
-      poll(b).getByRole('button', { name: 'Vote' }).click(),
-    ]);
-    const shownA = await yourChoice(a);
-    const shownB = await yourChoice(b);
+    await radio(poll(a), '1-5').check();
+    await radio(poll(b), '16+').check();
+    await Promise.all([button(poll(a)).click(), button(poll(b)).click()]);
+    const shownA = await settledChoice(a);
+    const shownB = await settledChoice(b);
     const tally = await serverTally(server);
     assert.equal(tally.voters, 582);
     // The option whose count went up, as its id and its label.
@@ -144,55 +130,44 @@ test('two tabs voting at once end on the ballot the server counted, remembered, 
     assert.deepEqual(await voted(winner), [[id]]);
     assert.deepEqual(await voted(loser), []);
     // Remembered: a new tab shows it too.
-    const c = await open(context, url);
-    assert.equal(await yourChoice(c), label);
-    await context.close();
+    const c = await context.newPage();
+    await c.goto(url);
+    assert.equal(await settledChoice(c), label);
   });
 });
 
 test('without an endpoint and with storage full, the reader is told the vote is not kept on this device', async () => {
   await withServer(async (server) => {
-    const context = await browser.newContext();
+    const context = await env.context();
     await context.addInitScript(() => {
       Storage.prototype.setItem = () => {
         throw new DOMException('full', 'QuotaExceededError');
       };
     });
     // The definition comes with the page; there is no endpoint.
-    const definition = JSON.stringify({
+    const definition = {
       id: 'overtime-hours',
-      question: 'How many hours above your contracted hours are you working a week?',
+      question: QUESTION,
       options: [
         { id: '1-5', label: '1-5' },
         { id: '6-10', label: '6-10' },
       ],
-    });
-    const url = `${server.url}/delivery-local`;
-    await context.route(url, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Poll</title>
-<script type="module" src="/readerpoll/reader-poll.js"></script></head><body>
-<reader-poll poll="overtime-hours"><script type="application/json">${definition}</script></reader-poll></body></html>`,
-      })
-    );
+    };
+    const url = await servePage(context, server.url, '/delivery-local', articlePage({ content: pollElement(definition) }));
     const page = await open(context, url);
-    await choose(page, '6-10');
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
-    await poll(page)
-      .locator('.status', { hasText: 'Your vote is not kept on this device' })
-      .waitFor();
+    await vote(poll(page), '6-10');
+    await line(poll(page), 'Your vote is not kept on this device: this browser would not store it.').waitFor();
     // And indeed it is not: the next visit shows the ballot again.
     await page.reload();
-    await poll(page).getByRole('radio', { name: '6-10', exact: true }).waitFor();
-    await context.close();
+    await radio(poll(page), '6-10').waitFor();
+    assert.equal(await radio(poll(page), '6-10').isChecked(), false);
   });
 });
 
 test('a refused vote is logged as refused, with its reason, not as an unavailable poll', async () => {
+  env.expectErrors(/status of 403/, /^readerpoll: vote refused: poll_closed: This poll is closed\.$/);
   await withServer(async (server) => {
-    const context = await browser.newContext();
+    const context = await env.context();
     const url = await pollPage(context, server, 'endpoint="/api"');
     await context.route('**/api/polls/overtime-hours/votes', (route) =>
       route.fulfill({
@@ -202,15 +177,9 @@ test('a refused vote is logged as refused, with its reason, not as an unavailabl
       })
     );
     const page = await open(context, url);
-    const lines = [];
-    page.on('console', (m) => {
-      if (m.text().startsWith('readerpoll:')) lines.push(m.text());
-    });
-    await choose(page, '6-10');
-    await poll(page).getByRole('button', { name: 'Vote' }).click();
-    await poll(page).locator('.notice', { hasText: 'This poll is closed.' }).waitFor();
-    await poll(page).getByRole('radio', { name: '6-10', exact: true }).waitFor();
-    assert.deepEqual(lines, ['readerpoll: vote refused: poll_closed: This poll is closed.']);
-    await context.close();
+    await vote(poll(page), '6-10');
+    await line(poll(page), 'This poll is closed.').waitFor();
+    await radio(poll(page), '6-10').waitFor();
+    assert.ok(!env.errors.some((e) => /poll unavailable/.test(e)), env.errors.join('\n'));
   });
 });

@@ -139,7 +139,7 @@ for (const [status, body, shown, code] of [
   [422, '{"error":{"code":"closed","message":"This poll closed at 09:00."}}', 'This poll closed at 09:00.', 'closed'],
 ]) {
   test(`a ${status} refusal is final: the reader is told, the tally rolls back`, async () => {
-    env.expectErrors(new RegExp(`status of ${status}`), new RegExp(`^readerpoll: poll unavailable: ${code}: ${shown}$`));
+    env.expectErrors(new RegExp(`status of ${status}`), new RegExp(`^readerpoll: vote refused: ${code}: ${shown}$`));
     const { backend, open } = await setup();
     backend.script.push({ status, body });
     const page = await open();
@@ -201,6 +201,14 @@ test('a page closed with a vote pending sends it when reopened, once', async () 
   assert.equal(backend.counted.size, 1);
   assert.equal(new Set(backend.received).size, 1, 'every attempt reused one key');
 });
+
+/** Every storage write in `context` fails, as with a full quota. */
+const fillStorage = (context) =>
+  context.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+  });
 
 test('votes from two tabs wait side by side: neither overwrites the other', async () => {
   env.expectErrors(/ERR_INTERNET_DISCONNECTED/);
@@ -311,7 +319,7 @@ test("a second copy that delivers a vote ends the voting copy's wait", async () 
 });
 
 test('a vote another tab sent and the backend refused is not shown as counted in the tab that cast it', async () => {
-  env.expectErrors(/ERR_INTERNET_DISCONNECTED/, /status of 422/, /^readerpoll: poll unavailable: closed: This poll closed at 09:00\.$/);
+  env.expectErrors(/ERR_INTERNET_DISCONNECTED/, /status of 422/, /^readerpoll: vote refused: closed: This poll closed at 09:00\.$/);
   const { backend, open } = await setup();
   backend.offline = true;
   const a = await open();
