@@ -6,7 +6,7 @@
 use crate::core::ballot::{indices_of, Selection, ToggleError};
 use crate::core::error::ConfigError;
 use crate::core::poll::{Poll, ResultsVisibility};
-use crate::core::tally::Tally;
+use crate::core::tally::{Tally, WireTally};
 
 /// What the reader is looking at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,12 +87,12 @@ pub enum Event {
     Toggle(usize),
     Submit,
     /// The backend counted the vote; `Some` carries its new tally.
-    Accepted(Option<Tally>),
+    Accepted(Option<WireTally>),
     /// The backend refused the vote for good; the message is shown.
     Refused(String),
     /// A fresh tally from the backend, outside of voting.
     Snapshot {
-        tally: Tally,
+        tally: WireTally,
         closed: bool,
     },
     ViewResults,
@@ -369,6 +369,7 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             live.waiting = false;
             live.unsaved = false;
             if let Some(tally) = tally {
+                let tally = tally.for_poll(&live.poll);
                 if tally.counts.len() == live.poll.options.len() {
                     live.server = tally;
                     live.mine_counted = true;
@@ -403,6 +404,7 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             ]
         }
         Event::Snapshot { tally, closed } => {
+            let tally = tally.for_poll(&live.poll);
             if tally.counts.len() == live.poll.options.len() {
                 live.server = tally;
                 live.current = true;

@@ -10,7 +10,6 @@ use super::emit::Problem;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Inner, Shared};
 use crate::core::delivery::{step, Delivery, Host, Input};
-use crate::core::machine::State;
 use crate::core::outbox::{Ballot, Pending};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
@@ -30,7 +29,7 @@ pub(super) fn input(inner: &Shared, input: Input) {
     let Some(mut copy) = inner.borrow_mut().delivery.take() else {
         return;
     };
-    let notes = step(
+    let told = step(
         &mut copy,
         input,
         &mut Browser {
@@ -38,11 +37,7 @@ pub(super) fn input(inner: &Shared, input: Input) {
         },
     );
     inner.borrow_mut().delivery = Some(copy);
-    for note in notes {
-        let event = match &inner.borrow().state {
-            State::Live(live) => note.event(&live.poll),
-            _ => return,
-        };
+    for event in told {
         dispatch(inner, event);
     }
 }

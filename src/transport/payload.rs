@@ -81,12 +81,7 @@ pub(crate) fn json_body(p: &Pending) -> String {
     body
 }
 
-/// A tally as a backend reports it: counts by option id, and voters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WireTally {
-    pub counts: Vec<(String, u64)>,
-    pub voters: u64,
-}
+pub use crate::core::tally::WireTally;
 
 /// The parts of a JSON answer the widget reads (decoded by the caller,
 /// which in the browser is `JSON.parse`).
@@ -322,19 +317,5 @@ mod tests {
             Outcome::Refused { message, .. } => assert_eq!(message.chars().count(), 201),
             other => panic!("{other:?}"),
         }
-    }
-}
-
-impl WireTally {
-    /// This tally in the poll's option order; ids the poll does not have
-    /// are ignored (an option an editor removed), missing ones count 0.
-    pub fn for_poll(&self, poll: &crate::core::Poll) -> crate::core::Tally {
-        let mut counts = vec![0u64; poll.options.len()];
-        for (id, n) in &self.counts {
-            if let Some(count) = poll.option_index(id).and_then(|i| counts.get_mut(i)) {
-                *count = (*n).min(crate::core::tally::MAX_COUNT);
-            }
-        }
-        crate::core::Tally::new(counts, self.voters.min(crate::core::tally::MAX_COUNT))
     }
 }

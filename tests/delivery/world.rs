@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use readerpoll::core::delivery::{step, Delivery, Host, Input, Note};
+use readerpoll::core::delivery::{step, Delivery, Host, Input};
 use readerpoll::core::machine::{step as widget_step, Effect, Event, Phase, State};
 use readerpoll::core::outbox::{Ballot, Pending, Protocol};
 use readerpoll::core::poll::{Poll, RawPoll};
@@ -399,7 +399,7 @@ impl World {
         }
         self.log.push(format!("tab {tab}.{copy} <- {input:?}"));
         let mut d = self.tabs[tab].copies[copy].delivery.take().unwrap();
-        let notes = step(
+        let told = step(
             &mut d,
             input,
             &mut Page {
@@ -409,14 +409,13 @@ impl World {
             },
         );
         self.tabs[tab].copies[copy].delivery = Some(d);
-        for note in notes {
-            self.tell(tab, copy, note);
+        for event in told {
+            self.tell(tab, copy, event);
         }
     }
 
-    fn tell(&mut self, tab: usize, copy: usize, note: Note) {
-        self.log.push(format!("tab {tab}.{copy} told {note:?}"));
-        let event = note.event(&self.poll);
+    fn tell(&mut self, tab: usize, copy: usize, event: Event) {
+        self.log.push(format!("tab {tab}.{copy} told {event:?}"));
         self.widget(tab, copy, event);
     }
 

@@ -44,8 +44,8 @@ use crate::core::machine::Event;
 use crate::core::outbox::{
     backoff_ms, newest, replaces, turn, Ballot, Pending, Protocol, Turn, BASE_DELAY_MS,
 };
-use crate::core::poll::Poll;
-use crate::transport::payload::{Outcome, WireTally};
+use crate::core::tally::WireTally;
+use crate::transport::payload::Outcome;
 
 /// What the reader is told when a vote they followed left the outbox and
 /// this browser kept no ballot for it: another tab heard the refusal.
@@ -149,31 +149,6 @@ pub enum Input {
     Stop,
 }
 
-/// What the widget is told (it turns these into `machine::Event`s).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Note {
-    /// A vote of the reader's is on its way: cast in another tab or copy,
-    /// or on an earlier visit. Whether the backend has it yet is unknown.
-    OnItsWay(Vec<String>),
-    /// The vote this copy cast was counted; with the backend's numbers.
-    Counted(Option<WireTally>),
-    /// The reader's ballot, as the backend counted it, from elsewhere.
-    Settled(Vec<String>),
-    /// The reader is voting, but has voted already (elsewhere since this
-    /// copy loaded): this ballot.
-    VotedElsewhere(Vec<String>),
-    /// The backend holds an earlier vote of this reader's; its message.
-    AlreadyCounted(String),
-    /// The backend refused the vote; its message.
-    Refused(String),
-    /// A try failed; the vote waits for the next.
-    Retrying,
-    /// Storage could not keep the vote: it lives in this page only.
-    NotKept,
-    /// The backend's numbers.
-    Numbers { tally: WireTally, closed: bool },
-}
-
 impl Delivery {
     pub fn new(
         poll: String,
@@ -216,7 +191,7 @@ impl Delivery {
 
 /// Advances one copy by one input; returns what the widget must be told
 /// (for the caller to pass on once nothing is borrowed).
-pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Note> {
+pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Event> {
     let mut seen = host::look(d, host);
     let mut s = Step {
         d,
@@ -241,7 +216,7 @@ pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Note> 
         // vote's ballot is the backend's too.
         let waits = s.waiting.iter().any(|p| p.key == key);
         if s.d.cast.as_ref() == Some(&key) && (waits || s.d.endpoint.is_none()) {
-            s.tell(Note::NotKept);
+            s.tell(Event::NotKept);
         }
     }
     s.notes
@@ -255,7 +230,7 @@ struct Step<'a, H> {
     waiting: Vec<Pending>,
     seen: Seen,
     host: &'a mut H,
-    notes: Vec<Note>,
+    notes: Vec<Event>,
     /// A vote (by key) storage would not keep.
     not_kept: Option<String>,
 }
@@ -277,10 +252,10 @@ impl<H: Host> Step<'_, H> {
                 if ok {
                     self.d.voted = true;
                     self.keep(ballot);
-                    self.tell(Note::Counted(None));
+                    self.tell(Event::Accepted(None));
                 } else {
                     let message = message.unwrap_or_else(|| NOT_ACCEPTED.into());
-                    self.tell(Note::Refused(message));
+                    self.tell(Event::Refused(message));
                 }
             }
             Input::Answer { vote, outcome } => self.answer(vote, outcome),
@@ -290,7 +265,7 @@ impl<H: Host> Step<'_, H> {
                 closed,
             } => {
                 if epoch == self.d.epoch {
-                    self.tell(Note::Numbers { tally, closed });
+                    self.tell(Event::Snapshot { tally, closed });
                 }
             }
             Input::Timer | Input::Online => {
@@ -313,8 +288,8 @@ impl<H: Host> Step<'_, H> {
         }
     }
 
-    fn tell(&mut self, note: Note) {
-        self.notes.push(note);
+    fn tell(&mut self, event: Event) {
+        self.notes.push(event);
     }
 
     fn keep(&mut self, ballot: Ballot) {
@@ -390,7 +365,7 @@ impl<H: Host> Step<'_, H> {
         }
         if let Some(vote) = newest(&self.waiting).cloned() {
             self.follow(vote.key, self.seen.ours);
-            self.tell(Note::OnItsWay(vote.choices));
+            self.tell(Event::Resending(vote.choices));
         }
         let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
         for key in keys {
@@ -432,11 +407,11 @@ impl<H: Host> Step<'_, H> {
         }
         if let Some(vote) = newest(&self.waiting).cloned() {
             self.follow(vote.key, false);
-            self.tell(Note::VotedElsewhere(vote.choices));
+            self.tell(Event::VotedElsewhere(vote.choices));
         } else if let Some(ballot) = self.seen.ballot.clone() {
             self.d.shown = Some(ballot.key);
             self.d.voted = true;
-            self.tell(Note::VotedElsewhere(ballot.choices));
+            self.tell(Event::VotedElsewhere(ballot.choices));
             // Numbers read before it counted do not hold it.
             self.read();
         }
@@ -462,7 +437,7 @@ impl<H: Host> Step<'_, H> {
                 choices,
                 queued: now,
             });
-            self.tell(Note::Counted(None));
+            self.tell(Event::Accepted(None));
             return;
         };
         self.store(Pending {
@@ -586,7 +561,7 @@ impl<H: Host> Step<'_, H> {
                 self.wake(now + delay);
                 self.host.report(code, "the vote will be sent again", true);
                 if self.d.follows(&key) {
-                    self.tell(Note::Retrying);
+                    self.tell(Event::Retrying);
                 }
             }
             Outcome::Counted(tally) => {
@@ -603,7 +578,7 @@ impl<H: Host> Step<'_, H> {
                     .is_some_and(|b| (b.queued, &b.key) > (vote.queued, &key));
                 if late {
                     if followed {
-                        self.gone(Note::Refused(NOT_ACCEPTED.into()));
+                        self.gone(Event::Refused(NOT_ACCEPTED.into()));
                     }
                     return;
                 }
@@ -620,12 +595,12 @@ impl<H: Host> Step<'_, H> {
                         Some(_) => self.d.epoch += 1,
                         None => self.read(),
                     }
-                    self.tell(Note::Counted(tally));
+                    self.tell(Event::Accepted(tally));
                     return;
                 }
                 if followed || (idle && self.d.voted) {
                     self.d.following = None;
-                    self.tell(Note::Settled(vote.choices));
+                    self.tell(Event::Settled(vote.choices));
                     self.numbers(tally);
                 } else if idle {
                     // Another copy's or tab's vote, sent from here: only its
@@ -638,7 +613,7 @@ impl<H: Host> Step<'_, H> {
                 self.forget(&key);
                 self.read();
                 if self.d.follows(&key) {
-                    self.gone(Note::AlreadyCounted(message));
+                    self.gone(Event::AlreadyCounted(message));
                 }
             }
             Outcome::Refused { code, message } => {
@@ -646,7 +621,7 @@ impl<H: Host> Step<'_, H> {
                 self.host.report(&code, &message, false);
                 self.read();
                 if self.d.follows(&key) {
-                    self.gone(Note::Refused(message));
+                    self.gone(Event::Refused(message));
                 }
             }
         }
@@ -659,7 +634,7 @@ impl<H: Host> Step<'_, H> {
             return;
         };
         if !self.waiting.iter().any(|p| p.key == key) {
-            self.gone(Note::Refused(NOT_ACCEPTED.into()));
+            self.gone(Event::Refused(NOT_ACCEPTED.into()));
         }
     }
 
@@ -668,7 +643,7 @@ impl<H: Host> Step<'_, H> {
     /// (their own vote, counted by another tab or copy, is announced as
     /// counted); else `otherwise` (the backend's answer, or a refusal that
     /// another tab heard).
-    fn gone(&mut self, otherwise: Note) {
+    fn gone(&mut self, otherwise: Event) {
         let Some((key, own)) = self.d.following.take() else {
             return;
         };
@@ -679,13 +654,13 @@ impl<H: Host> Step<'_, H> {
             // (The newest as this step began: a newer one left it only by
             // being counted or refused, which this step would know.)
             self.follow(next.key, self.seen.ours);
-            self.tell(Note::OnItsWay(next.choices));
+            self.tell(Event::Resending(next.choices));
             return;
         }
         match self.seen.ballot.clone() {
             Some(ballot) if own && ballot.key == key => {
                 self.d.shown = Some(key);
-                self.tell(Note::Counted(None));
+                self.tell(Event::Accepted(None));
             }
             Some(ballot) => return self.settled(ballot),
             None => self.tell(otherwise),
@@ -699,7 +674,7 @@ impl<H: Host> Step<'_, H> {
         match tally {
             Some(tally) => {
                 self.d.epoch += 1;
-                self.tell(Note::Numbers {
+                self.tell(Event::Snapshot {
                     tally,
                     closed: false,
                 })
@@ -711,27 +686,7 @@ impl<H: Host> Step<'_, H> {
     fn settled(&mut self, ballot: Ballot) {
         self.d.voted = true;
         self.d.shown = Some(ballot.key);
-        self.tell(Note::Settled(ballot.choices));
+        self.tell(Event::Settled(ballot.choices));
         self.read();
-    }
-}
-
-impl Note {
-    /// What the widget's machine makes of it, for `poll`'s options.
-    pub fn event(self, poll: &Poll) -> Event {
-        match self {
-            Note::OnItsWay(ids) => Event::Resending(ids),
-            Note::Counted(tally) => Event::Accepted(tally.map(|t| t.for_poll(poll))),
-            Note::Settled(ids) => Event::Settled(ids),
-            Note::VotedElsewhere(ids) => Event::VotedElsewhere(ids),
-            Note::AlreadyCounted(message) => Event::AlreadyCounted(message),
-            Note::Refused(message) => Event::Refused(message),
-            Note::Retrying => Event::Retrying,
-            Note::NotKept => Event::NotKept,
-            Note::Numbers { tally, closed } => Event::Snapshot {
-                tally: tally.for_poll(poll),
-                closed,
-            },
-        }
     }
 }
