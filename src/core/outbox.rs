@@ -48,6 +48,10 @@ impl Protocol {
 pub struct Pending {
     pub poll: String,
     pub endpoint: String,
+    /// How it travels, and the credential it goes with (the reader's token,
+    /// or WP-Polls' form nonce): not stored, but those of the copy that
+    /// sends it, so a vote from an earlier visit goes with this page's
+    /// nonce (which expires).
     pub protocol: Protocol,
     /// Idempotency key, the same on every attempt.
     pub key: String,
@@ -69,13 +73,7 @@ pub struct Pending {
 pub fn encode(entries: &[Pending]) -> String {
     let mut out = String::new();
     for e in entries {
-        for field in [
-            e.poll.as_str(),
-            e.endpoint.as_str(),
-            e.protocol.name(),
-            e.key.as_str(),
-            e.voter.as_str(),
-        ] {
+        for field in [e.poll.as_str(), e.endpoint.as_str(), e.key.as_str()] {
             out.push_str(field);
             out.push('\t');
         }
@@ -108,24 +106,24 @@ pub fn decode(text: &str) -> Vec<Pending> {
 
 fn decode_line(line: &str) -> Option<Pending> {
     let f = split(line, b"\t");
-    if f.len() != 10 || f[0].is_empty() || f[3].is_empty() {
+    if f.len() != 8 || f[0].is_empty() || f[2].is_empty() {
         return None;
     }
-    let choices = id_list(f[5]);
+    let choices = id_list(f[3]);
     if choices.is_empty() {
         return None;
     }
     Some(Pending {
         poll: f[0].to_owned(),
         endpoint: f[1].to_owned(),
-        protocol: Protocol::from_name(f[2])?,
-        key: f[3].to_owned(),
-        voter: f[4].to_owned(),
+        protocol: Protocol::default(),
+        key: f[2].to_owned(),
+        voter: String::new(),
         choices,
-        attempts: u32::try_from(parse_u64(f[6])?).ok()?,
-        not_before: parse_u64(f[7])?,
-        claimed: parse_u64(f[8])?,
-        queued: parse_u64(f[9])?,
+        attempts: u32::try_from(parse_u64(f[4])?).ok()?,
+        not_before: parse_u64(f[5])?,
+        claimed: parse_u64(f[6])?,
+        queued: parse_u64(f[7])?,
     })
 }
 
@@ -341,7 +339,7 @@ mod tests {
     fn lines_of_another_shape_are_not_read() {
         // Eight fields: a format that was never released.
         assert!(decode("p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0").is_empty());
-        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0\t0\t5";
+        let line = "p\thttps://example.org/api\tk-1\ta,b\t1\t0\t0\t5";
         assert_eq!(decode(line)[0].choices, ["a", "b"]);
     }
 
@@ -410,12 +408,22 @@ mod tests {
     }
 
     #[test]
-    fn outbox_round_trips() {
+    fn outbox_round_trips_without_the_copys_own_settings() {
         let mut b = entry();
-        b.protocol = Protocol::Form;
         b.choices = vec!["a".into(), "b".into()];
         let entries = vec![entry(), b];
-        assert_eq!(decode(&encode(&entries)), entries);
+        // The protocol and the voter credential are the sending copy's.
+        let read: Vec<Pending> = decode(&encode(&entries))
+            .into_iter()
+            .map(|p| Pending {
+                voter: "v-1".into(),
+                ..p
+            })
+            .collect();
+        assert_eq!(read, entries);
+        let mut form = entry();
+        form.protocol = Protocol::Form;
+        assert_eq!(decode(&encode(&[form]))[0].protocol, Protocol::Json);
     }
 
     #[test]

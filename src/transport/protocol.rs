@@ -42,12 +42,6 @@ impl Protocol {
         }
     }
 
-    /// Whether the voter credential expires with the page (WP-Polls' form
-    /// nonce): a vote from an earlier visit then goes with this page's.
-    pub fn voter_expires(self) -> bool {
-        self == Protocol::WpPolls
-    }
-
     /// Where the poll's numbers are read with `GET`, for protocols that
     /// have such a resource. (WP-Polls' numbers come from its REST API,
     /// read by the element's adapter.)

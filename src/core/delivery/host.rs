@@ -47,8 +47,10 @@ pub trait Host {
 pub(super) fn look<H: Host>(copy: &Delivery, host: &mut H) -> Seen {
     let mut waiting = Vec::new();
     if let Some(endpoint) = &copy.endpoint {
-        for vote in host.outbox() {
+        for mut vote in host.outbox() {
             if vote.poll == copy.poll && &vote.endpoint == endpoint {
+                vote.protocol = copy.protocol;
+                vote.voter = copy.voter.clone();
                 waiting.push(vote);
             }
         }

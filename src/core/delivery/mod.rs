@@ -355,14 +355,6 @@ impl<H: Host> Step<'_, H> {
         if self.d.endpoint.is_none() {
             return;
         }
-        if self.d.protocol.voter_expires() {
-            for mut vote in self.waiting.clone() {
-                if vote.voter != self.d.voter {
-                    vote.voter = self.d.voter.clone();
-                    self.store(vote);
-                }
-            }
-        }
         if let Some(vote) = newest(&self.waiting).cloned() {
             self.follow(vote.key, self.seen.ours);
             self.tell(Event::Resending(vote.choices));
