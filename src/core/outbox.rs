@@ -33,14 +33,6 @@ impl Protocol {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Json => "json",
-            Protocol::Form => "form",
-            Protocol::WpPolls => "wp-polls",
-        }
-    }
 }
 
 /// One vote on its way.
