@@ -10,7 +10,7 @@ use super::emit::Problem;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Inner, Shared};
 use crate::core::delivery::{step, Delivery, Host, Input};
-use crate::core::outbox::{Ballot, Pending};
+use crate::core::outbox::{Ballot, Pending, Protocol};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
 use crate::transport::protocol::{classify, vote_request};
@@ -133,6 +133,12 @@ impl Host for Browser {
                     answer.retry_after.as_deref(),
                     now_ms(),
                 );
+                // Left on the element for its WP-Polls module
+                // (`wp-polls.js`), which reads the site's numbers in it.
+                if let (Protocol::WpPolls, Some(inner)) = (vote.protocol, widget.upgrade()) {
+                    let host = inner.borrow().host.clone();
+                    super::bind::set_attr(&host, "data-wp-polls-answer", &answer.body);
+                }
                 deliver(&widget, &copy, Input::Answer { vote, outcome });
             }),
         );

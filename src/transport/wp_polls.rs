@@ -3,9 +3,11 @@
 //!
 //! Votes go to `admin-ajax.php` as the plugin's own form would send them.
 //! The plugin answers 200 whatever happened: its results HTML when the vote
-//! counted, a plain-text sentence when it did not. The HTML's numbers depend
-//! on the site's templates, so the numbers come from the plugin's REST API
-//! instead, read by the element's `wp-polls.js` (loaded only on such sites).
+//! counted, a plain-text sentence when it did not. That HTML holds the
+//! site's numbers, but it is read by the element's `wp-polls.js` (loaded
+//! only on such sites; `dom::delivery` leaves each answer on the element
+//! for it), not here: HTML parsing in the wasm would be downloaded by every
+//! poll page.
 
 use super::payload::{clip, push_pair, Outcome, VoteRequest};
 use crate::core::format::push_joined;
@@ -135,6 +137,7 @@ mod tests {
         };
         assert_eq!(code("Poll ID #5 is closed"), "poll_closed");
         assert_eq!(code("Failed To Verify Referrer"), "bad_nonce");
+        assert_eq!(code("Invalid Poll ID"), "unknown_poll");
         assert_eq!(code("Invalid Poll ID. Poll ID #5"), "unknown_poll");
         assert_eq!(code("0"), "refused");
         assert!(matches!(outcome("5", ""), Outcome::Retry { .. }));
@@ -142,5 +145,66 @@ mod tests {
             outcome("5", "<!doctype html><title>502</title>"),
             Outcome::Retry { .. }
         ));
+    }
+
+    /// The real plugin's answers (`tests/fixtures/wp-polls`), both versions.
+    #[test]
+    fn the_captured_answers_mean_what_the_plugin_meant() {
+        macro_rules! both {
+            ($name:literal) => {
+                [
+                    include_str!(concat!("../../tests/fixtures/wp-polls/2.77.4/", $name)),
+                    include_str!(concat!("../../tests/fixtures/wp-polls/3.0.1/", $name)),
+                ]
+            };
+        }
+        let code = |poll, body| match outcome(poll, body) {
+            Outcome::Refused { code, message } => (code, message),
+            other => panic!("{other:?}"),
+        };
+        for body in both!("vote-response-ok.html") {
+            assert_eq!(outcome("2", body), Outcome::Counted(None));
+        }
+        for body in both!("vote-response-ok-multiple.html") {
+            assert_eq!(outcome("5", body), Outcome::Counted(None));
+        }
+        for body in both!("vote-response-already-voted.html") {
+            assert_eq!(
+                outcome("2", body),
+                Outcome::AlreadyCounted("You Had Already Voted For This Poll. Poll ID #2".into())
+            );
+        }
+        for body in both!("vote-response-closed.html") {
+            assert_eq!(code("4", body).0, "poll_closed");
+        }
+        for body in both!("vote-response-bad-nonce.html") {
+            assert_eq!(code("2", body).0, "bad_nonce");
+        }
+        for body in both!("vote-response-invalid-poll-id.html") {
+            assert_eq!(code("0", body).0, "unknown_poll");
+        }
+        for body in both!("vote-response-no-answer.html") {
+            let expected = ("refused".into(), "Invalid Answer to Poll ID #2".into());
+            assert_eq!(code("2", body), expected);
+        }
+        let over = include_str!("../../tests/fixtures/wp-polls/3.0.1/vote-response-over-max.html");
+        let expected = (
+            "refused".into(),
+            "Maximum 2 answers allowed for Poll ID #5".into(),
+        );
+        assert_eq!(code("5", over), expected);
+    }
+
+    /// A single-choice vote is the request 2.77.4's own script sent.
+    #[test]
+    fn a_vote_is_the_plugins_own_request() {
+        let captured = include_str!("../../tests/fixtures/wp-polls/2.77.4/vote-request.txt");
+        let mut p = pending(&["7"]);
+        p.poll = "2".into();
+        p.voter = "503ecb437f".into();
+        assert_eq!(
+            Some(vote_request(&p).body.as_str()),
+            captured.lines().last()
+        );
     }
 }

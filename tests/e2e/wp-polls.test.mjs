@@ -1,198 +1,346 @@
-// The WP-Polls adapter against a fake WordPress site that speaks the
-// plugin's wire format: admin-ajax.php answering 200 with results HTML or a
-// plain-text refusal, and the polls/v1 REST API with counts that carry
-// thousands separators. The element hydrates the plugin's own markup.
+// The WP-Polls adapter against fake WordPress sites that answer exactly as
+// the real plugin did (tests/fixtures/wp-polls/, served by fake-site.mjs
+// with this site's nonces, counts and cookies filled in), for WP-Polls
+// 2.77.4 (admin-ajax only) and 3.0.1 (with its REST API). The numbers
+// expected are the captures': poll 2 starts at 93, 184, 134 and 170 votes
+// from 581 voters; a vote for "6-10" makes it 185 and 582. Every test ends
+// with no console or page error (the harness's guard) and no 4xx or 5xx
+// from the site.
 
-import { test, before, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './harness.mjs';
-import { ORIGIN, serveSite } from './fake-site.mjs';
+import { useBrowser } from './harness.mjs';
+import { mounted, settlePolls } from './pages.mjs';
+import { ballot, button, checkbox, confirmed, line, myChoice, radio, resultsByLabel } from './reader.mjs';
+import { CAPTURED_NONCES, ORIGIN, fakeWordPress, wpFixture } from './fake-site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
+const env = useBrowser({ server: false });
+const VERSIONS = ['2.77.4', '3.0.1'];
+const QUESTION = 'How many hours above your contracted hours are you working a week?';
+
+let sites = [];
+afterEach(() => {
+  for (const site of sites) assert.deepEqual(site.errors, [], 'the site answered no 4xx or 5xx');
+  sites = [];
 });
-after(() => browser?.close());
 
-const ANSWERS = [
-  { id: 21, text: '1-5', votes: 93 },
-  { id: 22, text: '6-10', votes: 1184 },
-  { id: 23, text: '11-15', votes: 134 },
-  { id: 24, text: '16+', votes: 170 },
-];
-
-/** A WordPress site with WP-Polls, living inside Playwright's router. */
-function fakeWordPress({ nonce = 'n0nce5', open = true, closesOnVote = false, votedByIp = false } = {}) {
-  const site = {
-    posts: [], // every admin-ajax body, parsed
-    answers: ANSWERS.map((a) => ({ ...a })),
-    voters: 1581,
-    open,
-  };
-  const rest = () => ({
-    id: 5,
-    question: 'How many hours above your contracted hours are you working a week?',
-    answers: site.answers.map((a) => ({ id: a.id, text: a.text, votes: a.votes.toLocaleString('en') })),
-    total_votes: site.answers.reduce((s, a) => s + a.votes, 0),
-    total_voters: site.voters.toLocaleString('en'),
-    multiple: 0,
-    is_open: site.open,
-    has_voted: false,
-    can_vote: site.open,
-    html: `<div id="polls-5"><input type="hidden" id="poll_5_nonce" value="${nonce}"></div>`,
-  });
-  const results = () =>
-    `<div id="polls-5" class="wp-polls"><p><strong>How many hours?</strong></p><ul>` +
-    site.answers.map((a) => `<li>${a.text} <small>(${a.votes.toLocaleString('en')} Votes)</small></li>`).join('') +
-    `</ul><input type="hidden" id="poll_5_nonce" value="fresh"></div>`;
-  site.install = async (context) => {
-    await context.route(`${ORIGIN}/wp-json/polls/v1/poll/*`, (route) => {
-      const id = route.request().url().split('/').pop();
-      if (id !== '5') return route.fulfill({ status: 404, contentType: 'application/json', body: '{"code":"not_found"}' });
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(rest()) });
-    });
-    await context.route(`${ORIGIN}/wp-admin/admin-ajax.php`, (route) => {
-      const form = new URLSearchParams(route.request().postData() ?? '');
-      site.posts.push(Object.fromEntries(form));
-      const text = (body) => route.fulfill({ status: 200, contentType: 'text/html; charset=UTF-8', body });
-      if (form.get('action') !== 'polls') return text('0');
-      const id = form.get('poll_id');
-      if (id !== '5') return text(`Invalid Poll ID. Poll ID #${id}`);
-      if (form.get('view') === 'result') return text(results());
-      if (form.get(`poll_${id}_nonce`) !== nonce) return text('Failed To Verify Referrer');
-      if (closesOnVote) site.open = false;
-      if (!site.open) return text(`Poll ID #${id} is closed`);
-      if (votedByIp) return text(`You Had Already Voted For This Poll. Poll ID #${id}`);
-      for (const answer of form.get(`poll_${id}`).split(',')) {
-        site.answers.find((a) => String(a.id) === answer).votes += 1;
-      }
-      site.voters += 1;
-      return text(results());
-    });
-  };
+/** A WP-Polls site of `version` (options: see fakeWordPress). */
+function wordpress(version, options = {}) {
+  const site = fakeWordPress({ version, ...options });
+  sites.push(site);
   return site;
 }
 
-/** An article with the plugin's own markup wrapped in the element. */
-function article(nonce = 'n0nce5') {
-  const li = ANSWERS.map(
-    (a) => `<li><input type="radio" id="poll-answer-${a.id}" name="poll_5" value="${a.id}"> <label for="poll-answer-${a.id}">${a.text}</label></li>`
-  ).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>WP</title>
-<script type="module" src="/readerpoll/reader-poll.js"></script></head><body>
-<reader-poll protocol="wp-polls" poll="5" endpoint="${ORIGIN}">
-<div id="polls-5" class="wp-polls"><form id="polls_form_5" action="/index.php" method="post">
-<p><input type="hidden" id="poll_5_nonce" name="wp-polls-nonce" value="${nonce}"></p>
-<p style="text-align:center"><strong>How many hours above your contracted hours are you working a week?</strong></p>
-<div id="polls-5-ans"><ul>${li}</ul><p><input type="button" name="vote" value="Vote"></p></div></form></div>
-</reader-poll></body></html>`;
-}
-
-async function setup(options = {}, nonce) {
-  const context = await browser.newContext();
-  await serveSite(context, { '/article': article(nonce) });
-  const site = fakeWordPress(options);
-  await site.install(context);
+/** A reader's browser (IP `ip`) on `site`'s page of poll `poll`, once the widget has rendered. */
+async function reader(site, { poll = 2, ip, embed, dequeued = true, query = '' } = {}) {
+  const context = await env.context();
+  await site.serve(context, { ip, embed, dequeued });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const failures = [];
-  await page.exposeFunction('__pollError', (detail) => failures.push(detail));
-  await page.addInitScript(() => document.addEventListener('poll-error', (e) => window.__pollError(e.detail)));
-  await page.goto(`${ORIGIN}/article`);
-  await page.locator('reader-poll .poll[data-state]').waitFor();
-  return { context, page, site, errors, failures };
+  await page.goto(site.postUrl(poll, query));
+  const el = page.locator('reader-poll');
+  await mounted(el);
+  return { context, page, el };
 }
 
-const poll = (page) => page.locator('reader-poll');
-const total = (page, n) => poll(page).locator('.total', { hasText: `Total voters: ${n}` }).waitFor();
-
-async function vote(page, answer = '22') {
-  await poll(page).locator(`.poll input[value="${answer}"]`).check();
-  await poll(page).locator('button.vote').click();
+/** Presses Vote and waits for the site's answer and for the vote to be confirmed. */
+async function voteAndWait(page, el, voters) {
+  const answered = page.waitForResponse(
+    (r) => r.url() === `${ORIGIN}/wp-admin/admin-ajax.php` && /view=process/.test(r.request().postData() ?? '')
+  );
+  await button(el).click();
+  await answered;
+  await confirmed(el, voters);
 }
 
-test('a vote goes to admin-ajax.php as the plugin form would send it; numbers come from the REST API', async () => {
-  const { context, page, site, errors } = await setup();
-  const labels = await poll(page).locator('.poll label.option').allTextContents();
-  assert.deepEqual(labels.map((l) => l.trim()), ['1-5', '6-10', '11-15', '16+']);
-  await vote(page, '22');
-  await total(page, '1,582');
-  assert.deepEqual(site.posts, [{ action: 'polls', view: 'process', poll_id: '5', poll_5: '22', poll_5_nonce: 'n0nce5' }]);
-  const mine = poll(page).locator('li.row.mine');
-  assert.equal((await mine.locator('.label').textContent()).trim(), '6-10');
-  assert.match(await mine.locator('.figures').textContent(), /\(1,185 votes\)/);
-  await poll(page).locator('.status').waitFor({ state: 'hidden' });
-  assert.deepEqual(errors, []);
-  await context.close();
+/** Poll 2's rows after a vote for "6-10" (the captures' vote-response-ok). */
+const AFTER_6_10 = {
+  '6-10': '32% (185 votes) Your choice',
+  '16+': '29% (170 votes)',
+  '11-15': '23% (134 votes)',
+  '1-5': '16% (93 votes)',
+};
+
+test('the fake site answers what the real plugin answered, byte for byte', () => {
+  for (const version of VERSIONS) {
+    const site = fakeWordPress({ version });
+    Object.assign(site.nonces, CAPTURED_NONCES);
+    const [two, four, five] = [site.polls[2], site.polls[4], site.polls[5]];
+    const same = (name, got) => assert.equal(got, wpFixture(version, name).replaceAll('http://127.0.0.1:8089', ORIGIN), `${version}/${name}`);
+    same('ballot-single.html', site.ballot(two, { loading: true }));
+    same('ballot-multiple.html', site.ballot(five, { loading: true }));
+    same('booth-response.html', site.ballot(two, { booth: true }));
+    same('result-response.html', site.results(two, { link: true }));
+    // Reader A's vote for "6-10".
+    two.answers[1].votes += 1;
+    two.voters += 1;
+    same('vote-response-ok.html', site.results(two, { mine: [7] }));
+    same('results-voted.html', site.shortcode(two, { voted_2: '7' }, '10.91.9.9'));
+    same('results-not-voted.html', site.shortcode(two, {}, '10.91.9.9', '2'));
+    // Reader B's vote for Monday and Friday.
+    five.answers[0].votes += 1;
+    five.answers[4].votes += 1;
+    five.voters += 1;
+    same('vote-response-ok-multiple.html', site.results(five, { mine: [18, 22] }));
+    same('results-voted-multiple.html', site.shortcode(five, { voted_5: '22%2C18' }, '10.91.9.9'));
+    four.open = false;
+    same('closed.html', site.shortcode(four, {}, '10.91.9.9'));
+    const withForm = fakeWordPress({ version, closedView: 'form' });
+    Object.assign(withForm.nonces, CAPTURED_NONCES);
+    withForm.polls[4].open = false;
+    same('closed-disabled-form.html', withForm.shortcode(withForm.polls[4], {}, '10.91.9.9'));
+    if (version === '3.0.1') {
+      const json = (name, route, cookies = {}) =>
+        same(name, site.rest('GET', route, '', '', cookies));
+      json('rest-poll-2.json', 'polls/v1/poll/2');
+      json('rest-poll-2-voted.json', 'polls/v1/poll/2', { voted_2: '7' });
+      json('rest-poll-2-result.json', 'polls/v1/poll/2/result');
+      json('rest-poll-4-closed.json', 'polls/v1/poll/4');
+      four.open = true;
+      json('rest-poll-5.json', 'polls/v1/poll/5');
+    }
+  }
 });
 
-test('results-only view shows the site numbers, separators and all, and posts nothing', async () => {
-  const { context, page, site } = await setup();
-  await poll(page).locator('button[data-action="view-results"]').click();
-  await total(page, '1,581');
-  const six = poll(page).locator('li.row', { hasText: '6-10' });
-  assert.match(await six.locator('.figures').textContent(), /^75% \(1,184 votes\)$/);
-  assert.equal(site.posts.length, 0);
-  await context.close();
+
+for (const version of VERSIONS) {
+  test(`${version}: the ballot, a vote in the plugin's own format, then the site's numbers from its answer`, async () => {
+    const site = wordpress(version);
+    const { context, page, el } = await reader(site);
+    for (const label of ['1-5', '6-10', '11-15', '16+']) await radio(ballot(el, QUESTION), label).waitFor();
+    await radio(el, '6-10').check();
+    await voteAndWait(page, el, 582);
+    assert.deepEqual(await resultsByLabel(el), AFTER_6_10);
+    const sent = site.ajax.find((body) => body.view === 'process');
+    assert.deepEqual(sent, { action: 'polls', view: 'process', poll_id: '2', poll_2: '7', poll_2_nonce: site.nonces[2] });
+    // The plugin set its cookie, as for its own form.
+    const cookies = await context.cookies(ORIGIN);
+    assert.equal(cookies.find((c) => c.name === 'voted_2')?.value, '7');
+    // 2.77.4 has no REST API: it is never asked (no 404 on any page view).
+    assert.deepEqual(site.restCalls, version === '2.77.4' ? [] : ['GET polls/v1/poll/2']);
+  });
+
+  test(`${version}: the numbers after a vote are the site's, with votes cast meanwhile by others`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site);
+    await radio(el, '6-10').check();
+    // Another reader voted "1-5" since this page loaded.
+    site.polls[2].answers[0].votes += 1;
+    site.polls[2].voters += 1;
+    await voteAndWait(page, el, 583);
+    assert.deepEqual(await resultsByLabel(el), {
+      '6-10': '32% (185 votes) Your choice',
+      '16+': '29% (170 votes)',
+      '11-15': '23% (134 votes)',
+      '1-5': '16% (94 votes)',
+    });
+  });
+
+  test(`${version}: after a reload the reader's vote is remembered, with the site's numbers`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site);
+    await radio(el, '6-10').check();
+    await voteAndWait(page, el, 582);
+    await page.reload();
+    await mounted(el);
+    await confirmed(el, 582);
+    assert.deepEqual(await resultsByLabel(el), AFTER_6_10);
+    assert.equal(await el.getByRole('radio').count(), 0, 'no ballot');
+    assert.equal(site.polls[2].voters, 582, 'nothing sent again');
+  });
+
+  test(`${version}: a reader the plugin knows by IP, in another browser, sees their vote`, async () => {
+    const site = wordpress(version);
+    const first = await reader(site, { ip: '10.91.0.7' });
+    await radio(first.el, '11-15').check();
+    await voteAndWait(first.page, first.el, 582);
+    // Same address, no cookie: the plugin prints its results, highlighted.
+    const second = await reader(site, { ip: '10.91.0.7' });
+    await confirmed(second.el, 582);
+    assert.deepEqual(await resultsByLabel(second.el), {
+      '6-10': '32% (184 votes)',
+      '16+': '29% (170 votes)',
+      '11-15': '23% (135 votes) Your choice',
+      '1-5': '16% (93 votes)',
+    });
+    assert.equal(await second.el.getByRole('radio').count(), 0, 'no ballot');
+  });
+
+  test(`${version}: WP-Polls' "already voted" is shown with the site's current numbers`, async () => {
+    const site = wordpress(version);
+    const { el } = await reader(site, { ip: '10.91.0.8' });
+    await radio(el, '1-5').check();
+    // Meanwhile the same reader voted "6-10" from another browser (same IP).
+    const other = await reader(site, { ip: '10.91.0.8' });
+    await radio(other.el, '6-10').check();
+    await voteAndWait(other.page, other.el, 582);
+    await button(el).click();
+    await line(el, 'You Had Already Voted For This Poll. Poll ID #2').waitFor();
+    await confirmed(el, 582);
+    assert.deepEqual(await resultsByLabel(el), { ...AFTER_6_10, '6-10': '32% (185 votes)' });
+    assert.equal(site.polls[2].voters, 582);
+  });
+
+  test(`${version}: a closed poll shows the site's results and takes no vote`, async () => {
+    const site = wordpress(version);
+    site.polls[4].open = false;
+    const { el } = await reader(site, { poll: 4 });
+    await line(el, 'This poll is closed.').waitFor();
+    await confirmed(el, 564);
+    assert.deepEqual(await resultsByLabel(el), {
+      'They have acknowledged them but not addressed them': '47% (265 votes)',
+      'No, they have neither acknowledged nor addressed them': '37% (209 votes)',
+      'Yes, they have acknowledged and addressed them': '10% (56 votes)',
+      'Not sure': '6% (34 votes)',
+    });
+    assert.equal(await button(el).count(), 0);
+    assert.equal(site.ajax.length, 0);
+  });
+
+  test(`${version}: a poll closed while the reader chose: "closed", then the site's results`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site, { poll: 4 });
+    await radio(el, 'Not sure').check();
+    site.polls[4].open = false;
+    env.expectErrors(/poll_closed/);
+    const answered = page.waitForResponse(`${ORIGIN}/wp-admin/admin-ajax.php`);
+    await button(el).click();
+    await answered;
+    await line(el, 'This poll is closed.').first().waitFor();
+    await confirmed(el, 564);
+    assert.equal((await resultsByLabel(el))['Not sure'], '6% (34 votes)');
+    assert.equal(await button(el).count(), 0);
+    assert.equal(site.ajax.filter((body) => body.view === 'process').length, 1, 'not retried');
+  });
+
+  test(`${version}: a closed poll shown as a disabled form ("display disabled poll's voting form")`, async () => {
+    const site = wordpress(version, { closedView: 'form' });
+    site.polls[4].open = false;
+    // The plugin's script and jQuery stay: the form's script needs jQuery on 2.77.4.
+    const { el } = await reader(site, { poll: 4, dequeued: false });
+    await line(el, 'This poll is closed.').waitFor();
+    await confirmed(el, 564);
+    assert.equal((await resultsByLabel(el))['Yes, they have acknowledged and addressed them'], '10% (56 votes)');
+    assert.equal(await button(el).count(), 0);
+  });
+
+  test(`${version}: multiple choice: checkboxes, then the site's numbers for both answers`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site, { poll: 5 });
+    await ballot(el, 'Which two days suit you for team meetings?').waitFor();
+    await checkbox(el, 'Monday').check();
+    await checkbox(el, 'Friday').check();
+    await voteAndWait(page, el, 21);
+    // Shares of the 21 voters (the plugin's own are of the 32 votes).
+    assert.deepEqual(await resultsByLabel(el), {
+      Tuesday: '43% (9 votes)',
+      Wednesday: '38% (8 votes)',
+      Thursday: '29% (6 votes)',
+      Monday: '24% (5 votes) Your choice',
+      Friday: '19% (4 votes) Your choice',
+    });
+    assert.equal(site.ajax.find((body) => body.view === 'process').poll_5, '18,22');
+  });
+
+  test(`${version}: the classic editor's markup: the poll after the element is the element's`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site, { embed: 'classic' });
+    // The plugin's own form is inside the element now, hidden: one poll on the page.
+    assert.equal(await page.locator('reader-poll > #polls-2').count(), 1);
+    assert.equal(await page.locator('#polls-2').isVisible(), false);
+    await radio(el, '6-10').check();
+    await voteAndWait(page, el, 582);
+    assert.equal(await myChoice(el), '6-10');
+  });
+
+  test(`${version}: with the plugin's script and jQuery still on the page`, async () => {
+    const site = wordpress(version);
+    const { page, el } = await reader(site, { dequeued: false });
+    await radio(el, '16+').check();
+    await voteAndWait(page, el, 582);
+    assert.equal((await resultsByLabel(el))['16+'], '29% (171 votes) Your choice');
+  });
+
+  test(`${version}: an expired nonce is refused and the reader is told to reload`, async () => {
+    const site = wordpress(version);
+    const { el } = await reader(site);
+    site.expireNonces();
+    env.expectErrors(/bad_nonce/);
+    await radio(el, '1-5').check();
+    await button(el).click();
+    await line(el, "This poll's form has expired. Reload the page to vote.").waitFor();
+    await radio(el, '1-5').waitFor();
+    assert.equal(site.polls[2].voters, 581);
+  });
+
+  test(`${version}: an article with the three seed polls loads without a 404 or an error`, async () => {
+    const site = wordpress(version);
+    site.polls[4].open = false;
+    const context = await env.context();
+    await site.serve(context, { dequeued: false });
+    const page = await context.newPage();
+    await page.goto(site.articleUrl());
+    await settlePolls(page);
+    const [two, four, five] = await page.locator('reader-poll').all();
+    await radio(two, '6-10').waitFor();
+    await line(four, 'This poll is closed.').waitFor();
+    await checkbox(five, 'Friday').waitFor();
+    assert.deepEqual(
+      [...site.restCalls].sort(),
+      version === '2.77.4' ? [] : ['GET polls/v1/poll/2', 'GET polls/v1/poll/4', 'GET polls/v1/poll/5']
+    );
+  });
+}
+
+test('2.77.4: "View results" shows the site\'s numbers, read from admin-ajax when the reader turns to the poll', async () => {
+  const site = wordpress('2.77.4');
+  const { el } = await reader(site);
+  assert.equal(site.ajax.length, 0, 'nothing asked on page view');
+  await button(el, 'View results').click();
+  await confirmed(el, 581);
+  assert.equal((await resultsByLabel(el))['6-10'], '32% (184 votes)');
+  assert.deepEqual(site.ajax, [{ action: 'polls', view: 'result', poll_id: '2', poll_2_nonce: site.nonces[2] }]);
 });
 
-test('the voted_{ID} cookie shows this reader their earlier vote', async () => {
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'voted_5', value: '23', url: ORIGIN }]);
-  await serveSite(context, { '/article': article() });
-  const site = fakeWordPress();
-  await site.install(context);
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}/article`);
-  await poll(page).locator('.poll[data-state="results"]').waitFor();
-  assert.equal((await poll(page).locator('li.row.mine .label').textContent()).trim(), '11-15');
-  // The site's numbers already hold that vote: not added a second time.
-  await total(page, '1,581');
-  // Nothing the reader did: the page's focus stays where it was.
-  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
-  assert.equal(site.posts.length, 0);
-  await context.close();
+test('2.77.4: counts of a thousand or more, as the results HTML prints them ("1,185 Votes")', async () => {
+  const site = wordpress('2.77.4');
+  site.polls[2].answers[1].votes += 1000;
+  site.polls[2].voters += 1000;
+  const { page, el } = await reader(site);
+  await radio(el, '6-10').check();
+  await voteAndWait(page, el, '1,582');
+  assert.deepEqual(await resultsByLabel(el), {
+    '6-10': '75% (1,185 votes) Your choice',
+    '16+': '11% (170 votes)',
+    '11-15': '8% (134 votes)',
+    '1-5': '6% (93 votes)',
+  });
 });
 
-test('"already voted" from the plugin is shown as such, not as a failure', async () => {
-  const { context, page, site, failures } = await setup({ votedByIp: true });
-  await vote(page, '21');
-  await poll(page).locator('.notice', { hasText: 'You Had Already Voted For This Poll' }).waitFor();
-  assert.equal(site.posts.length, 1, 'not retried');
-  await total(page, '1,581');
-  assert.deepEqual(failures, []);
-  await context.close();
+test("2.77.4: the plugin's no-JavaScript results page (?pollresult=2) keeps the ballot", async () => {
+  const site = wordpress('2.77.4');
+  const { page, el } = await reader(site, { query: 'pollresult=2' });
+  await radio(el, '11-15').check();
+  await voteAndWait(page, el, 582);
+  assert.equal((await resultsByLabel(el))['11-15'], '23% (135 votes) Your choice');
+  assert.deepEqual(
+    site.ajax.map((body) => [body.view, body.poll_2 ?? '']),
+    [
+      ['booth', ''],
+      ['process', '8'],
+    ]
+  );
 });
 
-test('a poll closed before the vote arrived: the reader is told, nothing is retried', async () => {
-  const { context, page, site, failures } = await setup({ closesOnVote: true });
-  await vote(page, '24');
-  await poll(page).locator('.notice', { hasText: 'This poll is closed.' }).waitFor();
-  await page.waitForTimeout(1500);
-  assert.equal(site.posts.length, 1);
-  assert.deepEqual(failures.map((f) => [f.code, f.retryable]), [['poll_closed', false]]);
-  await context.close();
-});
-
-test('a stale nonce is refused ("Failed To Verify Referrer") and the reader is told to reload', async () => {
-  const { context, page, site, failures } = await setup({}, 'stale');
-  await vote(page, '21');
-  await poll(page).locator('.notice', { hasText: 'Reload the page to vote' }).waitFor();
-  assert.equal(site.posts[0].poll_5_nonce, 'stale');
-  assert.deepEqual(failures.map((f) => f.code), ['bad_nonce']);
-  // Back to the ballot, nothing counted.
-  await poll(page).locator('fieldset.ballot').waitFor();
-  assert.equal(site.voters, 1581);
-  await context.close();
-});
-
-test('a poll the REST API reports closed shows results and no ballot', async () => {
-  const { context, page, site } = await setup({ open: false });
-  await poll(page).locator('.poll[data-state="results"]').waitFor();
-  await poll(page).locator('.poll', { hasText: 'This poll is closed.' }).waitFor();
-  assert.equal(await poll(page).locator('button.vote').isVisible(), false);
-  await total(page, '1,581');
-  assert.equal(site.posts.length, 0);
-  await context.close();
-});
+for (const permalinks of ['pathinfo', 'pretty', 'plain']) {
+  test(`3.0.1, ${permalinks} permalinks: the REST API is found through the page's api.w.org link`, async () => {
+    const site = wordpress('3.0.1', { permalinks });
+    // Numbers other than the page's: the widget shows the API's.
+    site.polls[2].answers[0].votes += 1000;
+    site.polls[2].voters += 1000;
+    const { el } = await reader(site);
+    await button(el, 'View results').click();
+    await confirmed(el, '1,581');
+    assert.equal((await resultsByLabel(el))['1-5'], '69% (1,093 votes)');
+    assert.deepEqual(site.restCalls, ['GET polls/v1/poll/2']);
+  });
+}

@@ -319,12 +319,12 @@ class ReaderPoll extends HTMLElement {
       }
       return;
     }
-    let wp;
+    // { config, error, fresh }; from the WP-Polls adapter also the form's
+    // nonce, the reader's vote and `follow`, which keeps the numbers current.
     let loaded;
     try {
-      wp = adapter && (await adapter);
-      loaded = wp
-        ? await wp.definition(this, poll, endpoint)
+      loaded = adapter
+        ? await (await adapter).definition(this, poll, endpoint)
         : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
     } catch (failure) {
       if (generation === this.#generation) {
@@ -332,7 +332,6 @@ class ReaderPoll extends HTMLElement {
       }
       return;
     }
-    const { config, error, nonce, voted, fresh } = loaded;
     // Read again: the language may have changed while we waited.
     const lang = this.#lang();
     const translated = await translation(lang);
@@ -344,17 +343,14 @@ class ReaderPoll extends HTMLElement {
     mark('mount');
     let handle;
     try {
-      handle = rt.mount(this, root, config, {
+      handle = rt.mount(this, root, loaded.config, {
+        ...loaded,
         lang,
         // The site's own texts win over the language's.
         texts: { ...translated, ...this.#textOverrides() },
         endpoint,
         protocol: this.protocol,
         timeout: Number(this.getAttribute('timeout')) || undefined,
-        error,
-        nonce,
-        voted,
-        fresh,
       });
     } catch (failure) {
       this.#fail('internal', String(failure?.message ?? failure), false);
@@ -368,7 +364,7 @@ class ReaderPoll extends HTMLElement {
     }
     this.#handle = handle;
     mark('mounted');
-    if (wp) this.#stopWp = wp.follow(this, this.#handle, poll, endpoint);
+    this.#stopWp = loaded.follow?.(handle);
     this.#listen();
   }
 
