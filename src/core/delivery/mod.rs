@@ -273,10 +273,7 @@ impl<H: Host> Step<'_, H> {
                     self.d.wake_at = None;
                 }
                 self.check_followed();
-                let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
-                for key in keys {
-                    self.try_send(&key, false, false);
-                }
+                self.try_all(false);
             }
             Input::Hidden => self.hidden(),
             Input::StorageChanged => self.storage_changed(),
@@ -359,10 +356,7 @@ impl<H: Host> Step<'_, H> {
             self.follow(vote.key, self.seen.ours);
             self.tell(Event::Resending(vote.choices));
         }
-        let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
-        for key in keys {
-            self.try_send(&key, true, false);
-        }
+        self.try_all(true);
         if !fresh {
             self.read();
         }
@@ -446,6 +440,16 @@ impl<H: Host> Step<'_, H> {
         });
         self.follow(key.clone(), true);
         self.try_send(&key, false, false);
+    }
+
+    /// A try of every vote waiting as this call began (a try may forget
+    /// others: those it replaces).
+    #[inline(never)]
+    fn try_all(&mut self, eager: bool) {
+        let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
+        for key in keys {
+            self.try_send(&key, eager, false);
+        }
     }
 
     /// One try of the waiting vote `key`. `eager`: a vote found on mounting,
