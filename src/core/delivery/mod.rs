@@ -562,7 +562,7 @@ impl<H: Host> Step<'_, H> {
             }
             Outcome::Counted(tally) => {
                 self.forget(&key);
-                let own = self.d.following == Some((key.clone(), true));
+                let own = matches!(&self.d.following, Some((k, true)) if *k == key);
                 let followed = self.d.follows(&key);
                 let idle = self.d.following.is_none();
                 // A late answer to an earlier vote (a second try of it was
