@@ -163,7 +163,18 @@ impl Delivery {
             protocol,
             voter,
             timeout_ms,
-            ..Delivery::default()
+            // Each field spelt out: `..Delivery::default()` builds a whole
+            // default copy (empty strings and all) and then drops its parts.
+            changes: false,
+            reads_as_voter: false,
+            following: None,
+            cast: None,
+            hosted: None,
+            spent: None,
+            wake_at: None,
+            epoch: 0,
+            shown: None,
+            voted: false,
         }
     }
 
