@@ -357,16 +357,26 @@ impl<H: Host> Step<'_, H> {
         self.d.following = Some((key, own));
     }
 
+    /// Follows the reader's newest waiting vote, if there is one, and tells
+    /// the widget `what` of its choices.
+    #[inline(never)]
+    fn follow_newest(&mut self, own: bool, what: fn(Vec<String>) -> Event) -> bool {
+        let Some(vote) = newest(&self.waiting) else {
+            return false;
+        };
+        let (key, choices) = (vote.key.clone(), vote.choices.clone());
+        self.follow(key, own);
+        self.tell(what(choices));
+        true
+    }
+
     fn start(&mut self, fresh: bool) {
         self.d.shown = self.seen.ballot.as_ref().map(|b| b.key.clone());
         self.d.voted = self.d.shown.is_some();
         if self.d.endpoint.is_none() {
             return;
         }
-        if let Some(vote) = newest(&self.waiting).cloned() {
-            self.follow(vote.key, self.seen.ours);
-            self.tell(Event::Resending(vote.choices));
-        }
+        self.follow_newest(self.seen.ours, Event::Resending);
         self.try_all(true);
         if !fresh {
             self.read();
@@ -402,10 +412,10 @@ impl<H: Host> Step<'_, H> {
         if self.d.following.is_some() {
             return;
         }
-        if let Some(vote) = newest(&self.waiting).cloned() {
-            self.follow(vote.key, false);
-            self.tell(Event::VotedElsewhere(vote.choices));
-        } else if let Some(ballot) = self.seen.ballot.clone() {
+        if self.follow_newest(false, Event::VotedElsewhere) {
+            return;
+        }
+        if let Some(ballot) = self.seen.ballot.clone() {
             self.d.shown = Some(ballot.key);
             self.d.voted = true;
             self.tell(Event::VotedElsewhere(ballot.choices));
@@ -657,11 +667,9 @@ impl<H: Host> Step<'_, H> {
         if own {
             self.host.release(&key);
         }
-        if let Some(next) = newest(&self.waiting).cloned() {
-            // (The newest as this step began: a newer one left it only by
-            // being counted or refused, which this step would know.)
-            self.follow(next.key, self.seen.ours);
-            self.tell(Event::Resending(next.choices));
+        // (The newest as this step began: a newer one left it only by
+        // being counted or refused, which this step would know.)
+        if self.follow_newest(self.seen.ours, Event::Resending) {
             return;
         }
         match self.seen.ballot.clone() {
