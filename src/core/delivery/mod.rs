@@ -390,12 +390,10 @@ impl<H: Host> Step<'_, H> {
     /// over, so a vote whose tab closed is sent by a tab still open.
     fn storage_changed(&mut self) {
         self.check_followed();
-        if self.d.following.is_none() && self.d.voted {
-            if let Some(ballot) = self.seen.ballot.clone() {
-                if self.d.shown.as_ref() != Some(&ballot.key) {
-                    self.settled(ballot);
-                }
-            }
+        let news =
+            (self.seen.ballot.as_ref()).is_some_and(|b| self.d.shown.as_ref() != Some(&b.key));
+        if self.d.following.is_none() && self.d.voted && news {
+            self.settled(Event::Settled);
         }
         let now = self.seen.now;
         let mut soonest = None;
@@ -415,13 +413,8 @@ impl<H: Host> Step<'_, H> {
         if self.follow_newest(false, Event::VotedElsewhere) {
             return;
         }
-        if let Some(ballot) = self.seen.ballot.clone() {
-            self.d.shown = Some(ballot.key);
-            self.d.voted = true;
-            self.tell(Event::VotedElsewhere(ballot.choices));
-            // Numbers read before it counted do not hold it.
-            self.read();
-        }
+        // Numbers read before it counted do not hold it (`settled` reads).
+        self.settled(Event::VotedElsewhere);
     }
 
     fn cast(&mut self, key: String, choices: Vec<String>, hosted: bool) {
@@ -672,12 +665,12 @@ impl<H: Host> Step<'_, H> {
         if self.follow_newest(self.seen.ours, Event::Resending) {
             return;
         }
-        match self.seen.ballot.clone() {
+        match &self.seen.ballot {
             Some(ballot) if own && ballot.key == key => {
                 self.d.shown = Some(key);
                 self.tell(Event::Accepted(None));
             }
-            Some(ballot) => return self.settled(ballot),
+            Some(_) => return self.settled(Event::Settled),
             None => self.tell(otherwise),
         }
         self.read();
@@ -698,10 +691,16 @@ impl<H: Host> Step<'_, H> {
         }
     }
 
-    fn settled(&mut self, ballot: Ballot) {
+    /// The kept ballot is the reader's, as this copy shows it from now on:
+    /// the widget is told `what` of its choices, and the numbers are read.
+    fn settled(&mut self, what: fn(Vec<String>) -> Event) {
+        let Some(ballot) = &self.seen.ballot else {
+            return;
+        };
+        let (key, choices) = (ballot.key.clone(), ballot.choices.clone());
         self.d.voted = true;
-        self.d.shown = Some(ballot.key);
-        self.tell(Event::Settled(ballot.choices));
+        self.d.shown = Some(key);
+        self.tell(what(choices));
         self.read();
     }
 }
