@@ -112,7 +112,9 @@ impl Host for Browser {
         memory::keep(poll, ballot)
     }
 
-    fn send(&mut self, copy: &Delivery, vote: Pending, beacon: bool) {
+    fn send(&mut self, copy: &Delivery, mut vote: Pending, beacon: bool) {
+        vote.protocol = copy.protocol;
+        vote.voter = copy.voter.clone();
         let request = vote_request(&vote);
         if beacon && net::beacon(&request) {
             return;

@@ -26,7 +26,8 @@ pub trait Host {
     fn forget(&mut self, key: &str);
     /// False where storage refused it (the page then keeps it).
     fn keep(&mut self, poll: &str, ballot: &Ballot) -> bool;
-    /// Sends a vote; its answer comes back through `step` as
+    /// Sends a vote, with `copy`'s protocol and voter credential (outbox
+    /// lines leave them out); its answer comes back through `step` as
     /// `Input::Answer`. `beacon`: the page is going, no answer is awaited
     /// (where the browser will not take a beacon, a plain send).
     fn send(&mut self, copy: &Delivery, vote: Pending, beacon: bool);
@@ -47,10 +48,8 @@ pub trait Host {
 pub(super) fn look<H: Host>(copy: &Delivery, host: &mut H) -> Seen {
     let mut waiting = Vec::new();
     if let Some(endpoint) = &copy.endpoint {
-        for mut vote in host.outbox() {
+        for vote in host.outbox() {
             if vote.poll == copy.poll && &vote.endpoint == endpoint {
-                vote.protocol = copy.protocol;
-                vote.voter = copy.voter.clone();
                 waiting.push(vote);
             }
         }

@@ -443,9 +443,10 @@ impl<H: Host> Step<'_, H> {
         self.store(Pending {
             poll: self.d.poll.clone(),
             endpoint,
-            protocol: self.d.protocol,
+            // Both the sending copy's (`Host::send`): lines leave them out.
+            protocol: Protocol::default(),
             key: key.clone(),
-            voter: self.d.voter.clone(),
+            voter: String::new(),
             choices,
             attempts: 0,
             not_before: 0,
