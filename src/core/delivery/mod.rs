@@ -462,8 +462,8 @@ impl<H: Host> Step<'_, H> {
     #[inline(never)]
     fn try_all(&mut self, eager: bool) {
         let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
-        for key in keys {
-            self.try_send(&key, eager, false);
+        for key in &keys {
+            self.try_send(key, eager, false);
         }
     }
 
