@@ -461,7 +461,11 @@ impl<H: Host> Step<'_, H> {
     /// others: those it replaces).
     #[inline(never)]
     fn try_all(&mut self, eager: bool) {
-        let keys: Vec<String> = self.waiting.iter().map(|p| p.key.clone()).collect();
+        // Pushed one by one: `collect` brings in its own iterator code.
+        let mut keys = Vec::new();
+        for vote in &self.waiting {
+            keys.push(vote.key.clone());
+        }
         for key in &keys {
             self.try_send(key, eager, false);
         }
