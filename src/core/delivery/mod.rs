@@ -42,7 +42,7 @@ pub use host::Host;
 
 use crate::core::machine::Event;
 use crate::core::outbox::{
-    backoff_ms, newest, replaces, turn, Ballot, Pending, Protocol, Turn, BASE_DELAY_MS,
+    backoff_ms, later, newest, replaces, turn, Ballot, Pending, Protocol, Turn, BASE_DELAY_MS,
 };
 use crate::core::tally::WireTally;
 use crate::transport::payload::Outcome;
@@ -590,7 +590,7 @@ impl<H: Host> Step<'_, H> {
                     .seen
                     .ballot
                     .as_ref()
-                    .is_some_and(|b| (b.queued, &b.key) > (vote.queued, &key));
+                    .is_some_and(|b| later(b.queued, &b.key, vote.queued, &key));
                 if late {
                     if followed {
                         self.gone(Event::Refused(NOT_ACCEPTED.into()));
