@@ -13,6 +13,7 @@ use crate::core::delivery::{step, Delivery, Host, Input};
 use crate::core::outbox::{Ballot, Pending, Protocol};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
+use crate::transport::payload::Outcome;
 use crate::transport::protocol::{classify, vote_request};
 
 type WeakInner = Weak<std::cell::RefCell<Inner>>;
@@ -56,21 +57,29 @@ pub(super) fn stop(copy: Option<Delivery>) {
     }
 }
 
-/// An answer or numbers for the widget, or, where it has gone, an answer
-/// still settled for the outbox's sake (by a copy waiting on nothing).
-fn deliver(widget: &WeakInner, detached: &Delivery, what: Input) {
+/// The answer to a try of `vote`, for the widget, or, where it has gone,
+/// still settled for the outbox's sake, by a copy of the poll waiting on
+/// nothing (made from the vote, which carries its poll, endpoint, protocol
+/// and voter: the closure need not carry a whole copy).
+fn deliver(widget: &WeakInner, timeout_ms: u32, vote: Pending, outcome: Outcome) {
     match widget.upgrade() {
-        Some(inner) => input(&inner, what),
-        None if matches!(what, Input::Answer { .. }) => {
+        Some(inner) => input(&inner, Input::Answer { vote, outcome }),
+        None => {
+            let mut copy = Delivery::new(
+                vote.poll.clone(),
+                Some(vote.endpoint.clone()),
+                vote.protocol,
+                vote.voter.clone(),
+                timeout_ms,
+            );
             step(
-                &mut detached.detached(),
-                what,
+                &mut copy,
+                Input::Answer { vote, outcome },
                 &mut Browser {
                     widget: Weak::new(),
                 },
             );
         }
-        None => {}
     }
 }
 
@@ -120,12 +129,12 @@ impl Host for Browser {
             return;
         }
         let widget = self.widget.clone();
-        let copy = copy.detached();
+        let timeout_ms = copy.timeout_ms;
         net::send(
             "POST",
             &request.url,
             Some((request.content_type, &request.body)),
-            copy.timeout_ms,
+            timeout_ms,
             Box::new(move |answer| {
                 let outcome = classify(
                     &vote,
@@ -141,7 +150,7 @@ impl Host for Browser {
                     let host = inner.borrow().host.clone();
                     super::bind::set_attr(&host, "data-wp-polls-answer", &answer.body);
                 }
-                deliver(&widget, &copy, Input::Answer { vote, outcome });
+                deliver(&widget, timeout_ms, vote, outcome);
             }),
         );
     }
