@@ -215,7 +215,7 @@ pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Event>
     // A vote counted already (its ballot is kept) and back in the outbox:
     // a tab that had not yet seen it leave wrote its claim over the removal.
     if let Some(key) = s.seen.ballot.as_ref().map(|b| b.key.clone()) {
-        if s.waiting.iter().any(|p| p.key == key) {
+        if at(&s.waiting, &key).is_some() {
             s.forget(&key);
         }
     }
@@ -225,12 +225,19 @@ pub fn step<H: Host>(d: &mut Delivery, input: Input, host: &mut H) -> Vec<Event>
         // The outbox could not keep the vote, or (without a backend, where
         // nothing else holds it) the ballot: gone with the page. A counted
         // vote's ballot is the backend's too.
-        let waits = s.waiting.iter().any(|p| p.key == key);
+        let waits = at(&s.waiting, &key).is_some();
         if s.d.cast.as_ref() == Some(&key) && (waits || s.d.endpoint.is_none()) {
             s.tell(Event::NotKept);
         }
     }
     s.notes
+}
+
+/// Where the vote with `key` is among `waiting`. (One copy of the search
+/// serves every look-up.)
+#[inline(never)]
+fn at(waiting: &[Pending], key: &str) -> Option<usize> {
+    waiting.iter().position(|p| p.key == key)
 }
 
 /// One step's working state: `waiting` follows the effects as they are
@@ -311,14 +318,17 @@ impl<H: Host> Step<'_, H> {
         if !self.host.store(&vote) {
             self.not_kept = Some(vote.key.clone());
         }
-        match self.waiting.iter_mut().find(|p| p.key == vote.key) {
-            Some(slot) => *slot = vote,
+        match at(&self.waiting, &vote.key) {
+            Some(i) => self.waiting[i] = vote,
             None => self.waiting.push(vote),
         }
     }
 
     fn forget(&mut self, key: &str) {
-        self.waiting.retain(|p| p.key != key);
+        // Keys are unique: storage keeps each vote under its own.
+        if let Some(i) = at(&self.waiting, key) {
+            self.waiting.remove(i);
+        }
         self.host.forget(key);
     }
 
@@ -477,7 +487,7 @@ impl<H: Host> Step<'_, H> {
     /// it, instead of the reader waiting out that try's claim. `beacon`:
     /// the page is going (no answer will be heard).
     fn try_send(&mut self, key: &str, eager: bool, beacon: bool) {
-        let Some(found) = self.waiting.iter().find(|p| p.key == key) else {
+        let Some(found) = at(&self.waiting, key).map(|i| &self.waiting[i]) else {
             return;
         };
         let mut vote = found.clone();
@@ -556,7 +566,7 @@ impl<H: Host> Step<'_, H> {
         match outcome {
             Outcome::Retry { code, after_ms } => {
                 // Delivered (or replaced) from elsewhere meanwhile.
-                let Some(current) = self.waiting.iter().find(|p| p.key == key).cloned() else {
+                let Some(current) = at(&self.waiting, &key).map(|i| self.waiting[i].clone()) else {
                     return self.check_followed();
                 };
                 let now = self.seen.now;
@@ -648,7 +658,7 @@ impl<H: Host> Step<'_, H> {
         let Some(key) = self.d.following() else {
             return;
         };
-        if !self.waiting.iter().any(|p| p.key == key) {
+        if at(&self.waiting, key).is_none() {
             self.gone(Event::Refused(NOT_ACCEPTED.into()));
         }
     }
