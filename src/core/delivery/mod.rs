@@ -368,15 +368,19 @@ impl<H: Host> Step<'_, H> {
     }
 
     /// Follows the reader's newest waiting vote, if there is one, and tells
-    /// the widget `what` of its choices.
+    /// the widget of its choices: as `VotedElsewhere` or as `Resending`.
     #[inline(never)]
-    fn follow_newest(&mut self, own: bool, what: fn(Vec<String>) -> Event) -> bool {
+    fn follow_newest(&mut self, own: bool, elsewhere: bool) -> bool {
         let Some(vote) = newest(&self.waiting) else {
             return false;
         };
         let (key, choices) = (vote.key.clone(), vote.choices.clone());
         self.follow(key, own);
-        self.tell(what(choices));
+        self.tell(if elsewhere {
+            Event::VotedElsewhere(choices)
+        } else {
+            Event::Resending(choices)
+        });
         true
     }
 
@@ -386,7 +390,7 @@ impl<H: Host> Step<'_, H> {
         if self.d.endpoint.is_none() {
             return;
         }
-        self.follow_newest(self.seen.ours, Event::Resending);
+        self.follow_newest(self.seen.ours, false);
         self.try_all(true);
         if !fresh {
             self.read();
@@ -403,7 +407,7 @@ impl<H: Host> Step<'_, H> {
         let news =
             (self.seen.ballot.as_ref()).is_some_and(|b| self.d.shown.as_ref() != Some(&b.key));
         if self.d.following.is_none() && self.d.voted && news {
-            self.settled(Event::Settled);
+            self.settled(false);
         }
         let now = self.seen.now;
         let mut soonest = None;
@@ -420,11 +424,11 @@ impl<H: Host> Step<'_, H> {
         if self.d.following.is_some() {
             return;
         }
-        if self.follow_newest(false, Event::VotedElsewhere) {
+        if self.follow_newest(false, true) {
             return;
         }
         // Numbers read before it counted do not hold it (`settled` reads).
-        self.settled(Event::VotedElsewhere);
+        self.settled(true);
     }
 
     fn cast(&mut self, key: String, choices: Vec<String>, hosted: bool) {
@@ -677,7 +681,7 @@ impl<H: Host> Step<'_, H> {
         }
         // (The newest as this step began: a newer one left it only by
         // being counted or refused, which this step would know.)
-        if self.follow_newest(self.seen.ours, Event::Resending) {
+        if self.follow_newest(self.seen.ours, false) {
             return;
         }
         match &self.seen.ballot {
@@ -685,7 +689,7 @@ impl<H: Host> Step<'_, H> {
                 self.d.shown = Some(key);
                 self.tell(Event::Accepted(None));
             }
-            Some(_) => return self.settled(Event::Settled),
+            Some(_) => return self.settled(false),
             None => self.tell(otherwise),
         }
         self.read();
@@ -707,15 +711,20 @@ impl<H: Host> Step<'_, H> {
     }
 
     /// The kept ballot is the reader's, as this copy shows it from now on:
-    /// the widget is told `what` of its choices, and the numbers are read.
-    fn settled(&mut self, what: fn(Vec<String>) -> Event) {
+    /// the widget is told of its choices (as `VotedElsewhere` or as
+    /// `Settled`), and the numbers are read.
+    fn settled(&mut self, elsewhere: bool) {
         let Some(ballot) = &self.seen.ballot else {
             return;
         };
         let (key, choices) = (ballot.key.clone(), ballot.choices.clone());
         self.d.voted = true;
         self.d.shown = Some(key);
-        self.tell(what(choices));
+        self.tell(if elsewhere {
+            Event::VotedElsewhere(choices)
+        } else {
+            Event::Settled(choices)
+        });
         self.read();
     }
 }
