@@ -566,11 +566,12 @@ impl<H: Host> Step<'_, H> {
     }
 
     fn answer(&mut self, vote: Pending, outcome: Outcome) {
-        let key = vote.key.clone();
+        // Borrowed: only what is kept or remembered takes a copy.
+        let key = vote.key.as_str();
         match outcome {
             Outcome::Retry { code, after_ms } => {
                 // Delivered (or replaced) from elsewhere meanwhile.
-                let Some(current) = at(&self.waiting, &key).map(|i| self.waiting[i].clone()) else {
+                let Some(current) = at(&self.waiting, key).map(|i| self.waiting[i].clone()) else {
                     return self.check_followed();
                 };
                 let now = self.seen.now;
@@ -581,7 +582,7 @@ impl<H: Host> Step<'_, H> {
                 // another try of the vote (another tab's, or one a remount
                 // left) may still be on its way, and a newer vote must not
                 // overtake it. This copy's own retry need not wait for it.
-                self.d.spent = Some((key.clone(), current.claimed));
+                self.d.spent = Some((key.to_owned(), current.claimed));
                 self.store(Pending {
                     attempts: vote.attempts + 1,
                     not_before: if after_ms.is_some() { now + delay } else { 0 },
@@ -589,14 +590,14 @@ impl<H: Host> Step<'_, H> {
                 });
                 self.wake(now + delay);
                 self.host.report(code, "the vote will be sent again", true);
-                if self.d.follows(&key) {
+                if self.d.follows(key) {
                     self.tell(Event::Retrying);
                 }
             }
             Outcome::Counted(tally) => {
-                self.forget(&key);
-                let own = matches!(&self.d.following, Some((k, true)) if *k == key);
-                let followed = self.d.follows(&key);
+                self.forget(key);
+                let own = matches!(&self.d.following, Some((k, true)) if k == key);
+                let followed = self.d.follows(key);
                 let idle = self.d.following.is_none();
                 // A late answer to an earlier vote (a second try of it was
                 // on its way) after a newer one counted: the newer stays.
@@ -604,7 +605,7 @@ impl<H: Host> Step<'_, H> {
                     .seen
                     .ballot
                     .as_ref()
-                    .is_some_and(|b| later(b.queued, &b.key, vote.queued, &key));
+                    .is_some_and(|b| later(b.queued, &b.key, vote.queued, key));
                 if late {
                     if followed {
                         self.gone(Event::Refused(NOT_ACCEPTED.into()));
@@ -612,13 +613,13 @@ impl<H: Host> Step<'_, H> {
                     return;
                 }
                 self.keep(Ballot {
-                    key: key.clone(),
+                    key: key.to_owned(),
                     choices: vote.choices.clone(),
                     queued: vote.queued,
                 });
                 if own {
                     self.d.following = None;
-                    self.host.release(&key);
+                    self.host.release(key);
                     match tally {
                         // Newer than any read on its way.
                         Some(_) => self.d.epoch += 1,
@@ -639,17 +640,17 @@ impl<H: Host> Step<'_, H> {
                 // A copy following a newer vote hears of that one.
             }
             Outcome::AlreadyCounted(message) => {
-                self.forget(&key);
+                self.forget(key);
                 self.read();
-                if self.d.follows(&key) {
+                if self.d.follows(key) {
                     self.gone(Event::AlreadyCounted(message));
                 }
             }
             Outcome::Refused { code, message } => {
-                self.forget(&key);
+                self.forget(key);
                 self.host.report(&code, &message, false);
                 self.read();
-                if self.d.follows(&key) {
+                if self.d.follows(key) {
                     self.gone(Event::Refused(message));
                 }
             }
