@@ -107,10 +107,16 @@ test('a vote that reached the backend as the page closed is not counted twice on
 });
 
 test('two tabs voting at once end on the ballot the server counted, remembered, announced once', async () => {
-  // Both votes are sent: the backend keeps the first and refuses the other.
-  env.expectErrors(/status of 409/);
   await withServer(async (server) => {
     const context = await env.context();
+    // Which interleaving happens is the browser's choice: where both votes
+    // are sent the backend keeps the first and refuses the other (409);
+    // where one tab already sees the other's vote waiting as it votes, it
+    // takes that one and sends nothing. The ending must be the same.
+    let sent = 0;
+    context.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/votes')) sent += 1;
+    });
     const url = await pollPage(context, server, 'endpoint="/api"');
     const a = await open(context, url);
     const b = await open(context, url);
@@ -121,6 +127,8 @@ test('two tabs voting at once end on the ballot the server counted, remembered, 
     const shownB = await settledChoice(b);
     const tally = await serverTally(server);
     assert.equal(tally.voters, 582);
+    assert.ok(sent === 1 || sent === 2, `votes sent: ${sent}`);
+    if (sent === 2) env.expectErrors(/status of 409/);
     // The option whose count went up, as its id and its label.
     const [id, label] = tally.counts['1-5'] === 94 ? ['1-5', '1-5'] : ['16-plus', '16+'];
     assert.equal(shownA, label);
