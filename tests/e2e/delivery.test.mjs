@@ -19,6 +19,9 @@ async function withServer(run) {
   try {
     await run(server);
   } finally {
+    // The test's pages go first: a read they start after the test's last
+    // step (one follows every refusal) must not meet a stopped server.
+    await Promise.all(env.browser.contexts().map((c) => c.close().catch(() => {})));
     await server.stop();
   }
 }
