@@ -7,6 +7,11 @@
 #   locales/         the non-English texts (minified JSON), fetched only by
 #                    pages in those languages
 #   pkg/             the wasm (release, wasm-opt -Oz)
+#   reader-survey.js the survey build's module (its glue bundled in), with
+#   reader-survey.css and pkg/readerpoll_survey_bg.wasm: the crate built
+#                    with the `survey` feature, which the element loads only
+#                    for a survey, so a page with only polls downloads none
+#                    of it
 # and beside each file its .br and .gz.
 # Skips the work when no input changed.
 set -euo pipefail
@@ -33,15 +38,26 @@ fi
 # directory, so tests and the server build exactly as usual. Nothing in the
 # crate's source depends on it: plain `cargo build` still builds the same
 # widget, only larger.
+# $1: the target directory; the rest: cargo's extra flags (the feature).
+build_crate() {
+  local dir=$1
+  shift
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo build --release --target wasm32-unknown-unknown --lib \
+    -Zbuild-std=std,panic_abort --target-dir "$dir" "$@"
+}
 echo "build-wasm: cargo build --release (wasm32, std from source)"
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-  cargo build --release --target wasm32-unknown-unknown --lib \
-  -Zbuild-std=std,panic_abort --target-dir target/widget
+build_crate target/widget
+echo "build-wasm: cargo build --release --features survey (the survey build)"
+# Its own target directory, so neither build invalidates the other's.
+build_crate target/widget-survey --features survey
 rm -rf "$out"
-mkdir -p "$out/pkg"
+mkdir -p "$out/pkg" "$out/survey-pkg"
 # The element always passes the wasm's URL, so the glue needs no default.
 wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out/pkg" \
   target/widget/wasm32-unknown-unknown/release/readerpoll.wasm
+wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out/survey-pkg" \
+  target/widget-survey/wasm32-unknown-unknown/release/readerpoll.wasm
 
 echo "build-wasm: wasm-opt -Oz"
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
@@ -56,13 +72,16 @@ features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 # Rust puts its 1 MB stack first and its data above it, so the lowest KB of
 # memory is never a valid address (--low-memory-unused, which Emscripten
 # also assumes): loads and stores may then fold constant offsets.
-# shellcheck disable=SC2086 # $features is a list of flags
-node_modules/.bin/wasm-opt --low-memory-unused --one-caller-inline-max-function-size=20 \
-  -Oz --converge --flatten --rereloop -Oz --converge -Oz \
-  --strip-debug --strip-producers --strip-target-features $features \
-  "$out/pkg/readerpoll_bg.wasm" -o "$out/pkg/readerpoll_bg.wasm"
-# shellcheck disable=SC2086 # $features is a list of flags
-node scripts/minify-names.mjs node_modules/.bin/wasm-opt "$out/pkg" $features
+for pkg in "$out/pkg" "$out/survey-pkg"; do
+  # shellcheck disable=SC2086 # $features is a list of flags
+  node_modules/.bin/wasm-opt --low-memory-unused --one-caller-inline-max-function-size=20 \
+    -Oz --converge --flatten --rereloop -Oz --converge -Oz \
+    --strip-debug --strip-producers --strip-target-features $features \
+    "$pkg/readerpoll_bg.wasm" -o "$pkg/readerpoll_bg.wasm"
+  # shellcheck disable=SC2086 # $features is a list of flags
+  node scripts/minify-names.mjs node_modules/.bin/wasm-opt "$pkg" $features
+done
+mv "$out/survey-pkg/readerpoll_bg.wasm" "$out/pkg/readerpoll_survey_bg.wasm"
 
 echo "build-wasm: minifying JS and CSS"
 esbuild=node_modules/.bin/esbuild
@@ -73,6 +92,14 @@ $esbuild --bundle --minify --format=esm --log-level=warning \
   --alias:readerpoll-glue="./$out/pkg/readerpoll.js" \
   www/element/reader-poll.js --outfile="$out/reader-poll.js"
 rm -r "$out/pkg/readerpoll.js" "$out/pkg/snippets"
+# The survey build's glue, bundled the same way into the survey module the
+# element imports when a definition turns out to be a survey.
+$esbuild --bundle --minify --format=esm --log-level=warning \
+  --alias:readerpoll-survey-glue="./$out/survey-pkg/readerpoll.js" \
+  www/element/reader-survey.js --outfile="$out/reader-survey.js"
+rm -r "$out/survey-pkg"
+$esbuild --minify --log-level=warning \
+  www/element/reader-survey.css --outfile="$out/reader-survey.css"
 $esbuild --minify --format=esm --log-level=warning \
   www/element/wp-polls.js --outfile="$out/wp-polls.js"
 $esbuild --minify --log-level=warning \

@@ -1,25 +1,37 @@
 //! The only `#[wasm_bindgen]` exports: what `www/reader-poll.js` calls.
 //! Everything a page can reach goes through here, so panics are fenced
 //! here too (`panic = "abort"` turns one into a trap the element catches).
+//!
+//! Built with the `survey` feature, the crate exports `mount_survey` and
+//! nothing of the poll's: the element loads that build only for surveys.
 
+#[cfg(not(feature = "survey"))]
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, Node};
 
+#[cfg(not(feature = "survey"))]
 use crate::core::error::{ConfigError, ErrorCode};
+#[cfg(not(feature = "survey"))]
 use crate::core::locale::{locale_for, Texts};
+#[cfg(not(feature = "survey"))]
 use crate::core::outbox::{endpoint_allowed, Protocol};
+#[cfg(not(feature = "survey"))]
 use crate::dom::{Options, Widget};
+#[cfg(not(feature = "survey"))]
 use crate::transport::decode::decode_poll;
+#[cfg(not(feature = "survey"))]
 use crate::transport::net::{field, DEFAULT_TIMEOUT_MS};
 
 /// A mounted poll, held by the element. `destroy()` (or garbage
 /// collection of the handle) removes every node and listener it made.
+#[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub struct PollHandle {
     widget: Option<Widget>,
 }
 
+#[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 impl PollHandle {
     pub fn destroy(&mut self) {
@@ -59,6 +71,7 @@ impl PollHandle {
 /// (the definition's numbers were just read from the endpoint, so there is
 /// no need to ask again), and for WP-Polls `nonce` and `voted`
 /// (comma-separated option ids).
+#[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
     let lang = field(&options, "lang").as_string().unwrap_or_default();
@@ -116,6 +129,58 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                     .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
                 fresh: field(&options, "fresh").as_bool() == Some(true),
             },
+        )),
+    }
+}
+
+/// A mounted survey, held by the element; `destroy()` removes every node,
+/// listener and timer it made. Answers stay in the browser's storage.
+#[cfg(feature = "survey")]
+#[wasm_bindgen]
+pub struct SurveyHandle {
+    widget: Option<crate::dom::survey::SurveyWidget>,
+}
+
+#[cfg(feature = "survey")]
+#[wasm_bindgen]
+impl SurveyHandle {
+    pub fn destroy(&mut self) {
+        self.widget = None;
+    }
+
+    /// The host page's answer for a response it took over by cancelling
+    /// `poll-vote`.
+    #[wasm_bindgen(js_name = resolveVote)]
+    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+        if let Some(w) = &self.widget {
+            w.resolve_vote(ok, message);
+        }
+    }
+
+    /// The survey id, once a definition loaded.
+    #[wasm_bindgen(getter)]
+    pub fn poll(&self) -> Option<String> {
+        self.widget
+            .as_ref()
+            .and_then(crate::dom::survey::SurveyWidget::survey_id)
+    }
+}
+
+/// Mounts a survey into `root` (the host's shadow root). `config` is the
+/// definition (JSON text or an object); `options` as for `mount`: `lang`,
+/// `texts`, `endpoint`, `protocol`, `error`, and `results` (the server's
+/// per-question results read with the definition).
+#[cfg(feature = "survey")]
+#[wasm_bindgen]
+pub fn mount_survey(
+    host: HtmlElement,
+    root: Node,
+    config: JsValue,
+    options: JsValue,
+) -> SurveyHandle {
+    SurveyHandle {
+        widget: Some(crate::dom::survey::SurveyWidget::mount(
+            host, &root, &config, &options,
         )),
     }
 }

@@ -12,6 +12,8 @@ pub mod core;
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     // SAFETY: wasm32-unknown-unknown without atomics has a single thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub mod survey_view;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -233,7 +233,7 @@ fn results_view<'a>(live: &'a Live, texts: &'a Texts) -> ResultsView<'a> {
 }
 
 /// A permille share as a CSS percentage with a dot, whatever the locale.
-fn css_percent(permille: u32) -> String {
+pub(crate) fn css_percent(permille: u32) -> String {
     let mut out = String::new();
     crate::core::format::push_u64(&mut out, u64::from(permille / 10));
     out.push('.');

@@ -1,7 +1,6 @@
-// A plain JS poll, the reference point for bench/first-paint.mjs: fetch the
-// poll, render radio buttons, post a vote, show the counts.
-const host = document.getElementById('poll');
-const id = encodeURIComponent(host.dataset.poll);
+// A plain JS poll, the reference point for bench/first-paint.mjs: read the
+// poll from the page or fetch it, render radio buttons, post a vote, show
+// the counts. Every `[data-poll]` element gets one (an article page has 50).
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -9,7 +8,7 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-function render({ poll, tally }) {
+function render(host, id, { poll, tally }) {
   const counts = tally?.counts ?? {};
   const fieldset = el('fieldset', {}, el('legend', { textContent: poll.question }));
   for (const option of poll.options) {
@@ -27,12 +26,22 @@ function render({ poll, tally }) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ choices: [choice], key: crypto.randomUUID(), voter: '' }),
     });
-    if (response.ok) render({ poll, tally: (await response.json()).tally });
+    if (response.ok) render(host, id, { poll, tally: (await response.json()).tally });
   });
   host.replaceChildren(form);
 }
 
-fetch(`/api/polls/${id}`, { headers: { accept: 'application/json' } })
-  .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-  .then(render)
-  .catch((e) => (host.textContent = `The poll could not be loaded: ${e.message}`));
+for (const host of document.querySelectorAll('[data-poll]')) {
+  const id = encodeURIComponent(host.dataset.poll);
+  // The article pages give the definition inline, as the widget's do.
+  const inline = host.querySelector(':scope > script[type="application/json"]');
+  if (inline) {
+    const poll = JSON.parse(inline.textContent);
+    render(host, id, { poll, tally: { counts: poll.counts } });
+    continue;
+  }
+  fetch(`/api/polls/${id}`, { headers: { accept: 'application/json' } })
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((body) => render(host, id, body))
+    .catch((e) => (host.textContent = `The poll could not be loaded: ${e.message}`));
+}

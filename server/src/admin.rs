@@ -104,13 +104,16 @@ async fn add(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Res
             "The poll is not UTF-8.",
         );
     };
-    match state.store.add_poll(text).await {
-        Ok(poll) => (StatusCode::CREATED, Json(json!({ "id": poll.id }))).into_response(),
+    match crate::survey::add_definition(&state.store, &state.surveys, text).await {
+        Ok(id) => (StatusCode::CREATED, Json(json!({ "id": id }))).into_response(),
         Err(AddError::Invalid(e)) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             e.code.as_str(),
             &e.to_string(),
         ),
+        Err(AddError::InvalidSurvey(e)) => {
+            error(StatusCode::UNPROCESSABLE_ENTITY, e.code, &e.to_string())
+        }
         Err(e @ AddError::Exists(_)) => error(StatusCode::CONFLICT, "poll_exists", &e.to_string()),
         Err(AddError::Storage(e)) => error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &e),
     }
@@ -124,7 +127,11 @@ async fn close(
     if let Some(answer) = refusal(&state, &headers) {
         return answer;
     }
-    match state.store.close(&id).await {
+    let closed = match state.store.close(&id).await {
+        Ok(false) => state.surveys.close(&id).await,
+        other => other,
+    };
+    match closed {
         Ok(true) => Json(json!({ "id": id, "open": false })).into_response(),
         Ok(false) => error(
             StatusCode::NOT_FOUND,

@@ -46,6 +46,7 @@ pub struct Config {
 
 pub struct AppState {
     pub store: Store,
+    pub surveys: crate::survey::Surveys,
     pub limiter: RateLimiter,
     pub config: Config,
 }
@@ -248,7 +249,7 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn with_retry_after(mut response: Response, seconds: u64) -> Response {
+pub fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, v);
     }
@@ -290,9 +291,12 @@ async fn get_poll(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let p = match find_poll(&state, &id).await {
+    let p = match found(state.store.get(&id).await) {
         Ok(p) => p,
-        Err(answer) => return answer,
+        Err(VoteError::UnknownPoll) => {
+            return get_survey(&state, &id, voter_param(query.as_deref())).await
+        }
+        Err(e) => return vote_error(e),
     };
     let now = now_seconds();
     let voter = voter_param(query.as_deref());
@@ -311,6 +315,29 @@ async fn get_poll(
         answer["tally"] = json!(TallyBody::from_tally(&p.poll, &p.tally));
     }
     Json(answer).into_response()
+}
+
+/// The survey with this id, or the poll's 404 when there is none.
+/// `voter` (the `?voter=` token) sees `after_vote` results once answered.
+async fn get_survey(state: &AppState, id: &str, voter: Option<String>) -> Response {
+    match state.surveys.get(id).await {
+        Ok(Some(survey)) => {
+            let voter = voter.unwrap_or_default();
+            let voted = !voter.is_empty()
+                && token(&voter)
+                && state
+                    .surveys
+                    .has_responded(id, &voter)
+                    .await
+                    .unwrap_or(false);
+            crate::survey::http::resource(&survey, voted)
+        }
+        Ok(None) => vote_error(VoteError::UnknownPoll),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a survey failed");
+            vote_error(VoteError::Storage(e))
+        }
+    }
 }
 
 /// Keys and voter tokens: up to 64 ASCII letters, digits and dashes (a
@@ -332,19 +359,23 @@ async fn origin_allowed(state: &AppState, id: &str, headers: &HeaderMap) -> Resu
     } else {
         &own
     };
+    Ok(origin_ok(allowed, headers))
+}
+
+/// Whether a request comes from a site on `allowed` (an empty list allows
+/// every site), or from this one, or from no browser at all.
+fn origin_ok(allowed: &[String], headers: &HeaderMap) -> bool {
     if allowed.is_empty() {
-        return Ok(true);
+        return true;
     }
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(site, Some("same-origin") | Some("none")) {
-        return Ok(true);
+        return true;
     }
-    Ok(
-        match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            Some(origin) => normal_origin(origin).is_some_and(|o| allowed.contains(&o)),
-            None => site.is_none(),
-        },
-    )
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => normal_origin(origin).is_some_and(|o| allowed.contains(&o)),
+        None => site.is_none(),
+    }
 }
 
 async fn post_vote(
@@ -354,6 +385,20 @@ async fn post_vote(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // Not a poll: a survey's response, or the poll's 404.
+    if matches!(state.store.definition(&id).await, Ok(None)) {
+        if !matches!(state.surveys.get(&id).await, Ok(Some(_))) {
+            return vote_error(VoteError::UnknownPoll);
+        }
+        if !origin_ok(&state.config.allowed_origins, &headers) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "Responses are not accepted from this site.",
+            );
+        }
+        return crate::survey::http::post_response(&state, peer, id, &headers, body).await;
+    }
     let client = client_of(&state, peer, &headers);
     if let Err(wait) = state.limiter.check(client) {
         return with_retry_after(

@@ -5,13 +5,14 @@
 //!                         [--csp] [--rate-limit N] [--trusted-proxy IP]... [--allow-origin URL]...
 //!                         [--body-timeout SECONDS] [--header-timeout SECONDS]
 //!                         [--max-header-bytes N] [--max-connections N] [--public-url URL]
-//! readerpoll-server poll add FILE.json | list | close ID | export ID --csv   [--db PATH]
+//! readerpoll-server poll add FILE.json | list | close ID | export ID --csv|--jsonl   [--db PATH]
 //! ```
 //!
 //! `DATABASE_URL=postgres://...` switches from the SQLite file to PostgreSQL;
 //! `READERPOLL_ADMIN_TOKEN` turns on the admin API under /api/admin.
 
 mod admin;
+mod csv;
 mod embed;
 mod http;
 mod limits;
@@ -19,6 +20,7 @@ mod listen;
 mod live;
 mod oembed;
 mod store;
+mod survey;
 
 use std::io::Write;
 use std::net::IpAddr;
@@ -42,6 +44,7 @@ struct Args {
     trusted: Vec<IpAddr>,
     origins: Vec<String>,
     csv: bool,
+    jsonl: bool,
     body_timeout: f64,
     header_timeout: f64,
     max_header_bytes: usize,
@@ -68,6 +71,7 @@ fn parse_args() -> Result<Args, String> {
         trusted: Vec::new(),
         origins: Vec::new(),
         csv: false,
+        jsonl: false,
         body_timeout: 10.0,
         header_timeout: 10.0,
         max_header_bytes: 16 * 1024,
@@ -83,6 +87,7 @@ fn parse_args() -> Result<Args, String> {
             "--db" => args.db = value("--db")?.into(),
             "--csp" => args.csp = true,
             "--csv" => args.csv = true,
+            "--jsonl" => args.jsonl = true,
             "--rate-limit" => {
                 args.rate = value("--rate-limit")?
                     .parse()
@@ -158,12 +163,12 @@ fn main() -> ExitCode {
         ["poll", "add", file] => poll_add(&args, file),
         ["poll", "list"] => poll_list(&args),
         ["poll", "close", id] => poll_close(&args, id),
-        ["poll", "export", id] if args.csv => poll_export(&args, id),
+        ["poll", "export", id] if args.csv || args.jsonl => poll_export(&args, id),
         _ => {
             eprintln!("usage: readerpoll-server serve [--addr A] [--www DIR] [--db FILE] [--csp] [--rate-limit N]");
             eprintln!("         [--trusted-proxy IP]... [--allow-origin URL]... [--public-url URL] [--body-timeout S]");
             eprintln!("         [--header-timeout S] [--max-header-bytes N] [--max-connections N]   (README, \"Hardening\")");
-            eprintln!("       readerpoll-server poll add FILE.json | list | close ID | export ID --csv [--db FILE]");
+            eprintln!("       readerpoll-server poll add FILE.json | list | close ID | export ID --csv|--jsonl [--db FILE]");
             return ExitCode::from(2);
         }
     };
@@ -182,6 +187,13 @@ async fn open_store(args: &Args) -> Result<Store, String> {
     Store::open(url.as_deref(), &args.db, SEED).await
 }
 
+/// The poll store and the survey store beside it.
+async fn open_stores(args: &Args) -> Result<(Store, survey::Surveys), String> {
+    let store = open_store(args).await?;
+    let surveys = survey::Surveys::open(&store).await?;
+    Ok((store, surveys))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -194,6 +206,8 @@ fn serve(args: &Args) -> Result<(), String> {
     runtime()?.block_on(async move {
         let store = open_store(args).await?;
         let backend = store.backend();
+        let surveys = survey::Surveys::open(&store).await?;
+        survey::seed(&surveys, SEED).await?;
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -206,6 +220,7 @@ fn serve(args: &Args) -> Result<(), String> {
             .unwrap_or_else(|| format!("http://{local}"));
         let state = Arc::new(AppState {
             store,
+            surveys,
             limiter: RateLimiter::new(args.rate, (args.rate * 4.0).max(10.0)),
             config: Config {
                 www: args.www.clone(),
@@ -235,27 +250,36 @@ fn serve(args: &Args) -> Result<(), String> {
 fn poll_add(args: &Args, file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     runtime()?.block_on(async {
-        let poll = open_store(args)
-            .await?
-            .add_poll(&text)
+        let (store, surveys) = open_stores(args).await?;
+        let id = survey::add_definition(&store, &surveys, &text)
             .await
             .map_err(|e| e.to_string())?;
-        println!("added {}", poll.id);
+        println!("added {id}");
         Ok(())
     })
 }
 
 fn poll_list(args: &Args) -> Result<(), String> {
     runtime()?.block_on(async {
-        for p in open_store(args).await?.list().await? {
-            let state = if p.open_at(store::now_seconds()) {
-                "open"
-            } else {
-                "closed"
-            };
+        let (store, surveys) = open_stores(args).await?;
+        let now = store::now_seconds();
+        let state = |open: bool| if open { "open" } else { "closed" };
+        for p in store.list().await? {
             println!(
-                "{}\t{state}\t{} voters\t{}",
-                p.poll.id, p.tally.voters, p.poll.question
+                "{}\t{}\t{} voters\t{}",
+                p.poll.id,
+                state(p.open_at(now)),
+                p.tally.voters,
+                p.poll.question
+            );
+        }
+        for s in surveys.list().await? {
+            println!(
+                "{}\t{}\t{} respondents\t{}",
+                s.survey.id,
+                state(s.open_at(now)),
+                s.tally.respondents,
+                s.survey.title.as_deref().unwrap_or("(survey)")
             );
         }
         Ok(())
@@ -264,33 +288,40 @@ fn poll_list(args: &Args) -> Result<(), String> {
 
 fn poll_close(args: &Args, id: &str) -> Result<(), String> {
     runtime()?.block_on(async {
-        if open_store(args).await?.close(id).await? {
+        let (store, surveys) = open_stores(args).await?;
+        if store.close(id).await? || surveys.close(id).await? {
             println!("closed {id}");
             Ok(())
         } else {
-            Err(format!("no poll {id}"))
+            Err(format!("no poll or survey {id}"))
         }
     })
 }
 
-/// A CSV cell (RFC 4180). Text a spreadsheet would read as a formula
-/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: poll
-/// text is untrusted) gets a leading `'` and is quoted, so it stays text.
-fn csv_field(s: &str) -> String {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula {
-        format!("\"'{}\"", s.replace('"', "\"\""))
-    } else if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn poll_export(args: &Args, id: &str) -> Result<(), String> {
-    let p = runtime()?
-        .block_on(async { open_store(args).await?.get(id).await })?
-        .ok_or_else(|| format!("no poll {id}"))?;
+    let (poll, survey) = runtime()?.block_on(async {
+        let (store, surveys) = open_stores(args).await?;
+        match store.get(id).await? {
+            Some(p) => Ok::<_, String>((Some(p), None)),
+            None => match surveys.get(id).await? {
+                Some(s) => {
+                    let responses = surveys.responses(id).await?;
+                    Ok((None, Some((s, responses))))
+                }
+                None => Ok((None, None)),
+            },
+        }
+    })?;
+    if let Some((s, responses)) = survey {
+        let out = if args.jsonl {
+            survey::export::json_lines(&s.survey, &responses)
+        } else {
+            survey::export::csv(&s.survey, &responses)
+        };
+        print!("{out}");
+        return Ok(());
+    }
+    let p = poll.ok_or_else(|| format!("no poll or survey {id}"))?;
     let shares = readerpoll::core::share::shares(
         p.poll.mode,
         &p.tally.counts,
@@ -298,9 +329,13 @@ fn poll_export(args: &Args, id: &str) -> Result<(), String> {
         readerpoll::core::share::PERCENT,
     );
     let header = ["option_id", "label", "votes", "percent"];
-    println!("{}", header.map(csv_field).join(","));
+    println!("{}", header.map(csv::csv_cell).join(","));
     for ((o, c), s) in p.poll.options.iter().zip(&p.tally.counts).zip(&shares) {
-        println!("{},{},{c},{s}", csv_field(&o.id), csv_field(&o.label));
+        println!(
+            "{},{},{c},{s}",
+            csv::csv_cell(&o.id),
+            csv::csv_cell(&o.label)
+        );
     }
     println!("voters,,{},", p.tally.voters);
     Ok(())

@@ -7,17 +7,10 @@ mod support;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
-use support::{backends, eventually, key, read_until_closed, request, vote_json, Backend, Server};
-
-fn server(backend: &Backend) -> Server {
-    Server::start(backend, &["--rate-limit", "0"])
-}
-
-fn voters(s: &Server, poll: &str) -> u64 {
-    s.get(&format!("/api/polls/{poll}")).json()["tally"]["voters"]
-        .as_u64()
-        .unwrap()
-}
+use support::{
+    backends, eventually, key, read_until_closed, request, server, vote_json, voters, Backend,
+    Server,
+};
 
 /// The status line and the rest of a raw answer.
 fn status_of(raw: &[u8]) -> String {
@@ -498,12 +491,7 @@ fn oembed_describes_only_this_servers_polls() {
             .unwrap()
             .starts_with("<iframe src=\"https://polls.example/polls/overtime-hours/embed\""));
     }
-    let bad = std::process::Command::new(support::BIN)
-        .args(["serve", "--public-url", "polls.example"])
-        .output()
-        .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--public-url"));
+    support::refuses_to_serve(&["--public-url", "polls.example"], "--public-url");
 }
 
 #[test]

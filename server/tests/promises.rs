@@ -6,17 +6,7 @@ mod support;
 use std::io::{BufRead, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{backends, key, vote_json, Backend, Server};
-
-fn server(backend: &Backend) -> Server {
-    Server::start(backend, &["--rate-limit", "0"])
-}
-
-fn voters(s: &Server, poll: &str) -> u64 {
-    s.get(&format!("/api/polls/{poll}")).json()["tally"]["voters"]
-        .as_u64()
-        .unwrap()
-}
+use support::{backends, key, server, vote_json, voters, Backend, Server};
 
 #[test]
 fn a_key_replayed_after_the_poll_closed_is_still_a_replay() {

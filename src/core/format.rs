@@ -19,6 +19,15 @@ pub fn parse_u64(text: &str) -> Option<u64> {
     Some(n)
 }
 
+/// A whole number, `-` allowed in front (a scale may start below zero).
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn parse_i64(text: &str) -> Option<i64> {
+    match text.strip_prefix('-') {
+        Some(digits) => parse_u64(digits).map(|n| -(n.min(i64::MAX as u64) as i64)),
+        None => parse_u64(text).map(|n| n.min(i64::MAX as u64) as i64),
+    }
+}
+
 /// Appends the decimal digits of `n`.
 /// Recursive (at most 20 deep) so that no buffer is indexed: an index
 /// panic path would bring integer formatting into the wasm.
@@ -27,6 +36,18 @@ pub fn push_u64(out: &mut String, n: u64) {
         push_u64(out, n / 10);
     }
     out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `n` in decimal, with a minus sign when negative: `to_string` without
+/// `core::fmt`.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    push_u64(&mut out, n.unsigned_abs());
+    out
 }
 
 /// `n` with the locale's thousands separator ("1,234"; "1.234"; "1 234").

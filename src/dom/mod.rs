@@ -12,6 +12,10 @@ mod delivery;
 mod emit;
 mod listen;
 mod patch;
+#[cfg(feature = "survey")]
+mod question;
+#[cfg(feature = "survey")]
+pub mod survey;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

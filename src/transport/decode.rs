@@ -40,17 +40,17 @@ pub fn decode_poll(config: &JsValue) -> Result<Poll, ConfigError> {
 /// four words) to build, move and drop at every field, this decoder is a
 /// fraction of the size.
 #[derive(Default)]
-struct Reader {
-    error: Option<ConfigError>,
+pub(crate) struct Reader {
+    pub(crate) error: Option<ConfigError>,
 }
 
 /// A plain object and its path, for messages ("options.2.label: ...").
-struct Obj<'a> {
-    value: &'a JsValue,
-    path: &'a str,
+pub(crate) struct Obj<'a> {
+    pub(crate) value: &'a JsValue,
+    pub(crate) path: &'a str,
 }
 
-fn join(path: &str, key: &str) -> String {
+pub(crate) fn join(path: &str, key: &str) -> String {
     let mut p = String::from(path);
     if !p.is_empty() {
         p.push('.');
@@ -59,7 +59,7 @@ fn join(path: &str, key: &str) -> String {
     p
 }
 
-fn wrong(path: &str, expected: &str, found: &JsValue) -> ConfigError {
+pub(crate) fn wrong(path: &str, expected: &str, found: &JsValue) -> ConfigError {
     let mut message = String::new();
     if !path.is_empty() {
         message.push_str(path);
@@ -88,26 +88,31 @@ fn kind_of(v: &JsValue) -> &'static str {
     }
 }
 
-fn is_plain_object(v: &JsValue) -> bool {
+pub(crate) fn is_plain_object(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v)
 }
 
 impl Reader {
     /// Records `error` unless an earlier one is already kept.
     #[inline(never)]
-    fn fail(&mut self, error: ConfigError) {
+    pub(crate) fn fail(&mut self, error: ConfigError) {
         if self.error.is_none() {
             self.error = Some(error);
         }
     }
 
-    fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.error.is_none()
     }
 
     /// `value` as an object with only `known` fields, or `None` (and the
     /// problem recorded).
-    fn object<'a>(&mut self, value: &'a JsValue, path: &'a str, known: &[&str]) -> Option<Obj<'a>> {
+    pub(crate) fn object<'a>(
+        &mut self,
+        value: &'a JsValue,
+        path: &'a str,
+        known: &[&str],
+    ) -> Option<Obj<'a>> {
         if !is_plain_object(value) {
             let what = if path.is_empty() {
                 "the poll definition to be an object"
@@ -137,7 +142,7 @@ impl Reader {
     }
 
     /// A field that must be there (and not null).
-    fn required(&mut self, o: &Obj, key: &str) -> Option<JsValue> {
+    pub(crate) fn required(&mut self, o: &Obj, key: &str) -> Option<JsValue> {
         let v = o.get(key);
         if v.is_none() {
             let mut message = String::from("missing field \"");
@@ -149,20 +154,20 @@ impl Reader {
     }
 
     /// A required string; empty on a problem.
-    fn string(&mut self, o: &Obj, key: &str) -> String {
+    pub(crate) fn string(&mut self, o: &Obj, key: &str) -> String {
         match self.required(o, key) {
             Some(v) => self.as_string(&v, o, key).unwrap_or_default(),
             None => String::new(),
         }
     }
 
-    fn opt_string(&mut self, o: &Obj, key: &str) -> Option<String> {
+    pub(crate) fn opt_string(&mut self, o: &Obj, key: &str) -> Option<String> {
         let v = o.get(key)?;
         self.as_string(&v, o, key)
     }
 
     #[inline(never)]
-    fn as_string(&mut self, v: &JsValue, o: &Obj, key: &str) -> Option<String> {
+    pub(crate) fn as_string(&mut self, v: &JsValue, o: &Obj, key: &str) -> Option<String> {
         let s = v.as_string();
         if s.is_none() {
             self.fail(wrong(&join(o.path, key), "a string", v));
@@ -170,7 +175,7 @@ impl Reader {
         s
     }
 
-    fn flag(&mut self, o: &Obj, key: &str) -> bool {
+    pub(crate) fn flag(&mut self, o: &Obj, key: &str) -> bool {
         let Some(v) = o.get(key) else {
             return false;
         };
@@ -183,12 +188,12 @@ impl Reader {
         }
     }
 
-    fn count(&mut self, o: &Obj, key: &str) -> Option<u64> {
+    pub(crate) fn count(&mut self, o: &Obj, key: &str) -> Option<u64> {
         let v = o.get(key)?;
         self.whole(&v, &join(o.path, key))
     }
 
-    fn named<T: Named + Default>(&mut self, o: &Obj, key: &str) -> T {
+    pub(crate) fn named<T: Named + Default>(&mut self, o: &Obj, key: &str) -> T {
         self.name_index(o, key, T::NAMES)
             .map_or_else(T::default, |i| T::VALUES[i])
     }
@@ -196,7 +201,7 @@ impl Reader {
     /// The position of the field's value in `names`; not generic, so the
     /// four enums share one copy of this code.
     #[inline(never)]
-    fn name_index(&mut self, o: &Obj, key: &str, names: &[&str]) -> Option<usize> {
+    pub(crate) fn name_index(&mut self, o: &Obj, key: &str, names: &[&str]) -> Option<usize> {
         let v = o.get(key)?;
         let name = self.as_string(&v, o, key)?;
         let found = names.iter().position(|n| *n == name);
@@ -212,7 +217,7 @@ impl Reader {
     }
 
     /// A whole, non-negative number a JS number holds exactly.
-    fn whole(&mut self, v: &JsValue, path: &str) -> Option<u64> {
+    pub(crate) fn whole(&mut self, v: &JsValue, path: &str) -> Option<u64> {
         if let Some(n) = crate::transport::net::whole(v) {
             return Some(n);
         }
@@ -238,7 +243,7 @@ impl Reader {
 
 impl Obj<'_> {
     /// The field's value; `None` when absent or null (both mean "default").
-    fn get(&self, key: &str) -> Option<JsValue> {
+    pub(crate) fn get(&self, key: &str) -> Option<JsValue> {
         let v = Reflect::get(self.value, &JsValue::from_str(key)).ok()?;
         (!v.is_undefined() && !v.is_null()).then_some(v)
     }

@@ -172,3 +172,24 @@ pub fn outbox_put(entry: &Pending) -> bool {
 pub fn outbox_remove(key: &str) {
     remove(&item_name(key));
 }
+
+/// Survey drafts: the survey build reads and writes its own items (named
+/// under this module's prefix) through the same storage with its fallback.
+#[cfg(feature = "survey")]
+pub mod survey_items {
+    pub fn read(name: &str) -> Option<String> {
+        super::get(name)
+    }
+    pub fn write(name: &str, value: &str) -> bool {
+        super::set(name, value)
+    }
+    pub fn name(survey: &str) -> String {
+        let mut key = String::from(super::PREFIX);
+        key.push_str("survey:");
+        key.push_str(survey);
+        key
+    }
+    pub fn new_key() -> String {
+        super::random_uuid()
+    }
+}

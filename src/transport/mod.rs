@@ -10,6 +10,8 @@ pub mod wp_polls;
 
 #[cfg(target_arch = "wasm32")]
 pub mod decode;
+#[cfg(all(target_arch = "wasm32", feature = "survey"))]
+pub mod decode_survey;
 #[cfg(target_arch = "wasm32")]
 pub mod memory;
 #[cfg(target_arch = "wasm32")]

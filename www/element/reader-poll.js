@@ -121,11 +121,24 @@ const nearViewport =
 
 // The observer's test, asked directly: a poll high up the article starts at
 // once instead of a rendering frame later, when the observer first reports.
-// (The layout this forces is the one the first paint needs anyway.)
-function isNearViewport(element) {
+// (The layout this forces is the one the first paint needs anyway.) Not
+// near: the observer starts it later.
+function near(element) {
   const box = element.getBoundingClientRect();
-  return box.bottom >= -innerHeight && box.top <= 2 * innerHeight;
+  return (
+    !nearViewport ||
+    (box.bottom >= -innerHeight && box.top <= 2 * innerHeight) ||
+    nearViewport.observe(element)
+  );
 }
+
+// Surveys (definitions with `questions`) run on a second build of the
+// crate: reader-survey.js loads its wasm and styles and gives a runtime of
+// the same shape, `{ mount, sheet }`. Only a survey imports it, so a page
+// with only polls downloads none of it. JSON text is tested for the key,
+// not parsed (the wasm parses it): only a key has a colon after its
+// closing quote, and quotes inside a JSON string are escaped.
+const isSurvey = (config) => config?.questions || /"questions"\s*:/.test(config);
 
 /** Frees a mounted poll: its nodes, listeners and timers, then the handle. */
 const release = (handle) => {
@@ -229,8 +242,7 @@ class ReaderPoll extends HTMLElement {
     }
     ReaderPoll.#textChanges.observe(this, { attributes: true, attributeOldValue: true });
     if (this.#handle || this.#loading) return; // moved, still mounted
-    if (nearViewport && !isNearViewport(this)) nearViewport.observe(this);
-    else this.load();
+    if (near(this)) this.load();
   }
 
   disconnectedCallback() {
@@ -299,17 +311,20 @@ class ReaderPoll extends HTMLElement {
     translation(this.#lang()); // starts the fetch alongside the wasm's
     const poll = this.getAttribute('poll') ?? '';
     const endpoint = this.#endpointUrl();
+    // The runtime is asked for first: the wasm is the longest wait. A
+    // survey the page gives is known now: it needs neither the poll's wasm
+    // nor the WP-Polls adapter (the survey says it cannot run there).
+    const given = this.#given();
+    const ready = isSurvey(given?.config) ? null : loadRuntime();
+    ready?.catch(() => {}); // awaited below
     // WP-Polls sites get their adapter; other pages never download it.
-    const adapter = this.protocol === 'wp-polls' && !wasmBlocked ? import(new URL('./wp-polls.js', base)) : null;
+    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && ready ? import(new URL('./wp-polls.js', base)) : null;
     adapter?.catch(() => {}); // awaited below, unless the runtime fails
-    // The runtime is asked for first: the wasm is the longest wait.
-    const ready = loadRuntime();
-    ready.catch(() => {}); // awaited below
     // A definition that comes over the network (src, or the endpoint) is
     // fetched while the runtime loads, not after it; one the page gives
     // (`config`, a JSON child) is read once the runtime is ready, when a
     // child added just after the element is there too, and wins.
-    const fetched = adapter || wasmBlocked || this.#given() ? null : this.#fetchDefinition();
+    const fetched = adapter || wasmBlocked || given ? null : this.#fetchDefinition();
     let rt;
     try {
       rt = await ready;
@@ -326,6 +341,9 @@ class ReaderPoll extends HTMLElement {
       loaded = adapter
         ? await (await adapter).definition(this, poll, endpoint)
         : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
+      // The survey runtime (the browser imports a module once; its `load`
+      // keeps the runtime, and tries again after a failure).
+      if (isSurvey(loaded.config)) rt = await (await import(new URL('./reader-survey.js', base))).load();
     } catch (failure) {
       if (generation === this.#generation) {
         this.#fail('load_failed', String(failure?.message ?? failure), true);
@@ -335,8 +353,12 @@ class ReaderPoll extends HTMLElement {
     // Read again: the language may have changed while we waited.
     const lang = this.#lang();
     const translated = await translation(lang);
-    // The element may have moved or been removed while we waited.
-    if (generation !== this.#generation || !this.isConnected || this.#handle) return;
+    // The element may have moved or been removed while we waited. And it
+    // is asked again whether it is near the viewport: until the wasm came,
+    // every poll was an empty box, so polls the first ones now push far down
+    // were near. Mounting them too, in the same task, would hold back the
+    // first frame (25 of the 50 polls of an article did: 51-86 ms).
+    if (generation !== this.#generation || !this.isConnected || this.#handle || !near(this)) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren(); // a fallback slot left by an earlier failure
     root.adoptedStyleSheets = [rt.sheet];
@@ -396,39 +418,31 @@ class ReaderPoll extends HTMLElement {
   /** The definition from the `src` URL, else the endpoint's poll resource. */
   async #fetchDefinition() {
     const src = this.getAttribute('src');
-    if (src) {
-      try {
-        const response = await fetch(new URL(src, document.baseURI), {
-          headers: { accept: 'application/json' },
-        });
-        if (!response.ok) return { error: `could not load ${src}: HTTP ${response.status}` };
-        return { config: await response.text() };
-      } catch (e) {
-        return { error: `could not load ${src}: ${e?.message ?? e}` };
-      }
-    }
     const endpoint = this.#endpointUrl();
     const poll = this.getAttribute('poll');
-    if (endpoint && poll && this.protocol === 'json') {
-      // The readerpoll protocol's poll resource carries the definition too.
-      const url = `${endpoint.replace(/\/+$/, '')}/polls/${encodeURIComponent(poll)}`;
-      try {
-        const response = await fetch(url, { headers: { accept: 'application/json' } });
-        if (!response.ok) return { error: `could not load poll ${poll}: HTTP ${response.status}` };
-        const body = await response.json();
-        const tally = body?.tally ?? {};
-        return {
-          config: { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-          // The widget need not ask for these numbers again, unless they
-          // were held back (a poll that shows them only to readers who
-          // voted: the widget asks again as this reader).
-          fresh: body.tally !== undefined,
-        };
-      } catch (e) {
-        return { error: `could not load poll ${poll}: ${e?.message ?? e}` };
-      }
+    // The readerpoll protocol's poll resource carries the definition too.
+    const url = src
+      ? new URL(src, document.baseURI)
+      : endpoint && poll && this.protocol === 'json' && `${endpoint}/polls/${encodeURIComponent(poll)}`;
+    if (!url) return { config: undefined };
+    const what = `could not load ${src ?? `poll ${poll}`}: `;
+    try {
+      const response = await fetch(url, { headers: { accept: 'application/json' } });
+      if (!response.ok) return { error: `${what}HTTP ${response.status}` };
+      if (src) return { config: await response.text() };
+      const body = await response.json();
+      const tally = body?.tally ?? {};
+      return {
+        // A survey's resource has `survey` (whose results it reads itself).
+        config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+        // The widget need not ask for these numbers again, unless they
+        // were held back (a poll that shows them only to readers who
+        // voted: the widget asks again as this reader).
+        fresh: body.tally !== undefined,
+      };
+    } catch (e) {
+      return { error: what + (e?.message ?? e) };
     }
-    return { config: undefined };
   }
 
   /** The endpoint as an absolute URL (the wasm checks which are allowed). */

@@ -5,6 +5,8 @@
 mod postgres;
 mod sqlite;
 
+pub use postgres::MIGRATION_LOCK;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -47,6 +49,8 @@ pub enum VoteError {
 pub enum AddError {
     /// The definition breaks the widget's rules.
     Invalid(ConfigError),
+    /// The survey definition breaks the widget's rules.
+    InvalidSurvey(readerpoll::core::survey::SurveyError),
     /// A poll with this id exists.
     Exists(String),
     Storage(String),
@@ -56,7 +60,8 @@ impl std::fmt::Display for AddError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AddError::Invalid(e) => write!(f, "{e}"),
-            AddError::Exists(id) => write!(f, "a poll with id {id} already exists"),
+            AddError::InvalidSurvey(e) => write!(f, "{e}"),
+            AddError::Exists(id) => write!(f, "a poll or survey with id {id} already exists"),
             AddError::Storage(e) => f.write_str(e),
         }
     }
@@ -202,10 +207,15 @@ pub fn check_ballot(poll: &Poll, now: i64, choices: &[String]) -> Result<Vec<usi
     Ok(indices)
 }
 
-/// The seed polls a new database starts with.
+/// The seed polls a new database starts with; the seed's surveys go to
+/// the survey store (`survey::seed`).
 fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
     let polls: Vec<serde_json::Value> = serde_json::from_str(seed).map_err(|e| e.to_string())?;
-    Ok(polls.iter().map(|p| p.to_string()).collect())
+    Ok(polls
+        .iter()
+        .filter(|p| !crate::survey::is_survey(p))
+        .map(|p| p.to_string())
+        .collect())
 }
 
 /// How long "no such poll" is remembered: long enough that a flood of
@@ -257,6 +267,12 @@ enum Engine {
     Postgres(postgres::PgStore),
 }
 
+/// A borrowed view of the store's engine (see `Store::engine`).
+pub enum EngineRef<'a> {
+    Sqlite(&'a sqlite::SqliteStore),
+    Postgres(&'a postgres::PgStore),
+}
+
 /// The store's handle: cheap to clone, shared by all request handlers.
 #[derive(Clone)]
 pub struct Store {
@@ -288,6 +304,14 @@ impl Store {
             engine,
             misses: Misses::default(),
         })
+    }
+
+    /// The engine itself, for the survey store that shares its database.
+    pub fn engine(&self) -> EngineRef<'_> {
+        match &self.engine {
+            Engine::Sqlite(s) => EngineRef::Sqlite(s),
+            Engine::Postgres(s) => EngineRef::Postgres(s),
+        }
     }
 
     pub fn backend(&self) -> &'static str {

@@ -28,7 +28,7 @@ use super::{
 /// Connections per process; votes on one poll serialise on its row anyway.
 const POOL_SIZE: usize = 16;
 /// Serialises schema creation and seeding between processes starting at once.
-const MIGRATION_LOCK: i64 = 0x7265_6164_6572;
+pub const MIGRATION_LOCK: i64 = 0x7265_6164_6572;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS polls (
@@ -241,6 +241,11 @@ impl PgStore {
             }
         }
         tx.commit().await.map_err(db)
+    }
+
+    /// The connection pool, which the survey store shares.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// The definition alone: from the cache, with a connection only on a miss.

@@ -245,6 +245,11 @@ impl SqliteStore {
 
     /// From the snapshot; a poll it does not know yet (added by the `poll`
     /// command while the server runs) is looked up in the database.
+    /// The database file, which the survey store opens too.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
         if let Some(hit) = self.snapshot.read().ok().and_then(|s| s.get(id).cloned()) {
             return Ok(Some(hit));

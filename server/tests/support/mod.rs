@@ -355,3 +355,26 @@ pub fn key() -> String {
 pub fn vote_json(choices: &[&str], key: &str, voter: &str) -> String {
     serde_json::json!({ "choices": choices, "key": key, "voter": voter }).to_string()
 }
+
+/// A server with the rate limit off, for tests that vote quickly.
+pub fn server(backend: &Backend) -> Server {
+    Server::start(backend, &["--rate-limit", "0"])
+}
+
+/// A poll's voters as the API reports them.
+pub fn voters(s: &Server, poll: &str) -> u64 {
+    s.get(&format!("/api/polls/{poll}")).json()["tally"]["voters"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Asserts that `serve` with these arguments refuses to start and names
+/// `flag` in what it says.
+pub fn refuses_to_serve(args: &[&str], flag: &str) {
+    let bad = Command::new(BIN).arg("serve").args(args).output().unwrap();
+    assert!(!bad.status.success(), "serve {args:?} started");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains(flag),
+        "serve {args:?} did not name {flag}"
+    );
+}

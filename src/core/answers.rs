@@ -1,0 +1,289 @@
+//! The one answers codec: a response as one line of text, for the outbox,
+//! the browser's storage, events and the server's vote log alike.
+//!
+//! `hours=6-10&stress=2&statements=supervision:sa,workload:d&anything=Too%20much`:
+//! questions in survey order, unanswered ones left out. A choice is its
+//! option ids, and a write-in as an item starting with `~`; a scale or NPS
+//! its number; a Likert question `row:column` pairs; a text its text.
+//! Written text is escaped (`%XX`) wherever it could be read as structure:
+//! `%`, `&`, `=`, `,`, `~`, `:` and every control character, tabs and
+//! newlines included, so a line stays one line and one field stays one field.
+//! Ids need no escaping: they are `[A-Za-z0-9._-]` by validation.
+//!
+//! Decoding yields raw answers, which go through the same checks as JSON
+//! answers (`Survey::response`), so a tampered line is refused like any
+//! other bad input.
+
+use crate::core::format::decimal;
+use std::collections::BTreeMap;
+
+use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
+use crate::core::survey::{Response, Survey, SurveyError};
+
+/// The format's version, written first so a later format can be told apart
+/// and migrated on purpose.
+pub const VERSION: &str = "a1;";
+
+pub fn encode(survey: &Survey, response: &Response) -> String {
+    let mut out = String::from(VERSION);
+    let mut first = true;
+    for (question, answer) in survey.questions.iter().zip(response) {
+        let Some(answer) = answer else { continue };
+        if !first {
+            out.push('&');
+        }
+        first = false;
+        out.push_str(&question.id);
+        out.push('=');
+        match (&question.kind, answer) {
+            (Kind::Choice(c), Answer::Choice { picked, other }) => {
+                let mut items: Vec<String> = picked
+                    .iter()
+                    .filter_map(|&i| c.options.get(i).map(|o| o.id.clone()))
+                    .collect();
+                if let Some(text) = other {
+                    items.push(["~", &escape(text)].concat());
+                }
+                out.push_str(&items.join(","));
+            }
+            (Kind::Likert(l), Answer::Rows(rows)) => {
+                let pairs: Vec<String> = rows
+                    .iter()
+                    .zip(&l.rows)
+                    .filter_map(|(c, row)| {
+                        let column = l.columns.get((*c)?)?;
+                        Some([row.id.as_str(), ":", &column.id].concat())
+                    })
+                    .collect();
+                out.push_str(&pairs.join(","));
+            }
+            (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
+            (_, Answer::Text(text)) => out.push_str(&escape(text)),
+            // An answer that does not fit its question cannot be built by
+            // `Survey::response`; nothing is written for it.
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads a line back into checked answers.
+pub fn decode(survey: &Survey, line: &str) -> Result<Response, SurveyError> {
+    let bad = |why: &str| SurveyError::new("bad_answers", "", ["answers: ", why].concat());
+    let body = line
+        .strip_prefix(VERSION)
+        .ok_or_else(|| bad("unknown format"))?;
+    let mut raw: BTreeMap<String, RawAnswer> = BTreeMap::new();
+    for field in body.split('&').filter(|f| !f.is_empty()) {
+        let (id, value) = field
+            .split_once('=')
+            .ok_or_else(|| bad("a field has no '='"))?;
+        let question = survey
+            .questions
+            .iter()
+            .find(|q| q.id == id)
+            .ok_or_else(|| bad("names an unknown question"))?;
+        let answer = match &question.kind {
+            Kind::Choice(_) => RawAnswer::List(
+                value
+                    .split(',')
+                    .map(|item| match item.strip_prefix('~') {
+                        Some(text) => unescape(text).map(|other| RawItem::Other { other }),
+                        None => Some(RawItem::Id(item.to_owned())),
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("bad escape"))?,
+            ),
+            Kind::Likert(_) => RawAnswer::Rows(
+                value
+                    .split(',')
+                    .map(|pair| {
+                        pair.split_once(':')
+                            .map(|(r, c)| (r.to_owned(), c.to_owned()))
+                    })
+                    .collect::<Option<BTreeMap<_, _>>>()
+                    .ok_or_else(|| bad("a row has no ':'"))?,
+            ),
+            Kind::Scale(_) | Kind::Nps => {
+                RawAnswer::Number(value.parse().map_err(|_| bad("not a number"))?)
+            }
+            Kind::Text(_) => RawAnswer::Text(unescape(value).ok_or_else(|| bad("bad escape"))?),
+        };
+        if raw.insert(id.to_owned(), answer).is_some() {
+            return Err(bad("a question is answered twice"));
+        }
+    }
+    survey.response(&raw)
+}
+
+fn escape(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_control() || matches!(c, '%' | '&' | '=' | ',' | '~' | ':') {
+            let b = c as u8;
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `None` for a broken escape. Only ASCII is ever escaped, so the bytes
+/// decode to the text that was written.
+fn unescape(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            let byte = u8::from_str_radix(hex, 16).ok()?;
+            if !byte.is_ascii() {
+                return None;
+            }
+            bytes.push(byte);
+            rest = &tail[2..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+// The survey build and the server, not the poll build: its wasm stays as it was.
+/// Reads a draft back: each answer checked against its question, but not
+/// the whole (a draft may still lack required answers). An answer that no
+/// longer fits its question (the definition changed) is dropped, not the
+/// draft; only a line of another format is refused.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn decode_draft(survey: &Survey, line: &str) -> Result<Response, SurveyError> {
+    // Read without the map `decode` builds: the widget decodes only drafts,
+    // and a `BTreeMap` costs its build ~5 KB gzipped.
+    let body = line
+        .strip_prefix(VERSION)
+        .ok_or_else(|| SurveyError::new("bad_answers", "", "answers: unknown format"))?;
+    let mut draft: Response = vec![None; survey.questions.len()];
+    for field in body.split('&') {
+        let Some((id, value)) = field.split_once('=') else {
+            continue;
+        };
+        let Some(index) = survey.question_index(id) else {
+            continue;
+        };
+        let question = &survey.questions[index];
+        let answer = match &question.kind {
+            Kind::Likert(l) => {
+                let mut rows = vec![None; l.rows.len()];
+                for (r, c) in value.split(',').filter_map(|pair| pair.split_once(':')) {
+                    let row = l.rows.iter().position(|x| x.id == r);
+                    let column = l.columns.iter().position(|x| x.id == c);
+                    if let (Some(row), Some(column)) = (row, column) {
+                        rows[row] = Some(column);
+                    }
+                }
+                rows.iter()
+                    .any(Option::is_some)
+                    .then_some(Answer::Rows(rows))
+            }
+            Kind::Choice(_) => value
+                .split(',')
+                .map(|item| match item.strip_prefix('~') {
+                    Some(text) => unescape(text).map(|other| RawItem::Other { other }),
+                    None => Some(RawItem::Id(item.to_owned())),
+                })
+                .collect::<Option<Vec<_>>>()
+                .and_then(|items| question.answer(&RawAnswer::List(items)).ok().flatten()),
+            Kind::Scale(_) | Kind::Nps => crate::core::format::parse_i64(value)
+                .and_then(|n| question.answer(&RawAnswer::Number(n)).ok().flatten()),
+            Kind::Text(_) => unescape(value)
+                .and_then(|text| question.answer(&RawAnswer::Text(text)).ok().flatten()),
+        };
+        draft[index] = answer;
+    }
+    Ok(draft)
+}
+
+/// A response as the protocol's `answers` object (`{"hours": ["6-10",
+/// {"other": "…"}], "stress": 2, "statements": {"supervision": "sa"}}`),
+/// built by hand: the widget ships no JSON encoder.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn to_json(survey: &Survey, response: &Response) -> String {
+    let mut out = String::from("{");
+    for (question, answer) in survey.questions.iter().zip(response) {
+        let Some(answer) = answer else { continue };
+        if out.len() > 1 {
+            out.push(',');
+        }
+        push_json_string(&mut out, &question.id);
+        out.push(':');
+        match (&question.kind, answer) {
+            (Kind::Choice(c), Answer::Choice { picked, other }) => {
+                out.push('[');
+                let mut first = true;
+                for option in picked.iter().filter_map(|&i| c.options.get(i)) {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    push_json_string(&mut out, &option.id);
+                }
+                if let Some(text) = other {
+                    if !first {
+                        out.push(',');
+                    }
+                    out.push_str("{\"other\":");
+                    push_json_string(&mut out, text);
+                    out.push('}');
+                }
+                out.push(']');
+            }
+            (Kind::Likert(l), Answer::Rows(rows)) => {
+                out.push('{');
+                let mut first = true;
+                for (row, column) in l.rows.iter().zip(rows) {
+                    let Some(column) = column.and_then(|c| l.columns.get(c)) else {
+                        continue;
+                    };
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    push_json_string(&mut out, &row.id);
+                    out.push(':');
+                    push_json_string(&mut out, &column.id);
+                }
+                out.push('}');
+            }
+            (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
+            (_, Answer::Text(text)) => push_json_string(&mut out, text),
+            _ => out.push_str("null"),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// `text` as a JSON string: quotes, backslashes and control characters
+/// escaped, everything else as it is (JSON is UTF-8).
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

@@ -1,0 +1,235 @@
+//! A reader going through a survey, as a pure state machine: answers kept
+//! as a draft, one step at a time (or all at once), "Answer this question
+//! to go on" when a required question is skipped, then one response sent.
+//! Like `core::machine` for a poll, `step` changes the state and returns
+//! what the browser layer must do; nothing here touches the DOM.
+
+use crate::core::question::Answer;
+use crate::core::survey::{Response, Survey};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Answering,
+    /// The response is on its way.
+    Sending,
+    /// The response was counted.
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Question `index` needs an answer (or a fuller one) before going on.
+    Required(usize),
+    /// The backend refused the response; its message.
+    Refused(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub survey: Survey,
+    /// Answers so far, by question index.
+    pub draft: Response,
+    /// The question shown (steps layout); always a visible one.
+    pub step: usize,
+    pub phase: Phase,
+    pub notice: Option<Notice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The reader answered (or cleared) question `question`.
+    Answer {
+        question: usize,
+        answer: Option<Answer>,
+    },
+    Next,
+    Back,
+    Submit,
+    /// The backend counted the response.
+    Accepted,
+    /// The backend refused it for good; its message.
+    Refused(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Keep `draft` and `step` in this browser, so a reload resumes here.
+    SaveDraft,
+    /// Send `draft` as the response (through the vote delivery).
+    Send,
+    Focus(Focus),
+    /// Say the notice once through the live region.
+    AnnounceNotice,
+    /// Say the response was counted.
+    AnnounceDone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The first control of the question now shown.
+    Question,
+    /// The inline notice, next to the question it is about.
+    Notice,
+    /// The results (or the thank-you).
+    Results,
+}
+
+impl Flow {
+    /// A new flow, or one resumed from a saved draft and step. A draft that
+    /// no longer fits the survey (its definition changed) starts afresh.
+    pub fn new(survey: Survey, saved: Option<(Response, usize)>) -> Flow {
+        let blank = vec![None; survey.questions.len()];
+        let mut flow = Flow {
+            draft: blank,
+            survey,
+            step: 0,
+            phase: Phase::Answering,
+            notice: None,
+        };
+        if let Some((draft, step)) = saved {
+            if draft.len() == flow.survey.questions.len() {
+                flow.draft = draft;
+                flow.hide_unreachable();
+                flow.step = step;
+            }
+        }
+        if !flow.visible(flow.step) {
+            flow.step = flow.next_visible(0).unwrap_or(0);
+        }
+        flow
+    }
+
+    pub fn visible(&self, index: usize) -> bool {
+        index < self.survey.questions.len() && self.survey.is_visible(index, &self.draft)
+    }
+
+    /// Visible questions, in order.
+    pub fn visible_questions(&self) -> Vec<usize> {
+        (0..self.survey.questions.len())
+            .filter(|&i| self.visible(i))
+            .collect()
+    }
+
+    /// "2 of 4": the step's place among the questions shown, and how many
+    /// are shown given the answers so far.
+    pub fn progress(&self) -> (usize, usize) {
+        let shown = self.visible_questions();
+        let at = shown.iter().position(|&i| i == self.step).unwrap_or(0);
+        (at + 1, shown.len())
+    }
+
+    pub fn is_last_step(&self) -> bool {
+        self.next_visible(self.step + 1).is_none()
+    }
+
+    /// Whether question `index` lets the reader go on: hidden, answered in
+    /// full, or optional and unanswered.
+    pub fn may_leave(&self, index: usize) -> bool {
+        let Some(question) = self.survey.questions.get(index) else {
+            return true;
+        };
+        if !self.visible(index) {
+            return true;
+        }
+        match &self.draft[index] {
+            Some(answer) => !question.required || question.complete(answer),
+            None => !question.required,
+        }
+    }
+
+    fn next_visible(&self, from: usize) -> Option<usize> {
+        (from..self.survey.questions.len()).find(|&i| self.visible(i))
+    }
+
+    fn previous_visible(&self, before: usize) -> Option<usize> {
+        (0..before).rev().find(|&i| self.visible(i))
+    }
+
+    /// Clears answers to questions the other answers now hide: a hidden
+    /// question takes no answer, and one pass in order suffices because
+    /// conditions name only earlier questions.
+    fn hide_unreachable(&mut self) {
+        for i in 0..self.draft.len() {
+            if self.draft[i].is_some() && !self.survey.is_visible(i, &self.draft) {
+                self.draft[i] = None;
+            }
+        }
+    }
+
+    fn require(&mut self, index: usize) -> &'static [Effect] {
+        self.step = index;
+        self.notice = Some(Notice::Required(index));
+        &[Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
+    }
+
+    fn submit(&mut self) -> &'static [Effect] {
+        // In either layout the first gap is where the reader is sent: with
+        // steps, an answer cleared after going back leaves one behind.
+        if let Some(gap) = (0..self.draft.len()).find(|&i| !self.may_leave(i)) {
+            return self.require(gap);
+        }
+        if self.survey.check(&self.draft).is_err() {
+            // Every question may be left, so only "answers nothing" is
+            // left: the first question is where to start.
+            let first = self.next_visible(0).unwrap_or(0);
+            return self.require(first);
+        }
+        self.notice = None;
+        self.phase = Phase::Sending;
+        &[Effect::Send, Effect::SaveDraft]
+    }
+}
+
+pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
+    match event {
+        Event::Accepted => {
+            if flow.phase != Phase::Sending {
+                return &[];
+            }
+            flow.phase = Phase::Done;
+            &[Effect::AnnounceDone, Effect::Focus(Focus::Results)]
+        }
+        Event::Refused(message) => {
+            if flow.phase != Phase::Sending {
+                return &[];
+            }
+            flow.phase = Phase::Answering;
+            flow.notice = Some(Notice::Refused(message));
+            &[Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
+        }
+        _ if flow.phase != Phase::Answering => &[],
+        Event::Answer { question, answer } => {
+            let Some(slot) = flow.draft.get_mut(question) else {
+                return &[];
+            };
+            *slot = answer;
+            flow.hide_unreachable();
+            if flow.notice == Some(Notice::Required(question)) && flow.may_leave(question) {
+                flow.notice = None;
+            }
+            &[Effect::SaveDraft]
+        }
+        Event::Next => {
+            if !flow.may_leave(flow.step) {
+                return flow.require(flow.step);
+            }
+            match flow.next_visible(flow.step + 1) {
+                Some(next) => {
+                    flow.step = next;
+                    flow.notice = None;
+                    &[Effect::SaveDraft, Effect::Focus(Focus::Question)]
+                }
+                None => flow.submit(),
+            }
+        }
+        Event::Back => match flow.previous_visible(flow.step) {
+            Some(previous) => {
+                flow.step = previous;
+                flow.notice = None;
+                &[Effect::SaveDraft, Effect::Focus(Focus::Question)]
+            }
+            None => &[],
+        },
+        Event::Submit => flow.submit(),
+    }
+}

@@ -1,0 +1,549 @@
+//! A survey in the page: the flow (`core::survey_flow`) holds every
+//! decision; this module turns DOM events into flow events, renders the
+//! view model (`survey_view`) and carries out the flow's effects. Like the
+//! poll's `Widget`, it owns its nodes, listeners and state, and dropping it
+//! leaves the host as it found it; the draft stays in storage.
+
+mod draft;
+mod render;
+mod send;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Object};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
+
+use crate::core::answers;
+use crate::core::count::{self, SurveyTally};
+use crate::core::locale::{locale_for, Locale};
+use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
+use crate::core::survey::{Layout, Survey};
+use crate::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
+use crate::dom::bind;
+use crate::dom::listen::Listener;
+use crate::dom::question::field;
+use crate::survey_view::{survey_view, SurveyTexts};
+use crate::transport::decode_survey::{decode_results, decode_survey, Refusal};
+use crate::transport::memory;
+use crate::transport::net::{self, DEFAULT_TIMEOUT_MS};
+
+use self::render::SurveyDom;
+use self::send::Outcome;
+
+struct Inner {
+    host: HtmlElement,
+    flow: Flow,
+    locale: &'static Locale,
+    own: SurveyTexts,
+    tally: Option<SurveyTally>,
+    /// An absolute, allowed URL; `None` counts the response here only.
+    endpoint: Option<String>,
+    timeout_ms: u32,
+    /// The response's idempotency key, made when it is first sent and
+    /// kept with the draft so every retry reuses it.
+    key: Option<String>,
+    voter: String,
+    /// A send is under way (a second one waits for it).
+    in_flight: bool,
+    dom: SurveyDom,
+}
+
+type Shared = Rc<RefCell<Inner>>;
+
+/// A mounted survey, or the message of one that could not be.
+pub struct SurveyWidget {
+    inner: Option<Shared>,
+    container: Element,
+    _listeners: Vec<Listener>,
+}
+
+impl SurveyWidget {
+    pub fn mount(host: HtmlElement, root: &Node, config: &JsValue, options: &JsValue) -> Self {
+        let lang = net::field(options, "lang").as_string().unwrap_or_default();
+        // Only the survey's own texts (the poll's are not in this build);
+        // the language gives the numbers' form.
+        let locale = locale_for(&lang);
+        let mut own = SurveyTexts::default();
+        let overrides = net::field(options, "texts");
+        if overrides.is_object() {
+            for entry in Object::entries(overrides.unchecked_ref()).iter() {
+                let entry: Array = entry.unchecked_into();
+                if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                    own.set(&k, &v);
+                }
+            }
+        }
+        let mut dom = SurveyDom::new(root, &lang);
+        let container = dom.container().clone();
+        let endpoint = net::field(options, "endpoint")
+            .as_string()
+            .filter(|e| !e.is_empty());
+        let protocol = net::field(options, "protocol")
+            .as_string()
+            .unwrap_or_default();
+        let survey = match net::field(options, "error").as_string() {
+            Some(reason) => Err(Refusal {
+                code: "load_failed",
+                message: reason,
+            }),
+            None if protocol == "wp-polls" => Err(Refusal {
+                code: "unsupported_survey",
+                message: String::from(
+                    "WP-Polls runs polls only: a survey needs the readerpoll protocol (protocol=\"json\")",
+                ),
+            }),
+            None if protocol == "form" => Err(Refusal {
+                code: "unsupported_survey",
+                message: String::from("surveys are sent as JSON: use protocol=\"json\""),
+            }),
+            None if endpoint
+                .as_deref()
+                .is_some_and(|e| !crate::core::outbox::endpoint_allowed(e)) =>
+            {
+                Err(Refusal {
+                    code: "bad_endpoint",
+                    message: String::from(
+                        "the endpoint must be an https:// URL (or http:// on localhost)",
+                    ),
+                })
+            }
+            None => decode_survey(config),
+        };
+        let survey = match survey {
+            Ok(survey) => survey,
+            Err(refusal) => {
+                dom.fail(own.get(crate::survey_view::SurveyMsg::Unavailable));
+                let id = host.get_attribute("poll").unwrap_or_default();
+                crate::dom::report_error(&host, &id, refusal.code, &refusal.message, false);
+                return SurveyWidget {
+                    inner: None,
+                    container,
+                    _listeners: Vec::new(),
+                };
+            }
+        };
+        let saved = draft::load(&survey);
+        let (phase, key) = saved
+            .as_ref()
+            .map_or((Phase::Answering, None), |s| (s.phase, s.key.clone()));
+        let mut flow = Flow::new(survey, saved.map(|s| (s.draft, s.step)));
+        flow.phase = phase;
+        let tally = decode_results(&flow.survey, &net::field(options, "results"));
+        let inner = Rc::new(RefCell::new(Inner {
+            host: host.clone(),
+            flow,
+            locale,
+            own,
+            tally,
+            endpoint,
+            timeout_ms: net::field(options, "timeout")
+                .as_f64()
+                .filter(|t| *t >= 1.0 && *t <= 120_000.0)
+                .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
+            key,
+            voter: memory::voter_token(),
+            in_flight: false,
+            dom,
+        }));
+        let weak = Rc::downgrade(&inner);
+        let mut listeners = vec![
+            listener(&container, "click", weak.clone()),
+            listener(&container, "change", weak.clone()),
+            listener(&container, "input", weak.clone()),
+        ];
+        if let Some(window) = net::window() {
+            // Back online: a response still on its way goes again.
+            let weak = weak.clone();
+            listeners.push(Listener::new(
+                &window,
+                "online",
+                Box::new(move |_| {
+                    if let Some(inner) = weak.upgrade() {
+                        deliver(&inner);
+                    }
+                }),
+            ));
+        }
+        render(&inner);
+        let id = inner.borrow().flow.survey.id.clone();
+        crate::dom::emit::fire(&host, "poll-ready", &id, None, false);
+        match phase {
+            // The last load ended before the backend answered: the same
+            // key goes again, so it counts once whatever happened.
+            Phase::Sending => deliver(&inner),
+            Phase::Done => load_results(&inner),
+            Phase::Answering => {}
+        }
+        SurveyWidget {
+            inner: Some(inner),
+            container,
+            _listeners: listeners,
+        }
+    }
+
+    pub fn survey_id(&self) -> Option<String> {
+        Some(self.inner.as_ref()?.borrow().flow.survey.id.clone())
+    }
+
+    /// The host page's answer for a response it took over.
+    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+        let Some(inner) = &self.inner else { return };
+        if inner.borrow().flow.phase != Phase::Sending {
+            return;
+        }
+        if ok {
+            accepted(inner, None);
+        } else {
+            let message = message.unwrap_or_else(|| String::from("The answers were not accepted."));
+            dispatch(inner, Event::Refused(message));
+        }
+    }
+}
+
+impl Drop for SurveyWidget {
+    fn drop(&mut self) {
+        self.container.remove();
+    }
+}
+
+fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) -> Listener {
+    Listener::new(
+        target,
+        kind,
+        Box::new(move |event| {
+            if let Some(inner) = weak.upgrade() {
+                let ev = translate(&inner, event, kind);
+                if let Some(ev) = ev {
+                    dispatch(&inner, ev);
+                }
+            }
+        }),
+    )
+}
+
+fn data(e: &Element, name: &str) -> Option<usize> {
+    crate::core::format::parse_u64(&e.get_attribute(name)?).map(|n| n as usize)
+}
+
+/// DOM event -> flow event. Controls report through `change` (keyboard
+/// and pointer alike) and text through `input`; buttons through `click`.
+fn translate(inner: &Shared, event: &DomEvent, kind: &str) -> Option<Event> {
+    let target: Element = event.target()?.dyn_into().ok()?;
+    if kind == "click" {
+        let button = bind::closest(&target, "button")?;
+        let this = inner.borrow();
+        return Some(match button.get_attribute("data-action")?.as_str() {
+            "back" => Event::Back,
+            _ if this.flow.survey.layout == Layout::All => Event::Submit,
+            _ => Event::Next,
+        });
+    }
+    let q = data(&target, "data-q")?;
+    let this = inner.borrow();
+    let question = this.flow.survey.questions.get(q)?;
+    let current = this.flow.draft.get(q).cloned().flatten();
+    let value = data(&target, "data-v");
+    let answer = match &question.kind {
+        Kind::Choice(c) => {
+            let (mut picked, mut other) = match current {
+                Some(Answer::Choice { picked, other }) => (picked, other),
+                _ => (Vec::new(), None),
+            };
+            let written = this.dom.other_text(q).unwrap_or_default();
+            let on = target.has_attribute("data-other") || field(&target).checked();
+            match value {
+                // The write-in's text field, or its radio or checkbox.
+                None => {
+                    if !c.multiple {
+                        picked.clear();
+                    }
+                    other = Some(written);
+                }
+                Some(v) if v >= c.options.len() => {
+                    if !c.multiple {
+                        picked.clear();
+                    }
+                    other = on.then_some(written);
+                }
+                Some(v) => {
+                    if !c.multiple {
+                        picked.clear();
+                        other = None;
+                    }
+                    picked.retain(|&p| p != v);
+                    if on {
+                        picked.push(v);
+                    }
+                }
+            }
+            let mut items: Vec<RawItem> = picked
+                .iter()
+                .filter_map(|&i| c.options.get(i))
+                .map(|o| RawItem::Id(o.id.clone()))
+                .collect();
+            if let Some(other) = other {
+                items.push(RawItem::Other { other });
+            }
+            question.answer(&RawAnswer::List(items)).ok()?
+        }
+        Kind::Scale(s) => Some(Answer::Point(s.min + value? as i64)),
+        Kind::Nps => Some(Answer::Point(value? as i64)),
+        Kind::Likert(l) => {
+            let mut rows = match current {
+                Some(Answer::Rows(rows)) => rows,
+                _ => vec![None; l.rows.len()],
+            };
+            *rows.get_mut(data(&target, "data-r")?)? = Some(value?);
+            Some(Answer::Rows(rows))
+        }
+        Kind::Text(_) => question
+            .answer(&RawAnswer::Text(field(&target).value()))
+            .ok()?,
+    };
+    Some(Event::Answer {
+        question: q,
+        answer,
+    })
+}
+
+fn render(inner: &Shared) {
+    let mut guard = inner.borrow_mut();
+    let this = &mut *guard;
+    let view = survey_view(
+        &this.flow,
+        this.tally.as_ref(),
+        this.locale,
+        &this.own,
+        now_seconds(),
+    );
+    this.dom.render(&view);
+    this.dom.set_state(match this.flow.phase {
+        Phase::Answering => "answering",
+        Phase::Sending => "sending",
+        Phase::Done => "done",
+    });
+}
+
+/// Steps the flow, renders, then runs the effects with no borrow held:
+/// they fire DOM events, and a site's listener may call back in.
+fn dispatch(inner: &Shared, event: Event) {
+    let effects = step(&mut inner.borrow_mut().flow, event);
+    render(inner);
+    for effect in effects {
+        run(inner, *effect);
+    }
+}
+
+fn run(inner: &Shared, effect: Effect) {
+    match effect {
+        Effect::SaveDraft => {
+            let this = inner.borrow();
+            draft::save(&this.flow, this.key.as_deref());
+        }
+        Effect::Send => {
+            let (host, id, line) = {
+                let mut this = inner.borrow_mut();
+                if this.key.is_none() {
+                    this.key = Some(memory::survey_items::new_key());
+                }
+                let line = answers::encode(&this.flow.survey, &this.flow.draft);
+                (this.host.clone(), this.flow.survey.id.clone(), line)
+            };
+            // A cancelled `poll-vote` means the host page sends the
+            // response itself and answers through `resolveVote`.
+            if fire_vote(&host, "poll-vote", &id, &line, true) {
+                deliver(inner);
+            }
+        }
+        Effect::Focus(target) => {
+            let element = {
+                let this = inner.borrow();
+                match target {
+                    Focus::Question => this.dom.first_control(),
+                    Focus::Notice => match &this.flow.notice {
+                        Some(Notice::Required(q)) => this.dom.notice_of(*q),
+                        _ => this.dom.notice_of(this.flow.step),
+                    },
+                    Focus::Results => Some(this.dom.results_target()),
+                }
+            };
+            if let Some(e) = element {
+                bind::focus(e.unchecked_ref());
+            }
+        }
+        Effect::AnnounceNotice => {
+            let this = inner.borrow();
+            let q = match &this.flow.notice {
+                Some(Notice::Required(q)) => *q,
+                _ => this.flow.step,
+            };
+            if let Some(text) = this.dom.notice_text(q) {
+                this.dom.announce(&text);
+            }
+        }
+        Effect::AnnounceDone => {
+            let this = inner.borrow();
+            this.dom
+                .announce(this.own.get(crate::survey_view::SurveyMsg::Done));
+        }
+    }
+}
+
+/// Sends the response that is on its way, once at a time. With no
+/// endpoint it is counted in this browser.
+fn deliver(inner: &Shared) {
+    let request = {
+        let mut this = inner.borrow_mut();
+        if this.flow.phase != Phase::Sending || this.in_flight {
+            return;
+        }
+        match this.endpoint.clone() {
+            None => None,
+            Some(endpoint) => {
+                this.in_flight = true;
+                Some((
+                    endpoint,
+                    this.flow.survey.id.clone(),
+                    answers::to_json(&this.flow.survey, &this.flow.draft),
+                    this.key.clone().unwrap_or_default(),
+                    this.voter.clone(),
+                    this.timeout_ms,
+                ))
+            }
+        }
+    };
+    let Some((endpoint, id, body, key, voter, timeout)) = request else {
+        accepted(inner, None);
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    send::send(
+        &endpoint,
+        &id,
+        &body,
+        &key,
+        &voter,
+        timeout,
+        Box::new(move |outcome| {
+            let Some(inner) = weak.upgrade() else { return };
+            inner.borrow_mut().in_flight = false;
+            match outcome {
+                Outcome::Counted(results) => accepted(&inner, results),
+                Outcome::Refused(message) => {
+                    dispatch(&inner, Event::Refused(message));
+                    let this = inner.borrow();
+                    draft::save(&this.flow, this.key.as_deref());
+                }
+                Outcome::Failed => {
+                    let (host, id) = {
+                        let this = inner.borrow();
+                        (this.host.clone(), this.flow.survey.id.clone())
+                    };
+                    crate::dom::report_error(
+                        &host,
+                        &id,
+                        "send_failed",
+                        "the answers are kept in this browser and sent when the connection is back",
+                        true,
+                    );
+                }
+            }
+        }),
+    );
+}
+
+/// The response is counted: results (the server's, or with no server this
+/// reader's own), the flow's last step, the draft marked done.
+fn accepted(inner: &Shared, results: Option<JsValue>) {
+    {
+        let mut this = inner.borrow_mut();
+        let survey: &Survey = &this.flow.survey;
+        let tally = match (&this.endpoint, results) {
+            (Some(_), Some(results)) => decode_results(survey, &results),
+            (Some(_), None) => None,
+            (None, _) => {
+                let mut tally = SurveyTally::empty(survey);
+                tally.apply(&count::apply(survey, &this.flow.draft));
+                Some(tally)
+            }
+        };
+        this.tally = tally;
+    }
+    dispatch(inner, Event::Accepted);
+    let (host, id, line) = {
+        let this = inner.borrow();
+        draft::save(&this.flow, this.key.as_deref());
+        (
+            this.host.clone(),
+            this.flow.survey.id.clone(),
+            answers::encode(&this.flow.survey, &this.flow.draft),
+        )
+    };
+    fire_vote(&host, "poll-voted", &id, &line, false);
+}
+
+/// A survey answered on an earlier visit: its results, as the server
+/// shows them to this reader (or, with no server, the reader's own).
+fn load_results(inner: &Shared) {
+    let request = {
+        let mut this = inner.borrow_mut();
+        match this.endpoint.clone() {
+            None => {
+                let survey = &this.flow.survey;
+                let mut tally = SurveyTally::empty(survey);
+                tally.apply(&count::apply(survey, &this.flow.draft));
+                this.tally = Some(tally);
+                None
+            }
+            Some(endpoint) => Some((
+                endpoint,
+                this.flow.survey.id.clone(),
+                this.voter.clone(),
+                this.timeout_ms,
+            )),
+        }
+    };
+    let Some((endpoint, id, voter, timeout)) = request else {
+        render(inner);
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    send::results(
+        &endpoint,
+        &id,
+        &voter,
+        timeout,
+        Box::new(move |results| {
+            let Some(inner) = weak.upgrade() else { return };
+            if let Some(results) = results {
+                let tally = decode_results(&inner.borrow().flow.survey, &results);
+                inner.borrow_mut().tally = tally;
+                render(&inner);
+            }
+        }),
+    );
+}
+
+// `detail` is `{poll, answers}`: the response in the answers codec, the
+// same line the draft and the server's vote log hold.
+#[wasm_bindgen::prelude::wasm_bindgen(
+    inline_js = "export function fireVote(host, name, poll, answers, cancelable) {
+  return host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable, detail: { poll, answers } }));
+}"
+)]
+extern "C" {
+    #[wasm_bindgen(js_name = fireVote)]
+    fn fire_vote(
+        host: &HtmlElement,
+        name: &str,
+        poll: &str,
+        answers: &str,
+        cancelable: bool,
+    ) -> bool;
+}
+
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}

@@ -1,0 +1,529 @@
+//! Survey flow -> view model: every word and number a survey shows, decided
+//! natively so the DOM layer only copies it into nodes (as `view` does for
+//! a poll). The survey's own texts are separate from the poll's, so a page
+//! with only polls carries none of them.
+
+use std::borrow::Cow;
+
+use crate::core::count::SurveyTally;
+use crate::core::format::{decimal, fill, percent};
+use crate::core::locale::{Locale, Plural};
+use crate::core::poll::ResultsVisibility;
+use crate::core::question::{Answer, Bar, Kind, Question, Results};
+use crate::core::share::PERCENT;
+use crate::core::survey::Layout;
+use crate::core::survey_flow::{Flow, Notice, Phase};
+use crate::view::css_percent;
+
+/// A survey message. The snake_case name is what sites override it by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SurveyMsg {
+    Next = 0,
+    Back,
+    Submit,
+    Progress,
+    Required,
+    RequiredRows,
+    Optional,
+    Sending,
+    Done,
+    WrittenOne,
+    WrittenOther,
+    Median,
+    NpsScore,
+    Detractors,
+    Passives,
+    Promoters,
+    ResultsAfterVote,
+    ResultsAfterClose,
+    ResultsNever,
+    AnswersOne,
+    AnswersOther,
+    Unavailable,
+}
+
+/// How many texts a survey has.
+const COUNT: usize = 22;
+
+const NAMES: [&str; COUNT] = [
+    "next",
+    "back",
+    "submit",
+    "progress",
+    "required",
+    "required_rows",
+    "optional",
+    "sending_answers",
+    "answers_counted",
+    "written.one",
+    "written.other",
+    "median",
+    "nps_score",
+    "detractors",
+    "passives",
+    "promoters",
+    "survey_results_after_vote",
+    "survey_results_after_close",
+    "survey_results_never",
+    "answers.one",
+    "answers.other",
+    "survey_unavailable",
+];
+
+const EN: [&str; COUNT] = [
+    "Next",
+    "Back",
+    "Send answers",
+    "Question {n} of {total}",
+    "Answer this question to go on.",
+    "Answer every row to go on.",
+    "Optional",
+    "Sending your answers…",
+    "Thank you: your answers were counted.",
+    "{n} written answer",
+    "{n} written answers",
+    "Median: {n}",
+    "Net Promoter Score: {n}",
+    "Detractors (0-6)",
+    "Passives (7-8)",
+    "Promoters (9-10)",
+    "Results are shown after you answer.",
+    "Results will be shown when the survey closes.",
+    "The results of this survey are not published.",
+    "{n} answer",
+    "{n} answers",
+    "This survey cannot be shown.",
+];
+
+/// English survey texts with a site's or language's overrides.
+pub struct SurveyTexts {
+    texts: [Cow<'static, str>; COUNT],
+}
+
+impl Default for SurveyTexts {
+    fn default() -> Self {
+        SurveyTexts {
+            texts: EN.map(Cow::Borrowed),
+        }
+    }
+}
+
+impl SurveyTexts {
+    /// Overrides one text by name; false if no survey text has that name.
+    pub fn set(&mut self, name: &str, text: &str) -> bool {
+        match NAMES.iter().position(|n| *n == name) {
+            Some(i) => {
+                self.texts[i] = Cow::Owned(text.to_owned());
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn get(&self, msg: SurveyMsg) -> &str {
+        &self.texts[msg as usize]
+    }
+
+    /// "{n} answers" or "{n} answer" in the language's plural rule (one
+    /// and other: the forms surveys ship with).
+    fn count(&self, one: SurveyMsg, other: SurveyMsg, n: u64, locale: &Locale) -> String {
+        let form = if (locale.plural)(n) == Plural::One {
+            one
+        } else {
+            other
+        };
+        fill(self.get(form), n, locale)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveyView<'a> {
+    pub title: Option<&'a str>,
+    /// "Question 2 of 4", in the steps layout while answering.
+    pub progress: Option<String>,
+    /// The questions shown: the current one in steps, every visible one in
+    /// the all layout; none once sent.
+    pub questions: Vec<QuestionView<'a>>,
+    /// Present while answering.
+    pub actions: Option<Actions<'a>>,
+    pub status: Option<&'a str>,
+    pub busy: bool,
+    /// Per question, once the reader may see them; else why not.
+    pub results: Option<Vec<QuestionResults<'a>>>,
+    pub results_note: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actions<'a> {
+    /// `Some` where there is a step to go back to.
+    pub back: Option<&'a str>,
+    /// "Next", or "Send answers" on the last step and in the all layout.
+    pub forward: &'a str,
+    pub forward_sends: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionView<'a> {
+    pub index: usize,
+    pub id: &'a str,
+    pub prompt: &'a str,
+    /// "Optional" next to the prompt of an optional question.
+    pub optional: Option<&'a str>,
+    /// The inline validation or refusal message for this question.
+    pub notice: Option<Cow<'a, str>>,
+    pub control: Control<'a>,
+}
+
+/// A radio or checkbox: its value, label and state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice<'a> {
+    pub value: Cow<'a, str>,
+    pub label: Cow<'a, str>,
+    pub checked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Control<'a> {
+    /// Radios (single) or checkboxes (multiple); the write-in's label,
+    /// text and limit.
+    Choice {
+        multiple: bool,
+        options: Vec<Choice<'a>>,
+        other: Option<(&'a str, &'a str, usize)>,
+    },
+    /// One radio group of points with words at the ends (scales and NPS).
+    Points {
+        points: Vec<Choice<'a>>,
+        min_label: Option<&'a str>,
+        max_label: Option<&'a str>,
+    },
+    /// Column headings, and per row a radio group whose radios are named
+    /// by row and column both.
+    Likert {
+        columns: Vec<&'a str>,
+        rows: Vec<(&'a str, &'a str, Vec<Choice<'a>>)>,
+    },
+    Text {
+        value: &'a str,
+        max_length: usize,
+        multiline: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionResults<'a> {
+    pub prompt: &'a str,
+    /// A line above the bars: the median, the NPS score, "12 written answers".
+    pub summary: Option<String>,
+    /// Labelled bars with their figures ("32% (184 votes)") and CSS widths.
+    pub bars: Vec<BarView>,
+    /// Likert: one diverging bar per row, with the centre line's offset.
+    pub rows: Vec<LikertRowView<'a>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BarView {
+    pub label: String,
+    pub figures: String,
+    pub width: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LikertRowView<'a> {
+    pub label: &'a str,
+    /// Per column: label, figures, width.
+    pub cells: Vec<BarView>,
+    /// CSS offset of the centre line from the start: "37.5%".
+    pub centre: String,
+}
+
+/// Builds the view of a survey flow. `tally` is the backend's, when it
+/// sent one the policy lets this reader see.
+pub fn survey_view<'a>(
+    flow: &'a Flow,
+    tally: Option<&SurveyTally>,
+    locale: &'a Locale,
+    own: &'a SurveyTexts,
+    now: i64,
+) -> SurveyView<'a> {
+    let survey = &flow.survey;
+    let answering = flow.phase == Phase::Answering;
+    let shown: Vec<usize> = if !answering {
+        Vec::new()
+    } else if survey.layout == Layout::Steps {
+        vec![flow.step]
+    } else {
+        flow.visible_questions()
+    };
+    let questions = shown.iter().map(|&i| question_view(flow, i, own)).collect();
+    let actions = answering.then(|| {
+        let sends = survey.layout == Layout::All || flow.is_last_step();
+        Actions {
+            back: (survey.layout == Layout::Steps && flow.progress().0 > 1)
+                .then(|| own.get(SurveyMsg::Back)),
+            forward: own.get(if sends {
+                SurveyMsg::Submit
+            } else {
+                SurveyMsg::Next
+            }),
+            forward_sends: sends,
+        }
+    });
+    let progress = (answering && survey.layout == Layout::Steps).then(|| {
+        let (at, of) = flow.progress();
+        fill(own.get(SurveyMsg::Progress), at as u64, locale)
+            .replace("{total}", &crate::core::format::group(of as u64, locale))
+    });
+    let status = match flow.phase {
+        Phase::Sending => Some(own.get(SurveyMsg::Sending)),
+        Phase::Done => Some(own.get(SurveyMsg::Done)),
+        Phase::Answering => None,
+    };
+    let closed = survey.closed || survey.closes_at.is_some_and(|t| now >= t);
+    let visible = match survey.results {
+        ResultsVisibility::Always => true,
+        ResultsVisibility::AfterVote => flow.phase == Phase::Done || closed,
+        ResultsVisibility::AfterClose => closed,
+        ResultsVisibility::Never => false,
+    };
+    let results_note = (flow.phase == Phase::Done && !visible).then(|| {
+        own.get(match survey.results {
+            ResultsVisibility::AfterClose => SurveyMsg::ResultsAfterClose,
+            ResultsVisibility::Never => SurveyMsg::ResultsNever,
+            _ => SurveyMsg::ResultsAfterVote,
+        })
+    });
+    let results = match (visible && flow.phase == Phase::Done, tally) {
+        (true, Some(tally)) => Some(
+            survey
+                .questions
+                .iter()
+                .zip(&tally.questions)
+                .map(|(q, t)| question_results(q, q.results(t), locale, own))
+                .collect(),
+        ),
+        _ => None,
+    };
+    SurveyView {
+        title: survey.title.as_deref(),
+        progress,
+        questions,
+        actions,
+        status,
+        busy: flow.phase == Phase::Sending,
+        results,
+        results_note,
+    }
+}
+
+fn question_view<'a>(flow: &'a Flow, index: usize, own: &'a SurveyTexts) -> QuestionView<'a> {
+    let question = &flow.survey.questions[index];
+    let answer = flow.draft.get(index).and_then(Option::as_ref);
+    let notice = match &flow.notice {
+        Some(Notice::Required(i)) if *i == index => Some(Cow::Borrowed(own.get(
+            if matches!(question.kind, Kind::Likert(_)) && answer.is_some() {
+                SurveyMsg::RequiredRows
+            } else {
+                SurveyMsg::Required
+            },
+        ))),
+        Some(Notice::Refused(message)) if index == flow.step => {
+            Some(Cow::Borrowed(message.as_str()))
+        }
+        _ => None,
+    };
+    QuestionView {
+        index,
+        id: &question.id,
+        prompt: &question.prompt,
+        optional: (!question.required).then(|| own.get(SurveyMsg::Optional)),
+        notice,
+        control: control(question, answer),
+    }
+}
+
+fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a> {
+    let point = match answer {
+        Some(Answer::Point(p)) => Some(*p),
+        _ => None,
+    };
+    let points = |min: i64, max: i64| -> Vec<Choice<'a>> {
+        (min..=max)
+            .map(|p| Choice {
+                value: Cow::Owned(decimal(p)),
+                label: Cow::Owned(decimal(p)),
+                checked: point == Some(p),
+            })
+            .collect()
+    };
+    match &question.kind {
+        Kind::Choice(c) => {
+            let (picked, written) = match answer {
+                Some(Answer::Choice { picked, other }) => (picked.as_slice(), other.as_deref()),
+                _ => (&[][..], None),
+            };
+            Control::Choice {
+                multiple: c.multiple,
+                options: c
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| Choice {
+                        value: Cow::Borrowed(&o.id),
+                        label: Cow::Borrowed(&o.label),
+                        checked: picked.contains(&i),
+                    })
+                    .collect(),
+                other: c
+                    .other
+                    .as_ref()
+                    .map(|o| (o.label.as_str(), written.unwrap_or(""), o.max_length)),
+            }
+        }
+        Kind::Scale(s) => Control::Points {
+            points: points(s.min, s.max),
+            min_label: s.labels.min.as_deref(),
+            max_label: s.labels.max.as_deref(),
+        },
+        Kind::Nps => Control::Points {
+            points: points(0, 10),
+            min_label: None,
+            max_label: None,
+        },
+        Kind::Likert(l) => {
+            let chosen = match answer {
+                Some(Answer::Rows(rows)) => rows.as_slice(),
+                _ => &[],
+            };
+            Control::Likert {
+                columns: l.columns.iter().map(|c| c.label.as_str()).collect(),
+                rows: l
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| {
+                        let cells = l
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .map(|(c, column)| Choice {
+                                value: Cow::Borrowed(&column.id),
+                                // Each radio names its row and column, so a
+                                // screen reader says both.
+                                label: Cow::Owned(
+                                    [row.label.as_str(), ": ", &column.label].concat(),
+                                ),
+                                checked: chosen.get(r).copied().flatten() == Some(c),
+                            })
+                            .collect();
+                        (row.id.as_str(), row.label.as_str(), cells)
+                    })
+                    .collect(),
+            }
+        }
+        Kind::Text(t) => Control::Text {
+            value: match answer {
+                Some(Answer::Text(text)) => text,
+                _ => "",
+            },
+            max_length: t.max_length,
+            multiline: t.multiline,
+        },
+    }
+}
+
+fn bar_view(bar: &Bar, locale: &Locale, own: &SurveyTexts) -> BarView {
+    let mut figures = percent(bar.share, PERCENT, locale);
+    figures.push_str(" (");
+    figures.push_str(&own.count(
+        SurveyMsg::AnswersOne,
+        SurveyMsg::AnswersOther,
+        bar.count,
+        locale,
+    ));
+    figures.push(')');
+    BarView {
+        label: bar.label.clone(),
+        figures,
+        width: css_percent(bar.share * 10),
+    }
+}
+
+fn question_results<'a>(
+    question: &'a Question,
+    results: Results,
+    locale: &Locale,
+    own: &SurveyTexts,
+) -> QuestionResults<'a> {
+    let mut view = QuestionResults {
+        prompt: &question.prompt,
+        summary: None,
+        bars: Vec::new(),
+        rows: Vec::new(),
+    };
+    match results {
+        Results::Choice { bars, .. } => {
+            view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
+        }
+        Results::Scale {
+            bars,
+            median_halves,
+            ..
+        } => {
+            view.summary = median_halves.map(|halves| {
+                let mut median = decimal(halves.div_euclid(2));
+                if halves % 2 != 0 {
+                    median.push_str(locale.decimal_separator);
+                    median.push('5');
+                }
+                own.get(SurveyMsg::Median).replace("{n}", &median)
+            });
+            view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
+        }
+        Results::Nps { score, groups, .. } => {
+            view.summary = score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &decimal(s)));
+            let names = [
+                SurveyMsg::Detractors,
+                SurveyMsg::Passives,
+                SurveyMsg::Promoters,
+            ];
+            view.bars = groups
+                .iter()
+                .zip(names)
+                .map(|(g, name)| {
+                    let mut bar = bar_view(g, locale, own);
+                    bar.label = own.get(name).to_owned();
+                    bar
+                })
+                .collect();
+        }
+        Results::Likert { rows } => {
+            view.rows = match &question.kind {
+                Kind::Likert(l) => l
+                    .rows
+                    .iter()
+                    .zip(rows)
+                    .map(|(row, result)| LikertRowView {
+                        label: &row.label,
+                        cells: result
+                            .cells
+                            .iter()
+                            .map(|c| bar_view(c, locale, own))
+                            .collect(),
+                        centre: css_percent(result.left_halves * 5),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+        }
+        Results::Text { written } => {
+            view.summary = Some(own.count(
+                SurveyMsg::WrittenOne,
+                SurveyMsg::WrittenOther,
+                written,
+                locale,
+            ));
+        }
+    }
+    view
+}

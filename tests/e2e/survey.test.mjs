@@ -1,0 +1,449 @@
+// Reader surveys in the browser against the reference server: the demo
+// survey (tests/fixtures/workload-survey.json, seeded by the server) done by
+// keyboard only in each layout, a required question that blocks Next with
+// an announced message, a reload that resumes mid-survey, a response sent
+// offline that arrives once, results that match the server's CSV export,
+// axe on every step and on the results, and a 320px phone.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useBrowser, recordEvents, waitForEvents, RESULTS, ROOT } from './harness.mjs';
+import { articlePage, pollElement, servePage } from './pages.mjs';
+
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+const SERVER = join(ROOT, 'target/release/readerpoll-server');
+const SURVEY = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/workload-survey.json'), 'utf8'));
+
+// The server's database in a directory of this file's own (the last --db
+// wins), so the CSV export can read it while the server runs.
+const dir = mkdtempSync(join(tmpdir(), 'readerpoll-survey-'));
+const DB = join(dir, 'survey.sqlite3');
+const env = useBrowser({ args: ['--db', DB] });
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const survey = (page) => page.locator('reader-poll[poll="workload-survey"]');
+
+/** A page with the demo survey: from the endpoint, or `definition` inline. */
+async function surveyPage(context, { definition, path = '/test/survey.html' } = {}) {
+  const element = definition
+    ? pollElement(definition, 'endpoint="/api"')
+    : '<reader-poll poll="workload-survey" endpoint="/api"></reader-poll>';
+  const html = articlePage({
+    title: 'Your workload',
+    content: `<p>We asked readers about their week.</p>${element}<p>Thank you for reading.</p>`,
+  });
+  const page = await context.newPage();
+  await page.goto(await servePage(page, env.server.url, path, html));
+  await survey(page).locator('.poll[data-state="answering"]').waitFor();
+  return { page };
+}
+
+/** The focused element, looking through shadow roots. */
+function focused(page) {
+  return page.evaluate(() => {
+    let a = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    if (!a) return null;
+    return {
+      tag: a.tagName.toLowerCase(),
+      type: a.getAttribute('type'),
+      q: a.getAttribute('data-q'),
+      value: a.value,
+      checked: a.checked,
+      text: (a.getAttribute('aria-label') ?? a.closest('label')?.textContent ?? a.textContent).trim(),
+      className: a.className,
+    };
+  });
+}
+
+/** Presses Tab until `wanted(focused)` holds. */
+async function tabTo(page, wanted, what) {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && wanted(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+const button = (name) => (f) => f.tag === 'button' && f.text === name;
+const control = (q, type = 'radio') => (f) => f.q === String(q) && f.type === type;
+
+async function assertNoViolations(page, what) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  });
+  assert.deepEqual(violations, [], `${what}: axe violations:\n${JSON.stringify(violations, null, 2)}`);
+}
+
+/**
+ * The demo survey by keyboard only, in the steps layout: 6-10 hours,
+ * caseload 1 (so the written question shows), 9 out of 10, agreement
+ * sa / d / sd, and a written answer. Runs axe on every step.
+ */
+async function completeStepsByKeyboard(page, written) {
+  const s = survey(page);
+  const progress = s.locator('.progress');
+  await assert.doesNotReject(assertNoViolations(page, 'step 1'));
+  assert.equal(await progress.textContent(), 'Question 1 of 4');
+  // Into the first group: the first option has focus, arrows pick.
+  await tabTo(page, control(0), 'the first question');
+  await page.keyboard.press('ArrowDown');
+  assert.equal((await focused(page)).value, '6-10');
+  await tabTo(page, button('Next'), 'Next');
+  await page.keyboard.press('Enter');
+
+  // Step 2: focus is on the scale already; one tab stop, Space picks 1.
+  await s.locator('.progress', { hasText: 'Question 2 of' }).waitFor();
+  assert.deepEqual(await focused(page).then((f) => [f.q, f.type]), ['1', 'radio']);
+  await page.keyboard.press('Space');
+  // Caseload 1 shows the written question: five questions now.
+  assert.equal(await progress.textContent(), 'Question 2 of 5');
+  await assertNoViolations(page, 'step 2');
+  // The next Tab stop after the group is Back, then Next.
+  assert.equal((await tabTo(page, (f) => f.tag === 'button', 'a button')).text, 'Back');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused(page)).text, 'Next');
+  await page.keyboard.press('Enter');
+
+  // Step 3, NPS: arrows from 0 to 9.
+  await s.locator('.progress', { hasText: 'Question 3 of 5' }).waitFor();
+  assert.deepEqual(await focused(page).then((f) => [f.q, f.value]), ['2', '0']);
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  assert.equal((await focused(page)).value, '9');
+  await assertNoViolations(page, 'step 3');
+  await tabTo(page, button('Next'), 'Next');
+  await page.keyboard.press('Enter');
+
+  // Step 4, Likert: each row its own group, its radios named by row and column.
+  await s.locator('.progress', { hasText: 'Question 4 of 5' }).waitFor();
+  let f = await focused(page);
+  assert.equal(f.text, 'I get regular supervision: Strongly disagree');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  assert.equal((await focused(page)).text, 'I get regular supervision: Strongly agree');
+  f = await tabTo(page, control(3), 'the second row');
+  assert.equal(f.text, 'My employer has addressed high caseloads: Strongly disagree');
+  await page.keyboard.press('ArrowRight');
+  f = await tabTo(page, control(3), 'the third row');
+  assert.equal(f.text, 'The national workload action group will reduce my workload: Strongly disagree');
+  await page.keyboard.press('Space');
+  await assertNoViolations(page, 'step 4');
+  await tabTo(page, button('Next'), 'Next');
+  await page.keyboard.press('Enter');
+
+  // Step 5, the written question (optional): focus in its field.
+  await s.locator('.progress', { hasText: 'Question 5 of 5' }).waitFor();
+  assert.equal((await focused(page)).tag, 'textarea');
+  await page.keyboard.type(written);
+  await assertNoViolations(page, 'step 5');
+  await tabTo(page, button('Send answers'), 'Send answers');
+  await page.keyboard.press('Enter');
+}
+
+test('the demo survey, steps layout, by keyboard only: sent, counted, results shown', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  await recordEvents(page);
+  await completeStepsByKeyboard(page, 'Too many cases.');
+  const s = survey(page);
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(await s.locator('.status').textContent(), 'Thank you: your answers were counted.');
+  const line = 'a1;hours=6-10&stress=1&recommend=9&statements=supervision:sa,caseload:d,nwag:sd&anything=Too many cases.';
+  assert.deepEqual(await waitForEvents(page, 'poll-voted'), [{ poll: 'workload-survey', answers: line }]);
+  assert.deepEqual(await waitForEvents(page, 'poll-vote'), [{ poll: 'workload-survey', answers: line }]);
+  // Results per question, as the survey's after_vote policy allows.
+  const results = s.locator('.question-results');
+  assert.equal(await results.count(), 5);
+  assert.equal(await results.nth(4).locator('.summary').textContent(), '1 written answer');
+  assert.match(await results.nth(1).locator('.summary').textContent(), /^Median: \d/);
+  assert.match(await results.nth(2).locator('.summary').textContent(), /^Net Promoter Score: -?\d+$/);
+  assert.equal(await results.nth(3).locator('.likert-result').count(), 3);
+  // Focus went to the results.
+  assert.equal((await focused(page)).text.startsWith('Your workload, in four questions'), true);
+  await assertNoViolations(page, 'results');
+  // A reload shows the results again, not the questions.
+  await page.reload();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await s.locator('.question-results').first().waitFor();
+  assert.equal(await s.getByRole('radio').count(), 0);
+  await context.close();
+});
+
+test('the all-at-once layout, by keyboard only: the written question appears with its condition', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context, { definition: { ...SURVEY, layout: 'all' } });
+  const s = survey(page);
+  assert.equal(await s.locator('.progress').isVisible(), false);
+  assert.equal(await s.locator('fieldset.question').count(), 4);
+  await assertNoViolations(page, 'all questions');
+  await tabTo(page, control(0), 'the first question');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown'); // 11-15
+  await tabTo(page, control(1), 'the scale');
+  await page.keyboard.press('ArrowRight'); // 2: the written question shows
+  await s.locator('fieldset.question').nth(4).waitFor();
+  await tabTo(page, control(2), 'the NPS');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  for (let row = 0; row < 3; row++) {
+    await tabTo(page, control(3), `Likert row ${row + 1}`);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+  }
+  await tabTo(page, (f) => f.tag === 'textarea', 'the written question');
+  await page.keyboard.type('Weekends, too.');
+  await assertNoViolations(page, 'all questions answered');
+  await tabTo(page, button('Send answers'), 'Send answers');
+  await page.keyboard.press('Enter');
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(await s.locator('.question-results').count(), 5);
+  await assertNoViolations(page, 'all-layout results');
+  await context.close();
+});
+
+test('a required question blocks Next: the message is inline, announced and focused', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await tabTo(page, button('Next'), 'Next');
+  await page.keyboard.press('Enter');
+  const notice = s.locator('#rs-q0-notice');
+  await notice.waitFor();
+  assert.equal(await notice.textContent(), 'Answer this question to go on.');
+  assert.equal(await s.locator('.live').textContent(), 'Answer this question to go on.');
+  assert.equal((await focused(page)).className, 'notice');
+  assert.equal(await s.locator('.progress').textContent(), 'Question 1 of 4');
+  // The options are described by the message.
+  assert.equal(
+    await s.getByRole('radio', { name: '6-10' }).getAttribute('aria-describedby'),
+    'rs-q0-notice'
+  );
+  await assertNoViolations(page, 'required notice');
+  // Answering clears it; Next then goes on.
+  await s.getByRole('radio', { name: '1-5' }).check();
+  assert.equal(await notice.isVisible(), false);
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.locator('.progress', { hasText: 'Question 2 of 4' }).waitFor();
+  // A Likert with a row left blank says so.
+  await s.getByRole('radio', { name: '4' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '7' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: 'I get regular supervision: Agree' }).check();
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('#rs-q3-notice', { hasText: 'Answer every row to go on.' }).waitFor();
+  assert.equal(await s.locator('.poll').getAttribute('data-state'), 'answering');
+  await context.close();
+});
+
+test('a reload mid-survey resumes at the same step with the answers given', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await s.getByRole('radio', { name: 'Something else' }).check();
+  await s.getByRole('textbox', { name: 'Something else' }).fill('It varies, 0-30');
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '4' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.locator('.progress', { hasText: 'Question 3 of 4' }).waitFor();
+  await page.reload();
+  await s.locator('.poll[data-state="answering"]').waitFor();
+  assert.equal(await s.locator('.progress').textContent(), 'Question 3 of 4');
+  await s.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await s.getByRole('radio', { name: '4' }).isChecked(), true);
+  await s.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await s.getByRole('radio', { name: 'Something else' }).isChecked(), true);
+  assert.equal(await s.getByRole('textbox', { name: 'Something else' }).inputValue(), 'It varies, 0-30');
+  await context.close();
+});
+
+/** Answers the demo survey with the mouse, caseload 5 (no written question). */
+async function answerQuickly(page, hours = '16+') {
+  const s = survey(page);
+  await s.getByRole('radio', { name: hours }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '5' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '3' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  for (const row of SURVEY.questions[3].rows) {
+    await s.getByRole('radio', { name: `${row.label}: Neither agree nor disagree` }).check();
+  }
+}
+
+/** The server's CSV export of the demo survey, as rows of cells. */
+function exportCsv() {
+  const text = execFileSync(SERVER, ['poll', 'export', 'workload-survey', '--csv', '--db', DB], {
+    encoding: 'utf8',
+  });
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+    } else cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  const [head, ...body] = rows;
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+test('offline: the response waits, goes once the connection is back, and is counted once', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await answerQuickly(page, '11-15');
+  await recordEvents(page);
+  // The browser logs the request it could not make.
+  env.expectErrors(/ERR_INTERNET_DISCONNECTED/);
+  await context.setOffline(true);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  const [problem] = await waitForEvents(page, 'poll-error');
+  assert.equal(problem.code, 'send_failed');
+  assert.equal(problem.retryable, true);
+  assert.equal(await s.locator('.poll').getAttribute('data-state'), 'sending');
+  assert.equal(await s.locator('.status').textContent(), 'Sending your answers…');
+  await context.setOffline(false);
+  await s.locator('.poll[data-state="done"]').waitFor();
+  const key = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey').split('\n')[3]);
+  assert.match(key, /^[0-9a-f-]{36}$/);
+  assert.equal(exportCsv().filter((r) => r.key === key).length, 1);
+  await context.close();
+});
+
+test('a send that failed goes again, with the same key, when the page loads next', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await answerQuickly(page, '1-5');
+  // The server is unreachable for this send only.
+  env.expectErrors(/ERR_CONNECTION_REFUSED/);
+  await page.route('**/api/polls/workload-survey/votes', (route) => route.abort('connectionrefused'));
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await page.waitForFunction(() =>
+    localStorage.getItem('readerpoll:v1:survey:workload-survey')?.startsWith('d1\nsending\n')
+  );
+  const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey'));
+  const key = saved.split('\n')[3];
+  assert.equal(exportCsv().filter((r) => r.key === key).length, 0);
+  await page.unroute('**/api/polls/workload-survey/votes');
+  await page.reload();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(exportCsv().filter((r) => r.key === key).length, 1);
+  await context.close();
+});
+
+test('results per question equal the server CSV export', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await answerQuickly(page, '6-10');
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  const rows = exportCsv();
+  assert.ok(rows.length >= 4, `${rows.length} responses`);
+  const figures = async (block) => {
+    const out = {};
+    for (const row of await block.locator('.bar-row').all()) {
+      const label = await row.locator('.label').textContent();
+      const n = Number((await row.locator('.figures').textContent()).match(/\((\d+) answers?\)/)[1]);
+      out[label] = n;
+    }
+    return out;
+  };
+  const count = (pred) => rows.filter(pred).length;
+  const blocks = s.locator('.question-results');
+  const [hours, stress, recommend, statements, anything] = SURVEY.questions;
+  // Choice: one bar per option, then the write-in.
+  const expectedHours = Object.fromEntries(hours.options.map((o) => [o.label, count((r) => r.hours === o.id)]));
+  expectedHours['Something else'] = count((r) => r['hours.other'] !== '');
+  assert.deepEqual(await figures(blocks.nth(0)), expectedHours);
+  // Scale: one bar per point.
+  const points = {};
+  for (let p = stress.min; p <= stress.max; p++) points[String(p)] = count((r) => r.stress === String(p));
+  assert.deepEqual(await figures(blocks.nth(1)), points);
+  // NPS: detractors 0-6, passives 7-8, promoters 9-10.
+  const nps = (lo, hi) => count((r) => r.recommend !== '' && +r.recommend >= lo && +r.recommend <= hi);
+  assert.deepEqual(await figures(blocks.nth(2)), {
+    'Detractors (0-6)': nps(0, 6),
+    'Passives (7-8)': nps(7, 8),
+    'Promoters (9-10)': nps(9, 10),
+  });
+  // Likert: per statement, per column.
+  const likert = blocks.nth(3).locator('.likert-result');
+  for (const [i, row] of statements.rows.entries()) {
+    const expected = Object.fromEntries(
+      statements.columns.map((c) => [c.label, count((r) => r[`statements.${row.id}`] === c.label)])
+    );
+    assert.deepEqual(await figures(likert.nth(i)), expected, row.id);
+  }
+  // Text: only how many were written.
+  const written = count((r) => r[anything.id] !== '');
+  assert.equal(
+    await blocks.nth(4).locator('.summary').textContent(),
+    `${written} written answer${written === 1 ? '' : 's'}`
+  );
+  await context.close();
+});
+
+test('a 320px phone: a Likert matrix becomes one group per row, nothing scrolls sideways', async () => {
+  const context = await env.context({ viewport: { width: 320, height: 720 }, deviceScaleFactor: 2 });
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  const fits = async (what) => {
+    const box = await s.locator('.poll').evaluate((node) => ({
+      scroll: node.scrollWidth,
+      client: node.clientWidth,
+      doc: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+    }));
+    assert.ok(box.scroll <= box.client, `${what}: ${box.scroll}px in ${box.client}px`);
+    assert.ok(box.doc <= box.viewport, `${what}: page ${box.doc}px in ${box.viewport}px`);
+  };
+  await answerQuickly(page, '6-10');
+  await fits('likert');
+  // Narrow, the header row is gone and each radio shows its column word.
+  assert.equal(await s.locator('.likert-head').isVisible(), false);
+  assert.equal(await s.locator('.cell-word').first().isVisible(), true);
+  await s.screenshot({ path: join(RESULTS, 'survey-320-likert.png') });
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await fits('results');
+  await s.screenshot({ path: join(RESULTS, 'survey-320-results.png') });
+  await context.close();
+});
+
+test('WP-Polls cannot run a survey: poll-error unsupported_survey', async () => {
+  const context = await env.context();
+  const page = await context.newPage();
+  const html = articlePage({
+    title: 'A survey on WP-Polls',
+    content: pollElement(SURVEY, 'protocol="wp-polls" endpoint="/wp-admin/admin-ajax.php"'),
+  });
+  env.expectErrors(/unsupported_survey/);
+  await recordEvents(page);
+  await page.goto(await servePage(page, env.server.url, '/test/wp-survey.html', html));
+  const [detail] = await waitForEvents(page, 'poll-error');
+  assert.equal(detail.code, 'unsupported_survey');
+  assert.match(detail.message, /survey/);
+  await context.close();
+});
