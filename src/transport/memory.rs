@@ -28,25 +28,7 @@ fn vote_key(poll: &str) -> String {
 // the page closes. The page's copy is the newer one where both exist. In JS
 // because each storage call needs a `try` either way, and Rust's map of the
 // page's copy cost more than this does.
-//
-// Every change (here, or another tab's `storage` event for one of these
-// items) is told to every poll on the page once, after the current task,
-// as `readerpoll:change` on the window: copies of a poll in one page hear
-// of each other's votes as other tabs do.
 #[wasm_bindgen(inline_js = "const kept = new Map();
-let telling = false;
-const tell = () => {
-  if (!telling) {
-    telling = true;
-    queueMicrotask(() => {
-      telling = false;
-      dispatchEvent(new Event('readerpoll:change'));
-    });
-  }
-};
-addEventListener('storage', (e) => {
-  if (!e.key || e.key.startsWith('readerpoll:')) tell();
-});
 export function get(name) {
   if (kept.has(name)) return kept.get(name);
   try {
@@ -56,7 +38,6 @@ export function get(name) {
   }
 }
 export function set(name, value) {
-  tell();
   try {
     localStorage.setItem(name, value);
     kept.delete(name);
@@ -67,7 +48,6 @@ export function set(name, value) {
   }
 }
 export function remove(name) {
-  tell();
   kept.delete(name);
   try {
     localStorage.removeItem(name);
@@ -83,16 +63,6 @@ export function items(prefix) {
     .filter((name) => name.startsWith(prefix))
     .map(get)
     .join('\\n');
-}
-const here = new Map();
-export function hold(key) {
-  here.set(key, true);
-}
-export function release(key) {
-  if (here.has(key)) here.set(key, false);
-}
-export function free(key) {
-  return here.get(key) === false;
 }
 export function uuid() {
   return isSecureContext && crypto.randomUUID
@@ -111,6 +81,41 @@ extern "C" {
     /// contexts, where it is missing, and browsers from before it.
     #[wasm_bindgen(js_name = uuid)]
     pub fn random_uuid() -> String;
+}
+
+// What the copies of polls on a page share about votes. A snippet of its
+// own, apart from storage: a page that stores only survey drafts (the
+// survey build) does not carry it.
+//
+// Every change to a vote or ballot (here, or another tab's `storage` event
+// for one of these items) is told to every poll on the page once, after
+// the current task, as `readerpoll:change` on the window: copies of a poll
+// in one page hear of each other's votes as other tabs do.
+#[wasm_bindgen(inline_js = "let telling = false;
+export function changed(name) {
+  if (!telling && (!name || name.startsWith('readerpoll:'))) {
+    telling = true;
+    queueMicrotask(() => {
+      telling = false;
+      dispatchEvent(new Event('readerpoll:change'));
+    });
+  }
+}
+addEventListener('storage', (e) => changed(e.key));
+const here = new Map();
+export function hold(key) {
+  here.set(key, true);
+}
+export function release(key) {
+  if (here.has(key)) here.set(key, false);
+}
+export function free(key) {
+  return here.get(key) === false;
+}")]
+extern "C" {
+    /// The item `name` changed: where it is one of ours, tells every poll
+    /// on the page, once. (A storage event without a name: all changed.)
+    fn changed(name: &str);
     /// A copy on this page follows the vote with `key` as its own (it cast
     /// it, or took it over): the page remembers the vote is its own.
     pub fn hold(key: &str);
@@ -128,7 +133,9 @@ pub fn ballot(poll: &str) -> Option<Ballot> {
 
 /// False where storage refused it: the page keeps it until it closes.
 pub fn keep(poll: &str, ballot: &Ballot) -> bool {
-    set(&vote_key(poll), &ballot.encode())
+    let name = vote_key(poll);
+    changed(&name);
+    set(&name, &ballot.encode())
 }
 
 /// An opaque random token for this browser: seeds the per-reader option
@@ -163,14 +170,15 @@ pub fn outbox() -> Vec<Pending> {
 /// Adds or replaces (by key) one entry. False where storage is missing,
 /// blocked or full: the vote then waits in this page only.
 pub fn outbox_put(entry: &Pending) -> bool {
-    set(
-        &item_name(&entry.key),
-        &outbox::encode(std::slice::from_ref(entry)),
-    )
+    let name = item_name(&entry.key);
+    changed(&name);
+    set(&name, &outbox::encode(std::slice::from_ref(entry)))
 }
 
 pub fn outbox_remove(key: &str) {
-    remove(&item_name(key));
+    let name = item_name(key);
+    changed(&name);
+    remove(&name);
 }
 
 /// Survey drafts: the survey build reads and writes its own items (named
