@@ -399,16 +399,8 @@ async fn post_vote(
         }
         return crate::survey::http::post_response(&state, peer, id, &headers, body).await;
     }
-    let client = client_of(&state, peer, &headers);
-    if let Err(wait) = state.limiter.check(client) {
-        return with_retry_after(
-            error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "Too many votes from this address; try again shortly.",
-            ),
-            wait,
-        );
+    if let Some(refusal) = rate_limited(&state, peer, &headers, "votes") {
+        return refusal;
     }
     match origin_allowed(&state, &id, &headers).await {
         Ok(true) => {}
@@ -421,44 +413,12 @@ async fn post_vote(
         }
         Err(answer) => return answer,
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    if media != "application/json" && media != "text/plain" {
-        return error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Send the vote as application/json (or text/plain from sendBeacon).",
-        );
-    }
-    let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return e.answer(
-                "The vote is larger than 4 KB.",
-                "The vote took too long to arrive.",
-            )
-        }
+    let vote: VoteBody = match posted_json(&state, &headers, body, MAX_BODY, "vote").await {
+        Ok(vote) => vote,
+        Err(refusal) => return refusal,
     };
-    let vote: VoteBody = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-                &format!("The vote is not valid JSON of the expected shape: {e}"),
-            );
-        }
-    };
-    if vote.key.is_empty() || !token(&vote.key) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad_key",
-            "The vote needs a key: a UUID or similar token of up to 64 letters, digits and dashes.",
-        );
+    if let Some(refusal) = bad_key(&vote.key, "vote") {
+        return refusal;
     }
     if !token(&vote.voter) || vote.choices.len() > 64 || vote.choices.iter().any(|c| c.len() > 64) {
         return error(
@@ -498,6 +458,75 @@ async fn post_vote(
         }
         Err(e) => vote_error(e),
     }
+}
+
+/// The 429 for a client past its rate, if it is; `what` names what it
+/// posts ("votes", "responses").
+pub fn rate_limited(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    what: &str,
+) -> Option<Response> {
+    let wait = state.limiter.check(client_of(state, peer, headers)).err()?;
+    let message = format!("Too many {what} from this address; try again shortly.");
+    Some(with_retry_after(
+        error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &message),
+        wait,
+    ))
+}
+
+/// A posted vote or response (`what`) as JSON of type `T`, or the answer
+/// refusing it: a media type other than JSON or the beacon's text, a body
+/// over `limit` bytes or too slow to arrive, or JSON of another shape.
+pub async fn posted_json<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    what: &str,
+) -> Result<T, Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if media != "application/json" && media != "text/plain" {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            &format!("Send the {what} as application/json (or text/plain from sendBeacon)."),
+        ));
+    }
+    let bytes = read_body(body, limit, state.config.body_timeout)
+        .await
+        .map_err(|e| {
+            e.answer(
+                &format!("The {what} is larger than {} KB.", limit / 1024),
+                &format!("The {what} took too long to arrive."),
+            )
+        })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            &format!("The {what} is not valid JSON of the expected shape: {e}"),
+        )
+    })
+}
+
+/// The 400 for a missing or malformed idempotency key, if it is.
+pub fn bad_key(key: &str, what: &str) -> Option<Response> {
+    (key.is_empty() || !token(key)).then(|| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "bad_key",
+            &format!(
+                "The {what} needs a key: a UUID or similar token of up to 64 letters, digits and dashes."
+            ),
+        )
+    })
 }
 
 pub fn vote_error(e: VoteError) -> Response {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use readerpoll::core::poll::ResultsVisibility;
@@ -16,8 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{results_json, RespondError, ResponseRequest, SurveyState};
-use crate::http::{error, read_body, token, with_retry_after, AppState};
-use crate::limits::client_ip;
+use crate::http::{bad_key, error, posted_json, rate_limited, token, with_retry_after, AppState};
 use crate::store::now_seconds;
 
 /// Largest response body: twenty questions with long written answers.
@@ -66,56 +65,16 @@ pub async fn post_response(
     headers: &HeaderMap,
     body: Body,
 ) -> Response {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    let client = client_ip(peer.ip(), forwarded, &state.config.trusted_proxies);
-    if let Err(wait) = state.limiter.check(client) {
-        return with_retry_after(
-            error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "Too many responses from this address; try again shortly.",
-            ),
-            wait,
-        );
+    if let Some(refusal) = rate_limited(state, peer, headers, "responses") {
+        return refusal;
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    if media != "application/json" && media != "text/plain" {
-        return error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Send the response as application/json (or text/plain from sendBeacon).",
-        );
-    }
-    let bytes = match read_body(body, MAX_SURVEY_BODY, state.config.body_timeout).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return e.answer(
-                "The response is larger than 64 KB.",
-                "The response took too long to arrive.",
-            )
-        }
-    };
-    let response: ResponseBody = match serde_json::from_slice(&bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-                &format!("The response is not valid JSON of the expected shape: {e}"),
-            )
-        }
-    };
-    if response.key.is_empty() || !token(&response.key) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad_key",
-            "The response needs a key: a UUID or similar token of up to 64 letters, digits and dashes.",
-        );
+    let response: ResponseBody =
+        match posted_json(state, headers, body, MAX_SURVEY_BODY, "response").await {
+            Ok(response) => response,
+            Err(refusal) => return refusal,
+        };
+    if let Some(refusal) = bad_key(&response.key, "response") {
+        return refusal;
     }
     if !token(&response.voter) {
         return error(
