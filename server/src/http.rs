@@ -347,12 +347,17 @@ pub fn token(text: &str) -> bool {
     text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Whether the request's origin may vote on poll `id`: same-origin and
-/// non-browser clients always; cross-site browsers only from allowed
+/// Whether the request's origin may vote on the poll whose `definition`
+/// was looked up (by the caller, which may need it for more): same-origin
+/// and non-browser clients always; cross-site browsers only from allowed
 /// origins (the poll's own list, else the server's; no list allows every
-/// site). `Err` is the answer to send when there is no such poll.
-async fn origin_allowed(state: &AppState, id: &str, headers: &HeaderMap) -> Result<bool, Response> {
-    let definition = found(state.store.definition(id).await).map_err(vote_error)?;
+/// site). `Err` when there is no such poll or the store failed.
+fn origin_allowed(
+    state: &AppState,
+    definition: Result<Option<Arc<serde_json::Value>>, String>,
+    headers: &HeaderMap,
+) -> Result<bool, VoteError> {
+    let definition = found(definition)?;
     let own = allowed_origins(&definition);
     let allowed = if own.is_empty() {
         &state.config.allowed_origins
@@ -385,8 +390,10 @@ async fn post_vote(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    // Not a poll: a survey's response, or the poll's 404.
-    if matches!(state.store.definition(&id).await, Ok(None)) {
+    // Not a poll: a survey's response, or the poll's 404. The definition
+    // read here is the one the origin check below uses.
+    let definition = state.store.definition(&id).await;
+    if matches!(definition, Ok(None)) {
         if !matches!(state.surveys.get(&id).await, Ok(Some(_))) {
             return vote_error(VoteError::UnknownPoll);
         }
@@ -402,7 +409,7 @@ async fn post_vote(
     if let Some(refusal) = rate_limited(&state, peer, &headers, "votes") {
         return refusal;
     }
-    match origin_allowed(&state, &id, &headers).await {
+    match origin_allowed(&state, definition, &headers) {
         Ok(true) => {}
         Ok(false) => {
             return error(
@@ -411,7 +418,7 @@ async fn post_vote(
                 "Votes are not accepted from this site.",
             )
         }
-        Err(answer) => return answer,
+        Err(e) => return vote_error(e),
     }
     let vote: VoteBody = match posted_json(&state, &headers, body, MAX_BODY, "vote").await {
         Ok(vote) => vote,
@@ -658,7 +665,7 @@ async fn post_form(
             wait,
         );
     }
-    match origin_allowed(&state, &id, &headers).await {
+    match origin_allowed(&state, state.store.definition(&id).await, &headers) {
         Ok(true) => {}
         Ok(false) => {
             return (
@@ -667,7 +674,7 @@ async fn post_form(
             )
                 .into_response()
         }
-        Err(answer) => return answer,
+        Err(e) => return vote_error(e),
     }
     let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,

@@ -226,12 +226,13 @@ const MISS_TTL: Duration = Duration::from_secs(2);
 /// Most unknown ids remembered; past it the list starts afresh.
 const MAX_MISSES: usize = 10_000;
 
-/// Recently looked-up ids that named no poll.
+/// Recently looked-up ids that named no poll (or, in the survey store, no
+/// survey).
 #[derive(Clone, Default)]
-struct Misses(Arc<Mutex<HashMap<String, Instant>>>);
+pub(crate) struct Misses(Arc<Mutex<HashMap<String, Instant>>>);
 
 impl Misses {
-    fn known(&self, id: &str) -> bool {
+    pub(crate) fn known(&self, id: &str) -> bool {
         let Ok(mut misses) = self.0.lock() else {
             return false;
         };
@@ -245,7 +246,7 @@ impl Misses {
         }
     }
 
-    fn remember(&self, id: &str) {
+    pub(crate) fn remember(&self, id: &str) {
         if let Ok(mut misses) = self.0.lock() {
             if misses.len() >= MAX_MISSES {
                 misses.clear();
@@ -254,7 +255,7 @@ impl Misses {
         }
     }
 
-    fn forget(&self, id: &str) {
+    pub(crate) fn forget(&self, id: &str) {
         if let Ok(mut misses) = self.0.lock() {
             misses.remove(id);
         }

@@ -18,7 +18,7 @@ use readerpoll::core::question::{Kind, RawAnswer};
 use readerpoll::core::survey::{RawSurvey, Survey, SurveyError};
 use serde_json::{json, Map, Value};
 
-use crate::store::{AddError, Store};
+use crate::store::{AddError, Misses, Store};
 use readerpoll::core::ConfigError;
 
 pub use postgres::PgSurveys;
@@ -260,9 +260,17 @@ pub async fn seed(surveys: &Surveys, seed: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The survey store: the same database as the polls.
+/// The survey store: the same database as the polls. Ids found to name no
+/// survey are remembered as the poll store remembers its misses, so a flood
+/// of unknown ids (which reach here after the poll store) costs no query.
 #[derive(Clone)]
-pub enum Surveys {
+pub struct Surveys {
+    engine: Engine,
+    misses: Misses,
+}
+
+#[derive(Clone)]
+enum Engine {
     Sqlite(SqliteSurveys),
     Postgres(PgSurveys),
 }
@@ -270,40 +278,50 @@ pub enum Surveys {
 impl Surveys {
     /// The survey store in the poll store's database.
     pub async fn open(store: &crate::store::Store) -> Result<Surveys, String> {
-        match store.engine() {
-            crate::store::EngineRef::Sqlite(s) => {
-                Ok(Surveys::Sqlite(SqliteSurveys::open(s.path())?))
-            }
+        let engine = match store.engine() {
+            crate::store::EngineRef::Sqlite(s) => Engine::Sqlite(SqliteSurveys::open(s.path())?),
             crate::store::EngineRef::Postgres(s) => {
-                Ok(Surveys::Postgres(PgSurveys::open(s.pool().clone()).await?))
+                Engine::Postgres(PgSurveys::open(s.pool().clone()).await?)
             }
-        }
+        };
+        Ok(Surveys {
+            engine,
+            misses: Misses::default(),
+        })
     }
 
     /// Whether `voter` has a counted response to survey `id`.
     pub async fn has_responded(&self, id: &str, voter: &str) -> Result<bool, String> {
-        match self {
-            Surveys::Sqlite(s) => s.has_responded(id, voter).await,
-            Surveys::Postgres(s) => s.has_responded(id, voter).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.has_responded(id, voter).await,
+            Engine::Postgres(s) => s.has_responded(id, voter).await,
         }
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<SurveyState>, String> {
-        if !readerpoll::core::poll::valid_id(id) {
+        if !readerpoll::core::poll::valid_id(id) || self.misses.known(id) {
             return Ok(None);
         }
-        match self {
-            Surveys::Sqlite(s) => s.get(id).await,
-            Surveys::Postgres(s) => s.get(id).await,
+        let found = match &self.engine {
+            Engine::Sqlite(s) => s.get(id).await,
+            Engine::Postgres(s) => s.get(id).await,
+        };
+        if let Ok(None) = found {
+            self.misses.remember(id);
         }
+        found
     }
 
     /// Adds a validated survey; its id may be no poll's or survey's yet.
     pub async fn add(&self, survey: &Survey, text: &str) -> Result<(), AddError> {
-        match self {
-            Surveys::Sqlite(s) => s.add(survey, text).await,
-            Surveys::Postgres(s) => s.add(survey, text).await,
+        let added = match &self.engine {
+            Engine::Sqlite(s) => s.add(survey, text).await,
+            Engine::Postgres(s) => s.add(survey, text).await,
+        };
+        if added.is_ok() {
+            self.misses.forget(&survey.id);
         }
+        added
     }
 
     /// Checks, decides and counts one response in one transaction.
@@ -311,32 +329,32 @@ impl Surveys {
         if !readerpoll::core::poll::valid_id(&request.survey) {
             return Err(RespondError::UnknownSurvey);
         }
-        match self {
-            Surveys::Sqlite(s) => s.respond(request).await,
-            Surveys::Postgres(s) => s.respond(request).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.respond(request).await,
+            Engine::Postgres(s) => s.respond(request).await,
         }
     }
 
     pub async fn close(&self, id: &str) -> Result<bool, String> {
-        match self {
-            Surveys::Sqlite(s) => s.close(id).await,
-            Surveys::Postgres(s) => s.close(id).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.close(id).await,
+            Engine::Postgres(s) => s.close(id).await,
         }
     }
 
     /// Every survey, oldest first.
     pub async fn list(&self) -> Result<Vec<SurveyState>, String> {
-        match self {
-            Surveys::Sqlite(s) => s.list().await,
-            Surveys::Postgres(s) => s.list().await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.list().await,
+            Engine::Postgres(s) => s.list().await,
         }
     }
 
     /// The survey's current (not replaced) responses, oldest first.
     pub async fn responses(&self, id: &str) -> Result<Vec<StoredResponse>, String> {
-        match self {
-            Surveys::Sqlite(s) => s.responses(id).await,
-            Surveys::Postgres(s) => s.responses(id).await,
+        match &self.engine {
+            Engine::Sqlite(s) => s.responses(id).await,
+            Engine::Postgres(s) => s.responses(id).await,
         }
     }
 }
