@@ -13,9 +13,10 @@ mod sqlite;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use readerpoll::core::count::{Counter, Delta, SurveyTally};
+use readerpoll::core::answers;
+use readerpoll::core::count::{decide, Counter, Decision, Delta, Known, SurveyTally};
 use readerpoll::core::question::{Kind, RawAnswer};
-use readerpoll::core::survey::{RawSurvey, Survey, SurveyError};
+use readerpoll::core::survey::{RawSurvey, Response, Survey, SurveyError};
 use serde_json::{json, Map, Value};
 
 use crate::store::{AddError, Misses, Store};
@@ -153,6 +154,34 @@ fn open_now(survey: &Survey, now: i64) -> Result<(), RespondError> {
         Err(RespondError::Closed)
     } else {
         Ok(())
+    }
+}
+
+/// A response the survey takes now, checked with the widget's own rules.
+fn checked(survey: &Survey, request: &ResponseRequest, now: i64) -> Result<Response, RespondError> {
+    open_now(survey, now)?;
+    survey
+        .response(&request.answers)
+        .map_err(RespondError::Invalid)
+}
+
+/// What counting a response changes, given the reader's current stored
+/// response (its answers line), if any: the delta, and whether the new
+/// response replaces that one. Asked only once the key is known to be new:
+/// a replay was answered before.
+fn counting(
+    survey: &Survey,
+    previous: Option<String>,
+    response: &Response,
+) -> Result<(Delta, bool), RespondError> {
+    let previous = previous.and_then(|line| answers::decode(survey, &line).ok());
+    let known = Known {
+        key_seen: false,
+        previous: previous.as_ref(),
+    };
+    match decide(survey, known, response) {
+        Decision::Count { delta, replaces } => Ok((delta, replaces)),
+        Decision::Replay | Decision::AlreadyResponded => Err(RespondError::AlreadyResponded),
     }
 }
 

@@ -5,12 +5,11 @@
 
 use deadpool_postgres::{GenericClient, Pool};
 use readerpoll::core::answers;
-use readerpoll::core::count::{decide, Decision, Known};
 use readerpoll::core::survey::Survey;
 
 use super::{
-    closed_if, counter_name, open_now, parse_stored, tally_from_rows, RespondError, ResponseOk,
-    ResponseRequest, StoredResponse, SurveyState,
+    checked, closed_if, counter_name, counting, parse_stored, tally_from_rows, RespondError,
+    ResponseOk, ResponseRequest, StoredResponse, SurveyState,
 };
 use crate::store::{now_seconds, AddError};
 
@@ -141,10 +140,7 @@ impl PgSurveys {
         }
         let survey = state.survey.clone();
         let now = now_seconds();
-        open_now(&survey, now)?;
-        let response = survey
-            .response(&request.answers)
-            .map_err(RespondError::Invalid)?;
+        let response = checked(&survey, &request, now)?;
         let previous: Option<String> = if request.voter.is_empty() {
             None
         } else {
@@ -156,14 +152,7 @@ impl PgSurveys {
             .map_err(fail)?
             .map(|row| row.get(0))
         };
-        let previous = previous.and_then(|line| answers::decode(&survey, &line).ok());
-        let known = Known {
-            key_seen,
-            previous: previous.as_ref(),
-        };
-        let Decision::Count { delta, replaces } = decide(&survey, known, &response) else {
-            return Err(RespondError::AlreadyResponded);
-        };
+        let (delta, replaces) = counting(&survey, previous, &response)?;
         if replaces {
             tx.execute(
                 "UPDATE responses SET replaced = TRUE WHERE survey = $1 AND voter = $2 AND NOT replaced",

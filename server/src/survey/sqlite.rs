@@ -7,13 +7,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use readerpoll::core::answers;
-use readerpoll::core::count::{decide, Decision, Known};
 use readerpoll::core::survey::Survey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    closed_if, counter_name, open_now, parse_stored, tally_from_rows, RespondError, ResponseOk,
-    ResponseRequest, StoredResponse, SurveyState,
+    checked, closed_if, counter_name, counting, parse_stored, tally_from_rows, RespondError,
+    ResponseOk, ResponseRequest, StoredResponse, SurveyState,
 };
 use crate::store::{now_seconds, AddError};
 
@@ -239,10 +238,7 @@ fn respond(conn: &mut Connection, request: &ResponseRequest) -> Result<ResponseO
     }
     let survey = state.survey.clone();
     let now = now_seconds();
-    open_now(&survey, now)?;
-    let response = survey
-        .response(&request.answers)
-        .map_err(RespondError::Invalid)?;
+    let response = checked(&survey, request, now)?;
     let previous: Option<String> = if request.voter.is_empty() {
         None
     } else {
@@ -255,14 +251,7 @@ fn respond(conn: &mut Connection, request: &ResponseRequest) -> Result<ResponseO
         })
         .map_err(fail)?
     };
-    let previous = previous.and_then(|line| answers::decode(&survey, &line).ok());
-    let known = Known {
-        key_seen,
-        previous: previous.as_ref(),
-    };
-    let Decision::Count { delta, replaces } = decide(&survey, known, &response) else {
-        return Err(RespondError::AlreadyResponded);
-    };
+    let (delta, replaces) = counting(&survey, previous, &response)?;
     if replaces {
         tx.execute(
             "UPDATE responses SET replaced = 1 WHERE survey = ?1 AND voter = ?2 AND replaced = 0",
