@@ -218,7 +218,7 @@ pub fn to_json(survey: &Survey, response: &Response) -> String {
         if out.len() > 1 {
             out.push(',');
         }
-        push_json_string(&mut out, &question.id);
+        crate::core::format::push_json_string(&mut out, &question.id);
         out.push(':');
         match (&question.kind, answer) {
             (Kind::Choice(c), Answer::Choice { picked, other }) => {
@@ -229,14 +229,14 @@ pub fn to_json(survey: &Survey, response: &Response) -> String {
                         out.push(',');
                     }
                     first = false;
-                    push_json_string(&mut out, &option.id);
+                    crate::core::format::push_json_string(&mut out, &option.id);
                 }
                 if let Some(text) = other {
                     if !first {
                         out.push(',');
                     }
                     out.push_str("{\"other\":");
-                    push_json_string(&mut out, text);
+                    crate::core::format::push_json_string(&mut out, text);
                     out.push('}');
                 }
                 out.push(']');
@@ -252,38 +252,17 @@ pub fn to_json(survey: &Survey, response: &Response) -> String {
                         out.push(',');
                     }
                     first = false;
-                    push_json_string(&mut out, &row.id);
+                    crate::core::format::push_json_string(&mut out, &row.id);
                     out.push(':');
-                    push_json_string(&mut out, &column.id);
+                    crate::core::format::push_json_string(&mut out, &column.id);
                 }
                 out.push('}');
             }
             (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
-            (_, Answer::Text(text)) => push_json_string(&mut out, text),
+            (_, Answer::Text(text)) => crate::core::format::push_json_string(&mut out, text),
             _ => out.push_str("null"),
         }
     }
     out.push('}');
     out
-}
-
-/// `text` as a JSON string: quotes, backslashes and control characters
-/// escaped, everything else as it is (JSON is UTF-8).
-#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
-pub fn push_json_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

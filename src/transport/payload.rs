@@ -20,24 +20,6 @@ pub fn poll_url(endpoint: &str, poll: &str) -> String {
     url
 }
 
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// `application/x-www-form-urlencoded` escaping.
 fn push_form(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -72,12 +54,12 @@ pub fn json_body(p: &Pending) -> String {
         if i > 0 {
             body.push(',');
         }
-        push_json_string(&mut body, c);
+        crate::core::format::push_json_string(&mut body, c);
     }
     body.push_str("],\"key\":");
-    push_json_string(&mut body, &p.key);
+    crate::core::format::push_json_string(&mut body, &p.key);
     body.push_str(",\"voter\":");
-    push_json_string(&mut body, &p.voter);
+    crate::core::format::push_json_string(&mut body, &p.voter);
     body.push('}');
     body
 }
@@ -301,7 +283,7 @@ mod tests {
     #[test]
     fn json_strings_escape_controls() {
         let mut s = String::new();
-        push_json_string(&mut s, "a\u{1}\\\n");
+        crate::core::format::push_json_string(&mut s, "a\u{1}\\\n");
         assert_eq!(s, r#""a\u0001\\\u000a""#);
         assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a\u{1}\\\n");
     }

@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::transport::decode::{is_plain_object, Obj};
 use crate::transport::net;
+use crate::transport::payload::poll_url;
 
 pub enum Outcome {
     /// Counted (or counted before, for a retried key); the server's
@@ -20,14 +21,6 @@ pub enum Outcome {
     Refused(String),
     /// No answer, or one that asks to try later: send again.
     Failed,
-}
-
-/// `{endpoint}/polls/{id}` (ids are `[A-Za-z0-9._-]`, nothing to escape).
-pub fn poll_url(endpoint: &str, id: &str) -> String {
-    let mut url = String::from(endpoint.trim_end_matches('/'));
-    url.push_str("/polls/");
-    url.push_str(id);
-    url
 }
 
 /// POSTs `{answers, key, voter}` to `{endpoint}/polls/{id}/votes`.
@@ -43,9 +36,9 @@ pub fn send(
     let mut body = String::from("{\"answers\":");
     body.push_str(answers_json);
     body.push_str(",\"key\":");
-    crate::core::answers::push_json_string(&mut body, key);
+    crate::core::format::push_json_string(&mut body, key);
     body.push_str(",\"voter\":");
-    crate::core::answers::push_json_string(&mut body, voter);
+    crate::core::format::push_json_string(&mut body, voter);
     body.push('}');
     let mut url = poll_url(endpoint, id);
     url.push_str("/votes");
