@@ -304,14 +304,16 @@ fn notice(section: &Element, e: &Element, text: Option<&str>) {
 }
 
 /// A result line ("6-10 — 32% (184 answers)"), with its bar under it when
-/// `with_bar`.
+/// `with_bar`. The line is the item's own text, with no wrapper: each
+/// element more in the results is one more to build and lay out when they
+/// appear, all in the one frame after "Send answers".
 fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
     let li = el(doc, "li", "bar-row");
-    let line = el(doc, "div", "line");
-    append(&line, &text_el(doc, "span", "label", &bar.label));
-    append(&line, &text_el(doc, "span", "sep", " — "));
-    append(&line, &text_el(doc, "span", "figures", &bar.figures));
-    append(&li, &line);
+    append(&li, &text_el(doc, "span", "label", &bar.label));
+    append(
+        &li,
+        &text_el(doc, "span", "figures", &[" — ", &bar.figures].concat()),
+    );
     if !with_bar {
         return li;
     }
