@@ -149,7 +149,7 @@ pub struct SurveyView<'a> {
     pub status: Option<&'a str>,
     pub busy: bool,
     /// Per question, once the reader may see them; else why not.
-    pub results: Option<Vec<QuestionResults<'a>>>,
+    pub results: Option<Vec<QuestionResults>>,
     pub results_note: Option<&'a str>,
 }
 
@@ -210,15 +210,17 @@ pub enum Control<'a> {
     },
 }
 
+/// Owns its text, so the DOM layer can keep the results it builds after
+/// the first frame (see `dom::survey::render`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuestionResults<'a> {
-    pub prompt: &'a str,
+pub struct QuestionResults {
+    pub prompt: String,
     /// A line above the bars: the median, the NPS score, "12 written answers".
     pub summary: Option<String>,
     /// Labelled bars with their figures ("32% (184 votes)") and CSS widths.
     pub bars: Vec<BarView>,
     /// Likert: one diverging bar per row, with the centre line's offset.
-    pub rows: Vec<LikertRowView<'a>>,
+    pub rows: Vec<LikertRowView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,8 +231,8 @@ pub struct BarView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LikertRowView<'a> {
-    pub label: &'a str,
+pub struct LikertRowView {
+    pub label: String,
     /// Per column: label, figures, width.
     pub cells: Vec<BarView>,
     /// CSS offset of the centre line from the start: "37.5%".
@@ -449,14 +451,14 @@ fn bar_view(bar: &Bar, locale: &Locale, own: &SurveyTexts) -> BarView {
     }
 }
 
-fn question_results<'a>(
-    question: &'a Question,
+fn question_results(
+    question: &Question,
     results: Results,
     locale: &Locale,
     own: &SurveyTexts,
-) -> QuestionResults<'a> {
+) -> QuestionResults {
     let mut view = QuestionResults {
-        prompt: &question.prompt,
+        prompt: question.prompt.clone(),
         summary: None,
         bars: Vec::new(),
         rows: Vec::new(),
@@ -504,7 +506,7 @@ fn question_results<'a>(
                     .iter()
                     .zip(rows)
                     .map(|(row, result)| LikertRowView {
-                        label: &row.label,
+                        label: row.label.clone(),
                         cells: result
                             .cells
                             .iter()

@@ -26,6 +26,9 @@ const env = useBrowser({ args: ['--db', DB] });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const survey = (page) => page.locator('reader-poll[poll="workload-survey"]');
+/** Waits until every question's results are shown: the first comes with
+ * the step to the results, the others a frame later (`aria-busy` until then). */
+const allResults = (s) => s.locator('.results:not([aria-busy="true"])').waitFor();
 
 /** A page with the demo survey: from the endpoint, or `definition` inline. */
 async function surveyPage(context, { definition, path = '/test/survey.html' } = {}) {
@@ -162,6 +165,7 @@ test('the demo survey, steps layout, by keyboard only: sent, counted, results sh
   assert.deepEqual(await waitForEvents(page, 'poll-voted'), [{ poll: 'workload-survey', answers: line }]);
   assert.deepEqual(await waitForEvents(page, 'poll-vote'), [{ poll: 'workload-survey', answers: line }]);
   // Results per question, as the survey's after_vote policy allows.
+  await allResults(s);
   const results = s.locator('.question-results');
   assert.equal(await results.count(), 5);
   assert.equal(await results.nth(4).locator('.summary').textContent(), '1 written answer');
@@ -205,6 +209,7 @@ test('the all-at-once layout, by keyboard only: the written question appears wit
   await tabTo(page, button('Send answers'), 'Send answers');
   await page.keyboard.press('Enter');
   await s.locator('.poll[data-state="done"]').waitFor();
+  await allResults(s);
   assert.equal(await s.locator('.question-results').count(), 5);
   await assertNoViolations(page, 'all-layout results');
   await context.close();
@@ -359,6 +364,7 @@ test('results per question equal the server CSV export', async () => {
   await answerQuickly(page, '6-10');
   await s.getByRole('button', { name: 'Send answers' }).click();
   await s.locator('.poll[data-state="done"]').waitFor();
+  await allResults(s);
   const rows = exportCsv();
   assert.ok(rows.length >= 4, `${rows.length} responses`);
   const figures = async (block) => {

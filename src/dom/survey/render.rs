@@ -2,7 +2,8 @@
 //! every step of the flow, so a radio the reader is on keeps its focus.
 //! Text goes in as text nodes only; widths go through the CSSOM.
 
-use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use wasm_bindgen::prelude::{wasm_bindgen, Closure};
+use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
 use crate::dom::bind::{append_to, remove_attr, set_style, set_text, toggle_attr};
@@ -30,6 +31,8 @@ pub struct SurveyDom {
     status: Element,
     results: Element,
     results_built: bool,
+    /// The results still to build once the first frame is painted.
+    later: Option<AfterPaint>,
     note: Element,
     live: Element,
 }
@@ -91,6 +94,7 @@ impl SurveyDom {
             status,
             results,
             results_built: false,
+            later: None,
             note,
             live,
         }
@@ -139,8 +143,24 @@ impl SurveyDom {
         match &view.results {
             Some(results) if !self.results_built => {
                 self.results_built = true;
-                for q in results {
-                    self.build_results(q);
+                // The first question's results go in the frame that
+                // answers "Send answers" (the reader's focus goes to the
+                // survey's top, above them); the others, most of the
+                // nodes, in the next one, so neither frame runs long.
+                // `aria-busy` tells assistive technology (and tests) that
+                // more is coming.
+                let (first, rest) = results.split_first().unwrap_throw();
+                build_results(&self.doc, &self.results, first);
+                if !rest.is_empty() {
+                    attr(&self.results, "aria-busy", "true");
+                    let (doc, parent, rest) =
+                        (self.doc.clone(), self.results.clone(), rest.to_vec());
+                    self.later = Some(AfterPaint::new(move || {
+                        for q in &rest {
+                            build_results(&doc, &parent, q);
+                        }
+                        remove_attr(&parent, "aria-busy");
+                    }));
                 }
             }
             _ => {}
@@ -203,52 +223,6 @@ impl SurveyDom {
             notice: notice_el,
             control,
         }
-    }
-
-    fn build_results(&self, q: &QuestionResults) {
-        let doc = &self.doc;
-        let block = el(doc, "section", "question-results");
-        attr(&block, "part", "question-results");
-        append(&block, &text_el(doc, "h3", "prompt", q.prompt));
-        if let Some(summary) = &q.summary {
-            append(&block, &text_el(doc, "p", "summary", summary));
-        }
-        if !q.bars.is_empty() {
-            let list = el(doc, "ul", "bars");
-            for bar in &q.bars {
-                append(&list, &bar_item(doc, bar, true));
-            }
-            append(&block, &list);
-        }
-        for row in &q.rows {
-            // One diverging bar per statement: disagreement left of the
-            // centre line, agreement right, figures listed beneath.
-            let item = el(doc, "div", "likert-result");
-            append(&item, &text_el(doc, "h4", "statement", row.label));
-            // The stack is half the track wide and shifted so the middle
-            // of its neutral answers sits on the track's centre line, the
-            // same place in every row.
-            let track = el(doc, "div", "diverging");
-            attr(&track, "aria-hidden", "true");
-            let stack: HtmlElement = el(doc, "div", "stack").unchecked_into();
-            set_style(&stack, "--centre", &row.centre);
-            for (c, cell) in row.cells.iter().enumerate() {
-                let seg: HtmlElement = el(doc, "span", "segment").unchecked_into();
-                attr(&seg, "data-column", &index_text(c));
-                set_style(&seg, "width", &cell.width);
-                append(&stack, &seg);
-            }
-            append(&track, &stack);
-            append(&item, &track);
-            let list = el(doc, "ul", "cells");
-            // The diverging bar above draws these; the list gives figures.
-            for cell in &row.cells {
-                append(&list, &bar_item(doc, cell, false));
-            }
-            append(&item, &list);
-            append(&block, &item);
-        }
-        append(&self.results, &block);
     }
 
     pub fn announce(&self, text: &str) {
@@ -324,4 +298,91 @@ fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
     append(&track, &fill);
     append(&li, &track);
     li
+}
+
+/// One question's results, appended to `parent`.
+fn build_results(doc: &Document, parent: &Element, q: &QuestionResults) {
+    let block = el(doc, "section", "question-results");
+    attr(&block, "part", "question-results");
+    append(&block, &text_el(doc, "h3", "prompt", &q.prompt));
+    if let Some(summary) = &q.summary {
+        append(&block, &text_el(doc, "p", "summary", summary));
+    }
+    if !q.bars.is_empty() {
+        let list = el(doc, "ul", "bars");
+        for bar in &q.bars {
+            append(&list, &bar_item(doc, bar, true));
+        }
+        append(&block, &list);
+    }
+    for row in &q.rows {
+        // One diverging bar per statement: disagreement left of the
+        // centre line, agreement right, figures listed beneath.
+        let item = el(doc, "div", "likert-result");
+        append(&item, &text_el(doc, "h4", "statement", &row.label));
+        // The stack is half the track wide and shifted so the middle
+        // of its neutral answers sits on the track's centre line, the
+        // same place in every row.
+        let track = el(doc, "div", "diverging");
+        attr(&track, "aria-hidden", "true");
+        let stack: HtmlElement = el(doc, "div", "stack").unchecked_into();
+        set_style(&stack, "--centre", &row.centre);
+        for (c, cell) in row.cells.iter().enumerate() {
+            let seg: HtmlElement = el(doc, "span", "segment").unchecked_into();
+            attr(&seg, "data-column", &index_text(c));
+            set_style(&seg, "width", &cell.width);
+            append(&stack, &seg);
+        }
+        append(&track, &stack);
+        append(&item, &track);
+        let list = el(doc, "ul", "cells");
+        // The diverging bar above draws these; the list gives figures.
+        for cell in &row.cells {
+            append(&list, &bar_item(doc, cell, false));
+        }
+        append(&item, &list);
+        append(&block, &item);
+    }
+    append(parent, &block);
+}
+
+/// A callback run once the browser has painted its next frame (a task
+/// after the next animation frame); dropping it first cancels it.
+struct AfterPaint {
+    cancel: js_sys::Function,
+    _run: Closure<dyn FnMut()>,
+}
+
+impl AfterPaint {
+    fn new(run: impl FnOnce() + 'static) -> AfterPaint {
+        let mut run = Some(run);
+        let run = Closure::<dyn FnMut()>::new(move || {
+            if let Some(run) = run.take() {
+                run();
+            }
+        });
+        AfterPaint {
+            cancel: after_paint(&run).unwrap_throw(),
+            _run: run,
+        }
+    }
+}
+
+impl Drop for AfterPaint {
+    fn drop(&mut self) {
+        let _ = self.cancel.call0(&JsValue::NULL);
+    }
+}
+
+#[wasm_bindgen(inline_js = "export function afterPaint(run) {
+  let timer;
+  const frame = requestAnimationFrame(() => { timer = setTimeout(run); });
+  return () => { cancelAnimationFrame(frame); clearTimeout(timer); };
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = afterPaint)]
+    // `Option` only so that wasm-bindgen routes the call through its glue
+    // (scripts/minify-names.mjs renames the glue's imports, and a direct
+    // import of the snippet would be a second import module).
+    fn after_paint(run: &Closure<dyn FnMut()>) -> Option<js_sys::Function>;
 }
