@@ -110,7 +110,7 @@ impl SurveyDom {
 
     /// A survey that cannot be shown: its reason, and nothing else.
     pub fn fail(&mut self, text: &str) {
-        self.render(&SurveyView {
+        self.render(SurveyView {
             title: None,
             progress: None,
             questions: Vec::new(),
@@ -124,7 +124,7 @@ impl SurveyDom {
         self.set_state("unavailable");
     }
 
-    pub fn render(&mut self, view: &SurveyView) {
+    pub fn render(&mut self, view: SurveyView) {
         shown_text(&self.title, view.title);
         shown_text(&self.progress, view.progress.as_deref());
         self.render_questions(&view.questions);
@@ -140,7 +140,7 @@ impl SurveyDom {
         toggle_attr(&self.container, "aria-busy", view.busy);
         shown_text(&self.status, view.status);
         shown_text(&self.note, view.results_note);
-        match &view.results {
+        match view.results {
             Some(results) if !self.results_built => {
                 self.results_built = true;
                 // The first question's results go in the frame that
@@ -149,15 +149,16 @@ impl SurveyDom {
                 // nodes, in the next one, so neither frame runs long.
                 // `aria-busy` tells assistive technology (and tests) that
                 // more is coming.
-                let (first, rest) = results.split_first().unwrap_throw();
-                build_results(&self.doc, &self.results, first);
-                if !rest.is_empty() {
+                let mut rest = results.into_iter();
+                if let Some(first) = rest.next() {
+                    build_results(&self.doc, &self.results, &first);
+                }
+                if rest.len() > 0 {
                     attr(&self.results, "aria-busy", "true");
-                    let (doc, parent, rest) =
-                        (self.doc.clone(), self.results.clone(), rest.to_vec());
+                    let (doc, parent) = (self.doc.clone(), self.results.clone());
                     self.later = Some(AfterPaint::new(move || {
-                        for q in &rest {
-                            build_results(&doc, &parent, q);
+                        for q in rest {
+                            build_results(&doc, &parent, &q);
                         }
                         remove_attr(&parent, "aria-busy");
                     }));
