@@ -658,6 +658,22 @@ fn nps_score_rounds_half_away_from_zero() {
 }
 
 #[test]
+fn nps_score_at_the_largest_counts() {
+    use readerpoll::core::question::nps::score;
+    const MAX: u64 = 9_007_199_254_740_991; // counts stop at 2^53 - 1
+    let mut counts = [0u64; 11];
+    counts[10] = MAX;
+    assert_eq!(score(&counts), Some(100));
+    counts[0] = MAX / 2;
+    counts[10] = MAX / 2 + 1;
+    assert_eq!(score(&counts), Some(0));
+    counts[10] = MAX / 4; // a quarter of the total fewer promoters: -25
+    counts[0] = MAX / 2;
+    counts[7] = MAX / 4;
+    assert_eq!(score(&counts), Some(-25));
+}
+
+#[test]
 fn likert_centre_line_with_a_neutral_column() {
     let s = demo();
     let mut tally = SurveyTally::empty(&s);
