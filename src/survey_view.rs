@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::core::count::SurveyTally;
-use crate::core::format::{decimal, fill, percent};
+use crate::core::format::{decimal, fill, fill_in, percent};
 use crate::core::locale::{Locale, Plural};
 use crate::core::poll::ResultsVisibility;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
@@ -273,8 +273,11 @@ pub fn survey_view<'a>(
     });
     let progress = (answering && survey.layout == Layout::Steps).then(|| {
         let (at, of) = flow.progress();
-        fill(own.get(SurveyMsg::Progress), at as u64, locale)
-            .replace("{total}", &crate::core::format::group(of as u64, locale))
+        fill_in(
+            &fill(own.get(SurveyMsg::Progress), at as u64, locale),
+            "{total}",
+            &crate::core::format::group(of as u64, locale),
+        )
     });
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
@@ -478,12 +481,12 @@ fn question_results(
                     median.push_str(locale.decimal_separator);
                     median.push('5');
                 }
-                own.get(SurveyMsg::Median).replace("{n}", &median)
+                fill_in(own.get(SurveyMsg::Median), "{n}", &median)
             });
             view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
         }
         Results::Nps { score, groups, .. } => {
-            view.summary = score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &decimal(s)));
+            view.summary = score.map(|s| fill_in(own.get(SurveyMsg::NpsScore), "{n}", &decimal(s)));
             let names = [
                 SurveyMsg::Detractors,
                 SurveyMsg::Passives,
