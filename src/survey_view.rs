@@ -9,6 +9,7 @@ use crate::core::count::SurveyTally;
 use crate::core::format::{decimal, fill, fill_in, percent};
 use crate::core::locale::{Locale, Plural};
 use crate::core::poll::ResultsVisibility;
+use crate::core::question::concat;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
 use crate::core::share::PERCENT;
 use crate::core::survey::Layout;
@@ -415,9 +416,11 @@ fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a
                                 value: Cow::Borrowed(&column.id),
                                 // Each radio names its row and column, so a
                                 // screen reader says both.
-                                label: Cow::Owned(
-                                    [row.label.as_str(), ": ", &column.label].concat(),
-                                ),
+                                label: Cow::Owned(concat(&[
+                                    row.label.as_str(),
+                                    ": ",
+                                    &column.label,
+                                ])),
                                 checked: chosen.get(r).copied().flatten() == Some(c),
                             })
                             .collect();

@@ -17,6 +17,7 @@
 use crate::core::format::decimal;
 use std::collections::BTreeMap;
 
+use crate::core::question::concat;
 use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
 use crate::core::survey::{Response, Survey, SurveyError};
 
@@ -42,9 +43,9 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
                     .filter_map(|&i| c.options.get(i).map(|o| o.id.clone()))
                     .collect();
                 if let Some(text) = other {
-                    items.push(["~", &escape(text)].concat());
+                    items.push(concat(&["~", &escape(text)]));
                 }
-                out.push_str(&items.join(","));
+                crate::core::format::push_joined(&mut out, &items, ",");
             }
             (Kind::Likert(l), Answer::Rows(rows)) => {
                 let pairs: Vec<String> = rows
@@ -52,10 +53,10 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
                     .zip(&l.rows)
                     .filter_map(|(c, row)| {
                         let column = l.columns.get((*c)?)?;
-                        Some([row.id.as_str(), ":", &column.id].concat())
+                        Some(concat(&[row.id.as_str(), ":", &column.id]))
                     })
                     .collect();
-                out.push_str(&pairs.join(","));
+                crate::core::format::push_joined(&mut out, &pairs, ",");
             }
             (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
             (_, Answer::Text(text)) => out.push_str(&escape(text)),
@@ -69,7 +70,7 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
 
 /// Reads a line back into checked answers.
 pub fn decode(survey: &Survey, line: &str) -> Result<Response, SurveyError> {
-    let bad = |why: &str| SurveyError::new("bad_answers", "", ["answers: ", why].concat());
+    let bad = |why: &str| SurveyError::new("bad_answers", "", concat(&["answers: ", why]));
     let body = line
         .strip_prefix(VERSION)
         .ok_or_else(|| bad("unknown format"))?;

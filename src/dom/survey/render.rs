@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::{wasm_bindgen, Closure};
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
+use crate::core::question::concat;
 use crate::dom::bind::{append_to, remove_attr, set_style, set_text, toggle_attr};
 use crate::dom::build::{append, attr, el, index_text, text_el};
 use crate::dom::question::{field, id_for, Control};
@@ -287,7 +288,7 @@ fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
     append(&li, &text_el(doc, "span", "label", &bar.label));
     append(
         &li,
-        &text_el(doc, "span", "figures", &[" — ", &bar.figures].concat()),
+        &text_el(doc, "span", "figures", &concat(&[" — ", &bar.figures])),
     );
     if !with_bar {
         return li;
