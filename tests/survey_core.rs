@@ -813,6 +813,8 @@ fn the_answers_codec_round_trips_hostile_text() {
         "{line}"
     );
     assert_eq!(answers::decode(&ms, &line).unwrap(), r);
+    // The widget reads its drafts back through its own reader.
+    assert_eq!(answers::decode_draft(&ms, &line).unwrap(), r);
 
     let plain = respond(&s, full()).unwrap();
     assert_eq!(
@@ -831,6 +833,8 @@ fn the_answers_codec_refuses_tampered_lines() {
         "a1;hours=6-10&stress=x&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;hours=6-10&stress=2&recommend=9&statements=supervision-sa",
         "a1;hours=~%ZZ&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
+        // An escape is two hex digits: no sign, as `from_str_radix` allowed.
+        "a1;hours=~%+5&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;hours=~%C3%A9&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;pay=1",
         "a1;hours",

@@ -131,6 +131,12 @@ impl<'a> Iterator for Pieces<'a> {
     }
 }
 
+/// `text.split_once(sep)` for an ASCII separator, by hand as `pieces`.
+pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == sep)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
 /// Every piece of `text` between `seps`, as `pieces` cuts them. A loop, so
 /// that callers share it rather than each collecting into its own copy.
 pub fn split<'a>(text: &'a str, seps: &'static [u8]) -> Vec<&'a str> {
