@@ -333,13 +333,16 @@ mod tests {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    /// What a page in `tag` shows: English, under that language's file.
+    /// What a page in `tag` shows: English, under that language's file
+    /// (whose other texts are the survey's).
     fn texts(tag: &str) -> Texts {
         let mut t = Texts::new(locale_for(tag));
+        let mut survey = crate::survey_view::SurveyTexts::default();
         if tag != "en" {
             for (name, text) in texts_file(tag) {
                 let text = text.as_str().unwrap_or_else(|| panic!("{tag}: {name}"));
-                assert!(t.set(&name, text), "{tag}.json: unknown text {name}");
+                let known = t.set(&name, text) || survey.set(&name, text);
+                assert!(known, "{tag}.json: unknown text {name}");
             }
         }
         t
