@@ -533,7 +533,7 @@ fn question_results<'a>(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::core::locale::locale_for;
+    use crate::core::locale::{locale_for, texts_file as file};
 
     /// The languages whose texts ship in `www/element/locales/<tag>.json`.
     const TRANSLATED: [&str; 4] = ["de", "fr", "es", "ar"];
@@ -546,15 +546,6 @@ mod tests {
             own.set(&name, text.as_str().unwrap());
         }
         own
-    }
-
-    fn file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
-        let path = format!(
-            "{}/www/element/locales/{tag}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     #[test]

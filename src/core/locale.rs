@@ -316,22 +316,24 @@ impl Texts {
     }
 }
 
+/// A language's shipped texts file (the poll's and the survey's texts), as
+/// the element passes it.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn texts_file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
+    let path = format!(
+        "{}/www/element/locales/{tag}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
     /// The languages whose texts ship as `www/element/locales/<tag>.json`.
     const TRANSLATED: [&str; 4] = ["de", "fr", "es", "ar"];
-
-    /// A language's shipped texts file, as the element passes it.
-    fn texts_file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
-        let path = format!(
-            "{}/www/element/locales/{tag}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
 
     /// What a page in `tag` shows: English, under that language's file
     /// (whose other texts are the survey's).
