@@ -499,3 +499,31 @@ test('a survey with lang="ar" is right to left, in Arabic', async () => {
   await assertNoViolations(page, 'Arabic survey');
   await context.close();
 });
+
+test('the results come in two frames: the first question with the step, the others once it is painted', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await answerQuickly(page, '6-10');
+  // What the results hold when the first of them appear, seen before the
+  // task that added them ends (a mutation observer runs at its end).
+  await page.evaluate(() => {
+    const results = document.querySelector('reader-poll[poll="workload-survey"]').shadowRoot.querySelector('.results');
+    window.firstResults = new Promise((resolve) => {
+      new MutationObserver((_, observer) => {
+        observer.disconnect();
+        resolve({
+          blocks: results.querySelectorAll('.question-results').length,
+          busy: results.getAttribute('aria-busy'),
+        });
+      }).observe(results, { childList: true });
+    });
+  });
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  assert.deepEqual(await page.evaluate(() => window.firstResults), { blocks: 1, busy: 'true' });
+  await allResults(s);
+  assert.equal(await s.locator('.question-results').count(), 5);
+  assert.equal(await s.locator('.results').getAttribute('aria-busy'), null);
+  await assertNoViolations(page, 'results');
+  await context.close();
+});
