@@ -40,10 +40,13 @@ pub enum SurveyMsg {
     AnswersOne,
     AnswersOther,
     Unavailable,
+    Closed,
+    Unsent,
+    ChangeAnswers,
 }
 
 /// How many texts a survey has.
-const COUNT: usize = 22;
+const COUNT: usize = 25;
 
 const NAMES: [&str; COUNT] = [
     "next",
@@ -68,6 +71,9 @@ const NAMES: [&str; COUNT] = [
     "answers.one",
     "answers.other",
     "survey_unavailable",
+    "survey_closed",
+    "answers_not_sent",
+    "change_answers",
 ];
 
 const EN: [&str; COUNT] = [
@@ -93,6 +99,9 @@ const EN: [&str; COUNT] = [
     "{n} answer",
     "{n} answers",
     "This survey cannot be shown.",
+    "This survey is closed.",
+    "This survey closed before your answers were sent: they were not counted.",
+    "Change your answers",
 ];
 
 /// English survey texts with a site's or language's overrides.
@@ -151,6 +160,8 @@ pub struct SurveyView<'a> {
     /// Per question, once the reader may see them; else why not.
     pub results: Option<Vec<QuestionResults<'a>>>,
     pub results_note: Option<&'a str>,
+    /// "Change your answers", for a reader who may answer again.
+    pub change: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,23 +288,28 @@ pub fn survey_view<'a>(
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
         Phase::Done => Some(own.get(SurveyMsg::Done)),
+        Phase::Closed if flow.notice == Some(Notice::Unsent) => Some(own.get(SurveyMsg::Unsent)),
+        Phase::Closed => Some(own.get(SurveyMsg::Closed)),
         Phase::Answering => None,
     };
-    let closed = survey.closed || survey.closes_at.is_some_and(|t| now >= t);
+    let closed = flow.closed || survey.closed || survey.closes_at.is_some_and(|t| now >= t);
     let visible = match survey.results {
         ResultsVisibility::Always => true,
         ResultsVisibility::AfterVote => flow.phase == Phase::Done || closed,
         ResultsVisibility::AfterClose => closed,
         ResultsVisibility::Never => false,
     };
-    let results_note = (flow.phase == Phase::Done && !visible).then(|| {
+    // Results are for a reader who answered, or for everyone once the
+    // survey closed: then there is nothing left to answer.
+    let finished = matches!(flow.phase, Phase::Done | Phase::Closed);
+    let results_note = (finished && !visible).then(|| {
         own.get(match survey.results {
             ResultsVisibility::AfterClose => SurveyMsg::ResultsAfterClose,
             ResultsVisibility::Never => SurveyMsg::ResultsNever,
             _ => SurveyMsg::ResultsAfterVote,
         })
     });
-    let results = match (visible && flow.phase == Phase::Done, tally) {
+    let results = match (visible && finished, tally) {
         (true, Some(tally)) => Some(
             survey
                 .questions
@@ -313,6 +329,7 @@ pub fn survey_view<'a>(
         busy: flow.phase == Phase::Sending,
         results,
         results_note,
+        change: flow.can_change().then(|| own.get(SurveyMsg::ChangeAnswers)),
     }
 }
 
