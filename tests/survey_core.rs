@@ -1275,7 +1275,7 @@ mod states {
         answer(&mut f, "hours", json!(["6-10"]));
         assert_eq!(
             step(&mut f, Event::Close),
-            [Effect::Focus(Focus::Results), Effect::AnnounceClosed]
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
         );
         assert_eq!(
             (f.phase, f.notice.clone()),
@@ -1363,7 +1363,7 @@ mod states {
         assert_eq!(f.phase, Phase::Sending);
         assert_eq!(
             step(&mut f, Event::Refused("This survey is closed.".into())),
-            [Effect::Focus(Focus::Results), Effect::AnnounceClosed]
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
         );
         assert_eq!(
             (f.phase, f.notice.clone()),

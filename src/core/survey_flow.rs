@@ -90,6 +90,8 @@ pub enum Focus {
     Notice,
     /// The results (or the thank-you).
     Results,
+    /// The status line: why there is nothing to answer.
+    Status,
 }
 
 impl Flow {
@@ -294,5 +296,5 @@ fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
     flow.phase = Phase::Closed;
     let answered = flow.draft.iter().any(Option::is_some);
     flow.notice = answered.then_some(Notice::Unsent);
-    &[Effect::Focus(Focus::Results), Effect::AnnounceClosed]
+    &[Effect::Focus(Focus::Status), Effect::AnnounceClosed]
 }

@@ -313,40 +313,39 @@ class ReaderPoll extends HTMLElement {
     const endpoint = this.#endpointUrl();
     // The runtime is asked for first: the wasm is the longest wait. A
     // survey the page gives is known now: it needs neither the poll's wasm
-    // nor the WP-Polls adapter (the survey says it cannot run there).
+    // nor the WP-Polls adapter (the survey says it cannot run there). One
+    // that comes over the network (src, or the endpoint) is fetched first
+    // and picks its runtime when it arrives, so a survey page never
+    // downloads the poll's wasm.
     const given = this.#given();
-    const ready = isSurvey(given?.config) ? null : loadRuntime();
-    ready?.catch(() => {}); // awaited below
     // WP-Polls sites get their adapter; other pages never download it.
-    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && ready ? import(new URL('./wp-polls.js', base)) : null;
+    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && !isSurvey(given?.config) ? import(new URL('./wp-polls.js', base)) : null;
     adapter?.catch(() => {}); // awaited below, unless the runtime fails
-    // A definition that comes over the network (src, or the endpoint) is
-    // fetched while the runtime loads, not after it; one the page gives
-    // (`config`, a JSON child) is read once the runtime is ready, when a
-    // child added just after the element is there too, and wins.
+    // A definition that comes over the network is fetched at once; one the
+    // page gives (`config`, a JSON child) is read once the runtime is
+    // ready, when a child added just after the element is there too, and wins.
     const fetched = adapter || wasmBlocked || given ? null : this.#fetchDefinition();
-    let rt;
-    try {
-      rt = await ready;
-    } catch (error) {
-      if (generation === this.#generation) {
-        this.#fail('wasm_unavailable', String(error?.message ?? error), !wasmBlocked);
-      }
-      return;
-    }
+    const ready = isSurvey(given?.config) || fetched ? null : loadRuntime();
+    ready?.catch(() => {}); // awaited below
     // { config, error, fresh }; from the WP-Polls adapter also the form's
     // nonce, the reader's vote and `follow`, which keeps the numbers current.
-    let loaded;
+    let rt, loaded;
+    let code = 'wasm_unavailable';
     try {
-      loaded = adapter
-        ? await (await adapter).definition(this, poll, endpoint)
-        : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
+      rt = await ready;
+      code = 'load_failed';
+      loaded =
+        (adapter
+          ? await (await adapter).definition(this, poll, endpoint)
+          : (this.#given() ?? (await (fetched || this.#fetchDefinition())))) || {};
       // The survey runtime (the browser imports a module once; its `load`
       // keeps the runtime, and tries again after a failure).
       if (isSurvey(loaded.config)) rt = await (await import(new URL('./reader-survey.js', base))).load();
+      code = 'wasm_unavailable';
+      rt ??= await loadRuntime();
     } catch (failure) {
       if (generation === this.#generation) {
-        this.#fail('load_failed', String(failure?.message ?? failure), true);
+        this.#fail(code, String(failure?.message ?? failure), !wasmBlocked);
       }
       return;
     }
@@ -415,8 +414,11 @@ class ReaderPoll extends HTMLElement {
     return inline ? { config: inline.textContent } : null;
   }
 
-  /** The definition from the `src` URL, else the endpoint's poll resource. */
-  async #fetchDefinition() {
+  /**
+   * The definition from the `src` URL, else the endpoint's poll resource;
+   * falsy when there is neither.
+   */
+  #fetchDefinition() {
     const src = this.getAttribute('src');
     const endpoint = this.#endpointUrl();
     const poll = this.getAttribute('poll');
@@ -424,25 +426,29 @@ class ReaderPoll extends HTMLElement {
     const url = src
       ? new URL(src, document.baseURI)
       : endpoint && poll && this.protocol === 'json' && `${endpoint}/polls/${encodeURIComponent(poll)}`;
-    if (!url) return { config: undefined };
     const what = `could not load ${src ?? `poll ${poll}`}: `;
-    try {
-      const response = await fetch(url, { headers: { accept: 'application/json' } });
-      if (!response.ok) return { error: `${what}HTTP ${response.status}` };
-      if (src) return { config: await response.text() };
-      const body = await response.json();
-      const tally = body?.tally ?? {};
-      return {
-        // A survey's resource has `survey` (whose results it reads itself).
-        config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-        // The widget need not ask for these numbers again, unless they
-        // were held back (a poll that shows them only to readers who
-        // voted: the widget asks again as this reader).
-        fresh: body.tally !== undefined,
-      };
-    } catch (e) {
-      return { error: what + (e?.message ?? e) };
-    }
+    return (
+      url &&
+      (async () => {
+        try {
+          const response = await fetch(url, { headers: { accept: 'application/json' } });
+          if (!response.ok) return { error: `${what}HTTP ${response.status}` };
+          if (src) return { config: await response.text() };
+          const body = await response.json();
+          const tally = body?.tally ?? {};
+          return {
+            // A survey's resource has `survey` (whose results it reads itself).
+            config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+            // The widget need not ask for these numbers again, unless they
+            // were held back (a poll that shows them only to readers who
+            // voted: the widget asks again as this reader).
+            fresh: body.tally !== undefined,
+          };
+        } catch (e) {
+          return { error: what + (e?.message ?? e) };
+        }
+      })()
+    );
   }
 
   /** The endpoint as an absolute URL (the wasm checks which are allowed). */

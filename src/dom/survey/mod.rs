@@ -384,6 +384,7 @@ fn run(inner: &Shared, effect: Effect) {
                         _ => this.dom.notice_of(this.flow.step),
                     },
                     Focus::Results => Some(this.dom.results_target()),
+                    Focus::Status => Some(this.dom.status().clone()),
                 }
             };
             if let Some(e) = element {
@@ -574,7 +575,7 @@ fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
     if let Some(results) = obj.get("results") {
         let mut this = inner.borrow_mut();
         let tally = decode_results(&this.flow.survey, &results);
-        if tally.is_some() && tally != this.tally {
+        if tally.is_some() {
             this.tally = tally;
             this.dom.reset_results();
         }

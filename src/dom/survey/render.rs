@@ -152,7 +152,7 @@ impl SurveyDom {
             }
             _ => {}
         }
-        toggle_attr(&self.results, "hidden", !self.results_built);
+        toggle_attr(&self.results, "hidden", view.results.is_none());
         shown_text(&self.change, view.change);
     }
 
@@ -296,6 +296,10 @@ impl SurveyDom {
         } else {
             self.status.clone()
         }
+    }
+
+    pub fn status(&self) -> &Element {
+        &self.status
     }
 
     pub fn other_text(&self, q: usize) -> Option<String> {
