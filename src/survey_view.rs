@@ -100,7 +100,7 @@ const EN: [&str; COUNT] = [
     "{n} answers",
     "This survey cannot be shown.",
     "This survey is closed.",
-    "This survey closed before your answers were sent: they were not counted.",
+    "Your answers were not sent: this survey has closed.",
     "Change your answers",
 ];
 
@@ -282,13 +282,18 @@ pub fn survey_view<'a>(
     });
     let progress = (answering && survey.layout == Layout::Steps).then(|| {
         let (at, of) = flow.progress();
-        fill(own.get(SurveyMsg::Progress), at as u64, locale)
-            .replace("{total}", &crate::core::format::group(of as u64, locale))
+        replace(
+            &fill(own.get(SurveyMsg::Progress), at as u64, locale),
+            "{total}",
+            &crate::core::format::group(of as u64, locale),
+        )
     });
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
         Phase::Done => Some(own.get(SurveyMsg::Done)),
-        Phase::Closed if flow.notice == Some(Notice::Unsent) => Some(own.get(SurveyMsg::Unsent)),
+        Phase::Closed if matches!(flow.notice, Some(Notice::Unsent)) => {
+            Some(own.get(SurveyMsg::Unsent))
+        }
         Phase::Closed => Some(own.get(SurveyMsg::Closed)),
         Phase::Answering => None,
     };
@@ -493,12 +498,12 @@ fn question_results<'a>(
                     median.push_str(locale.decimal_separator);
                     median.push('5');
                 }
-                own.get(SurveyMsg::Median).replace("{n}", &median)
+                replace(own.get(SurveyMsg::Median), "{n}", &median)
             });
             view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
         }
         Results::Nps { score, groups, .. } => {
-            view.summary = score.map(|s| own.get(SurveyMsg::NpsScore).replace("{n}", &decimal(s)));
+            view.summary = score.map(|s| replace(own.get(SurveyMsg::NpsScore), "{n}", &decimal(s)));
             let names = [
                 SurveyMsg::Detractors,
                 SurveyMsg::Passives,
@@ -543,4 +548,23 @@ fn question_results<'a>(
         }
     }
     view
+}
+
+/// `template` with each `key` replaced by `value`, as `str::replace` but
+/// byte by byte: the generic substring searcher that `str::replace` brings
+/// in costs the survey build ~0.7 KB gzipped.
+fn replace(template: &str, key: &str, value: &str) -> String {
+    let mut out = String::with_capacity(template.len() + value.len());
+    let mut rest = template;
+    while let Some(at) = rest
+        .as_bytes()
+        .windows(key.len())
+        .position(|w| w == key.as_bytes())
+    {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str(value);
+        rest = rest.get(at + key.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }

@@ -1292,7 +1292,7 @@ mod states {
         assert_eq!(v.progress, None);
         assert_eq!(
             v.status,
-            Some("This survey closed before your answers were sent: they were not counted.")
+            Some("Your answers were not sent: this survey has closed.")
         );
         // after_close: the results are out now.
         let results = v.results.expect("results after the close");

@@ -513,7 +513,7 @@ test('a closed survey shows that it closed, its results as the policy allows, an
   await page.reload();
   await s.locator('.poll[data-state="closed"]').waitFor();
   await s
-    .getByText('This survey closed before your answers were sent: they were not counted.', { exact: true })
+    .getByText('Your answers were not sent: this survey has closed.', { exact: true })
     .waitFor();
   await assertNothingToAnswer(s);
   // after_close: out now, the one counted response only.
@@ -559,7 +559,7 @@ test('answers sent after the survey closed: the reader is told they were not sen
   env.expectErrors(/status of 403/);
   await s.getByRole('button', { name: 'Send answers' }).click();
   await s.locator('.poll[data-state="closed"]').waitFor();
-  const message = 'This survey closed before your answers were sent: they were not counted.';
+  const message = 'Your answers were not sent: this survey has closed.';
   await s.getByRole('status').filter({ hasText: message }).waitFor();
   assert.equal((await focused(page)).className, 'status');
   await assertNothingToAnswer(s);
@@ -644,7 +644,7 @@ test('live: the results on screen follow other readers, and a close reaches a re
   await otherSurvey.locator('.poll[data-state="closed"]').waitFor();
   await otherSurvey
     .getByRole('status')
-    .filter({ hasText: 'This survey closed before your answers were sent: they were not counted.' })
+    .filter({ hasText: 'Your answers were not sent: this survey has closed.' })
     .waitFor();
   await assertNothingToAnswer(otherSurvey);
   await assertNoViolations(otherPage, 'closed live');

@@ -25,7 +25,6 @@ use crate::dom::bind;
 use crate::dom::listen::Listener;
 use crate::dom::question::field;
 use crate::survey_view::{survey_view, SurveyMsg, SurveyTexts};
-use crate::transport::decode::{is_plain_object, Obj};
 use crate::transport::decode_survey::{decode_results, decode_survey, Refusal};
 use crate::transport::memory;
 use crate::transport::net::{self, DEFAULT_TIMEOUT_MS};
@@ -494,11 +493,7 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
         let tally = match (&this.endpoint, results) {
             (Some(_), Some(results)) => decode_results(survey, &results),
             (Some(_), None) => None,
-            (None, _) => {
-                let mut tally = SurveyTally::empty(survey);
-                tally.apply(&count::apply(survey, &this.flow.draft));
-                Some(tally)
-            }
+            (None, _) => Some(own_tally(&this.flow)),
         };
         this.tally = tally;
         // A changed response brings new numbers.
@@ -517,6 +512,13 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
     fire_vote(&host, "poll-voted", &id, &line, false);
 }
 
+/// With no backend, the results are this reader's own response.
+fn own_tally(flow: &Flow) -> SurveyTally {
+    let mut tally = SurveyTally::empty(&flow.survey);
+    tally.apply(&count::apply(&flow.survey, &flow.draft));
+    tally
+}
+
 /// Reads the survey as the backend shows it to this reader: whether it is
 /// still open, and the results its policy lets this reader see (with no
 /// backend, a reader who answered sees their own). `announce` when the
@@ -527,10 +529,7 @@ fn read_resource(inner: &Shared, announce: bool) {
         match this.endpoint.clone() {
             None => {
                 if this.flow.phase == Phase::Done {
-                    let survey = &this.flow.survey;
-                    let mut tally = SurveyTally::empty(survey);
-                    tally.apply(&count::apply(survey, &this.flow.draft));
-                    this.tally = Some(tally);
+                    this.tally = Some(own_tally(&this.flow));
                 }
                 None
             }
@@ -565,14 +564,8 @@ fn read_resource(inner: &Shared, announce: bool) {
 /// stream). Results it leaves out (the policy hides them from this
 /// reader) leave the shown ones as they are.
 fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
-    if !is_plain_object(resource) {
-        return;
-    }
-    let obj = Obj {
-        value: resource,
-        path: "",
-    };
-    if let Some(results) = obj.get("results") {
+    let results = net::field(resource, "results");
+    if !results.is_undefined() {
         let mut this = inner.borrow_mut();
         let tally = decode_results(&this.flow.survey, &results);
         if tally.is_some() {
@@ -580,7 +573,7 @@ fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
             this.dom.reset_results();
         }
     }
-    let closes = obj.get("open").and_then(|o| o.as_bool()) == Some(false);
+    let closes = net::field(resource, "open").as_bool() == Some(false);
     if closes && announce {
         dispatch(inner, Event::Close);
     } else {
