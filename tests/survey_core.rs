@@ -834,7 +834,7 @@ mod flow {
     use super::*;
     use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
 
-    fn answer(flow: &mut Flow, id: &str, v: Value) -> &'static [Effect] {
+    pub(super) fn answer(flow: &mut Flow, id: &str, v: Value) -> &'static [Effect] {
         let q = flow.survey.question_index(id).unwrap();
         let a = flow.survey.questions[q]
             .answer(&serde_json::from_value(v).unwrap())
@@ -1230,19 +1230,7 @@ mod states {
     use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
     use readerpoll::survey_view::{survey_view, SurveyTexts};
 
-    fn answer(flow: &mut Flow, id: &str, v: Value) {
-        let q = flow.survey.question_index(id).unwrap();
-        let a = flow.survey.questions[q]
-            .answer(&serde_json::from_value(v).unwrap())
-            .unwrap();
-        step(
-            flow,
-            Event::Answer {
-                question: q,
-                answer: a,
-            },
-        );
-    }
+    use super::flow::answer;
 
     fn with(field: &str, value: Value) -> Survey {
         let mut v = demo_json();
