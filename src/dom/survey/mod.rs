@@ -24,7 +24,7 @@ use crate::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
 use crate::dom::bind;
 use crate::dom::listen::Listener;
 use crate::dom::question::field;
-use crate::survey_view::{survey_view, SurveyMsg, SurveyTexts};
+use crate::survey_view::{survey_view, SurveyTexts};
 use crate::transport::decode_survey::{decode_results, decode_survey, Refusal};
 use crate::transport::memory;
 use crate::transport::net::{self, DEFAULT_TIMEOUT_MS};
@@ -77,6 +77,10 @@ impl SurveyWidget {
         }
         let mut dom = SurveyDom::new(root, &lang);
         let container = dom.container().clone();
+        // Right to left as a poll in the same language is.
+        if locale.rtl {
+            crate::dom::build::attr(&container, "dir", "rtl");
+        }
         let endpoint = net::field(options, "endpoint")
             .as_string()
             .filter(|e| !e.is_empty());
@@ -131,7 +135,7 @@ impl SurveyWidget {
         let mut flow = Flow::new(survey, saved.map(|s| (s.draft, s.step)));
         flow.phase = phase;
         let now = now_seconds();
-        if !flow.survey.is_open_at(now) && !flow.survey.not_yet_open_at(now) {
+        if flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t) {
             // Closed before this page: shown so, with nothing to announce.
             step(&mut flow, Event::Close);
         }
@@ -406,11 +410,12 @@ fn run(inner: &Shared, effect: Effect) {
                 .announce(this.own.get(crate::survey_view::SurveyMsg::Done));
         }
         Effect::AnnounceClosed => {
+            // What the status line says: closed, or closed with the
+            // answers not sent.
             let this = inner.borrow();
-            this.dom.announce(this.own.get(match this.flow.notice {
-                Some(Notice::Unsent) => SurveyMsg::Unsent,
-                _ => SurveyMsg::Closed,
-            }));
+            if let Some(text) = this.dom.status().text_content() {
+                this.dom.announce(&text);
+            }
         }
         Effect::NewKey => inner.borrow_mut().key = None,
     }
