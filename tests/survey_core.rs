@@ -1422,6 +1422,24 @@ mod states {
     }
 
     #[test]
+    fn a_close_while_changing_keeps_the_counted_answers() {
+        let mut f = done(with("allow_change", json!(true)));
+        step(&mut f, Event::Change);
+        answer(&mut f, "hours", json!(["1-5"]));
+        assert_eq!(
+            step(&mut f, Event::Close),
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+        );
+        // The response counted before stands: not "not sent".
+        assert_eq!((f.phase, f.notice.clone()), (Phase::Done, None));
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, None, locale_for("en"), &own, 0);
+        assert_eq!(v.status, Some("Thank you: your answers were counted."));
+        assert!(v.questions.is_empty() && v.actions.is_none());
+        assert_eq!(v.change, None);
+    }
+
+    #[test]
     fn without_allow_change_there_is_no_change() {
         let mut f = done(demo());
         assert!(!f.can_change());

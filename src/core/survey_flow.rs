@@ -41,6 +41,9 @@ pub struct Flow {
     /// The survey takes no more responses (its close time passed, or the
     /// backend says so).
     pub closed: bool,
+    /// The reader is changing a counted response (which stands if the
+    /// survey closes before the new one is sent).
+    pub changing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +109,7 @@ impl Flow {
             phase: Phase::Answering,
             notice: None,
             closed: false,
+            changing: false,
         };
         if let Some((draft, step)) = saved {
             if draft.len() == flow.survey.questions.len() {
@@ -227,6 +231,7 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
             }
             // The counted answers come back in the form, from the start.
             flow.phase = Phase::Answering;
+            flow.changing = true;
             flow.notice = None;
             flow.step = flow.next_visible(0).unwrap_or(0);
             &[
@@ -291,10 +296,15 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
 }
 
 /// The survey closed while the reader was answering: no questions are left,
-/// and a reader who had answered anything is told it was not sent.
+/// and a reader who had answered anything is told it was not sent (unless
+/// they were changing a counted response, which stands).
 fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
-    flow.phase = Phase::Closed;
-    let answered = flow.draft.iter().any(Option::is_some);
-    flow.notice = answered.then_some(Notice::Unsent);
+    let unsent = !flow.changing && flow.draft.iter().any(Option::is_some);
+    flow.phase = if flow.changing {
+        Phase::Done
+    } else {
+        Phase::Closed
+    };
+    flow.notice = unsent.then_some(Notice::Unsent);
     &[Effect::Focus(Focus::Status), Effect::AnnounceClosed]
 }

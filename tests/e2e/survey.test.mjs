@@ -723,3 +723,21 @@ test('a survey from the endpoint or a src URL downloads the survey build only, n
     await context.close();
   }
 });
+
+test('a reader changing counted answers when the survey closes keeps the counted ones', async () => {
+  addSurvey('closes-while-changing', { allow_change: true, results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'closes-while-changing', { attrs: 'live' });
+  await answerQuickly(page, '6-10', s);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await s.getByRole('button', { name: 'Change your answers' }).click();
+  await s.getByRole('radio', { name: '1-5' }).check();
+  closeSurvey('closes-while-changing');
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await s.getByRole('status').filter({ hasText: 'Thank you: your answers were counted.' }).waitFor();
+  assert.equal(await s.getByText('Your answers were not sent: this survey has closed.').count(), 0);
+  await assertNothingToAnswer(s);
+  assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
+});
