@@ -309,10 +309,10 @@ class ReaderPoll extends HTMLElement {
     // ready, when a child added just after the element is there too, and wins.
     const fetched = adapter || wasmBlocked || given ? null : this.#fetchDefinition();
     const ready = survey || fetched ? null : loadRuntime();
-    // { config, error, fresh }; from the WP-Polls adapter also the form's
-    // nonce, the reader's vote and `follow`, which keeps the numbers current.
-    // A failure is the runtime's (`wasm_unavailable`) but while the
-    // definition loads.
+    // `loaded` is { config, error, fresh }; from the WP-Polls adapter also
+    // the form's nonce, the reader's vote and `follow`, which keeps the
+    // numbers current. A failure is the runtime's (`wasm_unavailable`),
+    // except while the definition or the survey runtime loads.
     let rt, loaded;
     let code = 'wasm_unavailable';
     try {
