@@ -37,6 +37,9 @@ pub enum SurveyMsg {
     ResultsAfterClose,
     ResultsNever,
     Unavailable,
+    Closed,
+    Unsent,
+    ChangeAnswers,
 }
 
 /// A counted text, in the six plural forms as the poll's "{n} votes":
@@ -51,7 +54,7 @@ enum Counted {
 }
 
 /// How many messages a survey has.
-const MSG_COUNT: usize = 18;
+const MSG_COUNT: usize = 21;
 /// The messages, then each counted text's six plural forms.
 const COUNT: usize = MSG_COUNT + 2 * 6;
 
@@ -62,7 +65,7 @@ const COUNT: usize = MSG_COUNT + 2 * 6;
 const NAMES: &str = "next back submit progress required required_rows optional \
     sending_answers answers_counted median nps_score detractors passives promoters \
     survey_results_after_vote survey_results_after_close survey_results_never \
-    survey_unavailable answers.zero answers.one answers.two answers.few answers.many \
+    survey_unavailable survey_closed answers_not_sent change_answers answers.zero answers.one answers.two answers.few answers.many \
     answers.other written.zero written.one written.two written.few written.many written.other";
 
 const EN: [&str; COUNT] = [
@@ -84,6 +87,9 @@ const EN: [&str; COUNT] = [
     "Results will be shown when the survey closes.",
     "The results of this survey are not published.",
     "This survey cannot be shown.",
+    "This survey is closed.",
+    "Your answers were not sent: this survey has closed.",
+    "Change your answers",
     "{n} answers",
     "{n} answer",
     "{n} answers",
@@ -164,6 +170,8 @@ pub struct SurveyView<'a> {
     /// Per question, once the reader may see them; else why not.
     pub results: Option<Vec<QuestionResults>>,
     pub results_note: Option<&'a str>,
+    /// "Change your answers", for a reader who may answer again.
+    pub change: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,23 +303,30 @@ pub fn survey_view<'a>(
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
         Phase::Done => Some(own.get(SurveyMsg::Done)),
+        Phase::Closed if matches!(flow.notice, Some(Notice::Unsent)) => {
+            Some(own.get(SurveyMsg::Unsent))
+        }
+        Phase::Closed => Some(own.get(SurveyMsg::Closed)),
         Phase::Answering => None,
     };
-    let closed = survey.closed || survey.closes_at.is_some_and(|t| now >= t);
+    let closed = flow.closed || survey.closed || survey.closes_at.is_some_and(|t| now >= t);
     let visible = match survey.results {
         ResultsVisibility::Always => true,
         ResultsVisibility::AfterVote => flow.phase == Phase::Done || closed,
         ResultsVisibility::AfterClose => closed,
         ResultsVisibility::Never => false,
     };
-    let results_note = (flow.phase == Phase::Done && !visible).then(|| {
+    // Results are for a reader who answered, or for everyone once the
+    // survey closed: then there is nothing left to answer.
+    let finished = matches!(flow.phase, Phase::Done | Phase::Closed);
+    let results_note = (finished && !visible).then(|| {
         own.get(match survey.results {
             ResultsVisibility::AfterClose => SurveyMsg::ResultsAfterClose,
             ResultsVisibility::Never => SurveyMsg::ResultsNever,
             _ => SurveyMsg::ResultsAfterVote,
         })
     });
-    let results = match (visible && flow.phase == Phase::Done, tally) {
+    let results = match (visible && finished, tally) {
         (true, Some(tally)) => Some(
             survey
                 .questions
@@ -331,6 +346,7 @@ pub fn survey_view<'a>(
         busy: flow.phase == Phase::Sending,
         results,
         results_note,
+        change: flow.can_change().then(|| own.get(SurveyMsg::ChangeAnswers)),
     }
 }
 

@@ -34,7 +34,11 @@ pub struct SurveyDom {
     results_built: bool,
     /// The results still to build once the first frame is painted.
     later: Option<AfterPaint>,
+    /// Results were shown before (the later ones come at once then).
+    results_shown: bool,
     note: Element,
+    /// "Change your answers", under the results.
+    change: Element,
     live: Element,
 }
 
@@ -71,13 +75,16 @@ impl SurveyDom {
         attr(&status, "tabindex", "-1");
         let results = el(&doc, "div", "results");
         let note = el(&doc, "p", "results-note");
+        let change = text_el(&doc, "button", "change", "");
+        attr(&change, "type", "button");
+        attr(&change, "data-action", "change");
         // The live region exists before anything is said through it, or
         // screen readers would miss the first message.
         let live = el(&doc, "p", "live visually-hidden");
         attr(&live, "aria-live", "polite");
         attr(&live, "role", "status");
         for part in [
-            &title, &progress, &questions, &actions, &status, &results, &note, &live,
+            &title, &progress, &questions, &actions, &status, &results, &note, &change, &live,
         ] {
             append(&container, part);
         }
@@ -96,7 +103,9 @@ impl SurveyDom {
             results,
             results_built: false,
             later: None,
+            results_shown: false,
             note,
+            change,
             live,
         }
     }
@@ -120,6 +129,7 @@ impl SurveyDom {
             busy: false,
             results: None,
             results_note: None,
+            change: None,
         });
         attr(&self.status, "role", "alert");
         self.set_state("unavailable");
@@ -141,19 +151,23 @@ impl SurveyDom {
         toggle_attr(&self.container, "aria-busy", view.busy);
         shown_text(&self.status, view.status);
         shown_text(&self.note, view.results_note);
+        let has_results = view.results.is_some();
         match view.results {
             Some(results) if !self.results_built => {
                 self.results_built = true;
-                // The first question's results go in the frame that
-                // answers "Send answers" (the reader's focus goes to the
-                // survey's top, above them); the others, most of the
-                // nodes, in the next one, so neither frame runs long.
-                // `aria-busy` tells assistive technology (and tests) that
-                // more is coming.
                 let mut rest = results.into_iter();
-                if let Some(first) = rest.next() {
-                    build_results(&self.doc, &self.results, &first);
+                // The first time, the first question's results go in the
+                // frame that answers "Send answers" (the reader's focus goes
+                // to the survey's top, above them) and the others, most of
+                // the nodes, in the next one, so neither frame runs long;
+                // `aria-busy` tells assistive technology (and tests) that
+                // more is coming. New numbers later replace them all at
+                // once, so nothing shown disappears for a frame.
+                let now = if self.results_shown { rest.len() } else { 1 };
+                for q in rest.by_ref().take(now) {
+                    build_results(&self.doc, &self.results, &q);
                 }
+                self.results_shown = true;
                 if rest.len() > 0 {
                     attr(&self.results, "aria-busy", "true");
                     let (doc, parent) = (self.doc.clone(), self.results.clone());
@@ -167,7 +181,18 @@ impl SurveyDom {
             }
             _ => {}
         }
-        toggle_attr(&self.results, "hidden", !self.results_built);
+        toggle_attr(&self.results, "hidden", !has_results);
+        shown_text(&self.change, view.change);
+    }
+
+    /// Drops the results built, so the next render builds them from new
+    /// numbers (a live update, or a changed response counted).
+    pub fn reset_results(&mut self) {
+        // What was still to come would be the old numbers.
+        self.later = None;
+        remove_attr(&self.results, "aria-busy");
+        self.results.set_text_content(None);
+        self.results_built = false;
     }
 
     /// Keeps the sections of questions still shown (with their focus),
@@ -257,6 +282,10 @@ impl SurveyDom {
         } else {
             self.status.clone()
         }
+    }
+
+    pub fn status(&self) -> &Element {
+        &self.status
     }
 
     pub fn other_text(&self, q: usize) -> Option<String> {

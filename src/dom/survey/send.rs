@@ -65,9 +65,9 @@ pub fn send(
     );
 }
 
-/// Reads the survey's results as this reader may see them (`?voter=`
-/// shows `after_vote` results to one who answered).
-pub fn results(
+/// Reads the survey resource (`{survey, open, results}`) as this reader
+/// may see it (`?voter=` shows `after_vote` results to one who answered).
+pub fn resource(
     endpoint: &str,
     id: &str,
     voter: &str,
@@ -83,11 +83,11 @@ pub fn results(
         None,
         timeout_ms,
         Box::new(move |answer| {
-            let results = (answer.status == 200)
-                .then(|| js_sys::JSON::parse(&answer.body).ok())
-                .flatten()
-                .and_then(|json| get(&json, "results"));
-            done(results)
+            done(
+                (answer.status == 200)
+                    .then(|| js_sys::JSON::parse(&answer.body).ok())
+                    .flatten(),
+            )
         }),
     );
 }
