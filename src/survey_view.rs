@@ -40,6 +40,8 @@ pub enum SurveyMsg {
     Closed,
     Unsent,
     ChangeAnswers,
+    /// The survey closed while the reader was changing counted answers.
+    Stands,
 }
 
 /// A counted text, in the six plural forms as the poll's "{n} votes":
@@ -54,7 +56,7 @@ enum Counted {
 }
 
 /// How many messages a survey has.
-const MSG_COUNT: usize = 21;
+const MSG_COUNT: usize = 22;
 /// The messages, then each counted text's six plural forms.
 const COUNT: usize = MSG_COUNT + 2 * 6;
 
@@ -65,7 +67,7 @@ const COUNT: usize = MSG_COUNT + 2 * 6;
 const NAMES: &str = "next back submit progress required required_rows optional \
     sending_answers answers_counted median nps_score detractors passives promoters \
     survey_results_after_vote survey_results_after_close survey_results_never \
-    survey_unavailable survey_closed answers_not_sent change_answers answers.zero answers.one answers.two answers.few answers.many \
+    survey_unavailable survey_closed answers_not_sent change_answers answers_stand answers.zero answers.one answers.two answers.few answers.many \
     answers.other written.zero written.one written.two written.few written.many written.other";
 
 const EN: [&str; COUNT] = [
@@ -90,6 +92,7 @@ const EN: [&str; COUNT] = [
     "This survey is closed.",
     "Your answers were not sent: this survey has closed.",
     "Change your answers",
+    "This survey has closed; your earlier answers stand.",
     "{n} answers",
     "{n} answer",
     "{n} answers",
@@ -302,6 +305,7 @@ pub fn survey_view<'a>(
     });
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
+        Phase::Done if flow.notice == Some(Notice::Stands) => Some(own.get(SurveyMsg::Stands)),
         Phase::Done => Some(own.get(SurveyMsg::Done)),
         Phase::Closed if matches!(flow.notice, Some(Notice::Unsent)) => {
             Some(own.get(SurveyMsg::Unsent))

@@ -1247,6 +1247,7 @@ fn a_response_becomes_the_protocol_answers_object() {
 mod states {
     use super::*;
     use readerpoll::core::locale::locale_for;
+    use readerpoll::core::survey_draft;
     use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
     use readerpoll::survey_view::{survey_view, SurveyTexts};
 
@@ -1443,20 +1444,102 @@ mod states {
 
     #[test]
     fn a_close_while_changing_keeps_the_counted_answers() {
-        let mut f = done(with("allow_change", json!(true)));
+        let s = with("allow_change", json!(true));
+        let counted = respond(&s, full()).unwrap();
+        let mut f = done(s);
         step(&mut f, Event::Change);
         answer(&mut f, "hours", json!(["1-5"]));
         assert_eq!(
             step(&mut f, Event::Close),
-            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+            [
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Status),
+                Effect::AnnounceClosed
+            ]
         );
-        // The response counted before stands: not "not sent".
-        assert_eq!((f.phase, f.notice.clone()), (Phase::Done, None));
+        // The response counted before stands, in the draft too (what the
+        // results with no backend and the saved draft are made of).
+        assert_eq!(
+            (f.phase, f.notice.clone()),
+            (Phase::Done, Some(Notice::Stands))
+        );
+        assert_eq!(f.draft, counted);
         let own = SurveyTexts::default();
         let v = survey_view(&f, None, locale_for("en"), &own, 0);
-        assert_eq!(v.status, Some("Thank you: your answers were counted."));
+        assert_eq!(
+            v.status,
+            Some("This survey has closed; your earlier answers stand.")
+        );
         assert!(v.questions.is_empty() && v.actions.is_none());
         assert_eq!(v.change, None);
+    }
+
+    #[test]
+    fn a_refusal_after_a_close_while_changing_keeps_the_counted_answers() {
+        let s = with("allow_change", json!(true));
+        let counted = respond(&s, full()).unwrap();
+        let mut f = done(s);
+        step(&mut f, Event::Change);
+        answer(&mut f, "hours", json!(["1-5"]));
+        step(&mut f, Event::Submit);
+        assert_eq!(step(&mut f, Event::Close), [], "the backend decides");
+        step(
+            &mut f,
+            Event::Refused(String::from("This survey is closed.")),
+        );
+        assert_eq!(
+            (f.phase, f.notice.clone()),
+            (Phase::Done, Some(Notice::Stands))
+        );
+        assert_eq!(f.draft, counted);
+    }
+
+    #[test]
+    fn a_reload_while_changing_then_a_close_keeps_the_counted_answers() {
+        let s = with("allow_change", json!(true));
+        let counted = respond(&s, full()).unwrap();
+        let mut f = done(s.clone());
+        step(&mut f, Event::Change);
+        answer(&mut f, "hours", json!(["1-5"]));
+        let text = survey_draft::encode(&f, None);
+        assert_eq!(
+            text,
+            "d2\nanswering\n0\n\n\
+             a1;hours=1-5&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd\
+             &anything=Too many cases%2C not enough time.\n\
+             a1;hours=6-10&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd\
+             &anything=Too many cases%2C not enough time."
+        );
+        let (mut g, key) = survey_draft::resume(s, Some(&text));
+        assert_eq!((g.phase, key), (Phase::Answering, None));
+        assert_eq!(g.counted.as_ref(), Some(&counted));
+        step(&mut g, Event::Close);
+        assert_eq!(
+            (g.phase, g.notice.clone()),
+            (Phase::Done, Some(Notice::Stands))
+        );
+        assert_eq!(g.draft, counted);
+        let own = SurveyTexts::default();
+        let v = survey_view(&g, None, locale_for("en"), &own, 0);
+        assert_eq!(
+            v.status,
+            Some("This survey has closed; your earlier answers stand.")
+        );
+    }
+
+    #[test]
+    fn a_counted_draft_reads_back_as_done_and_older_formats_start_afresh() {
+        let s = with("allow_change", json!(true));
+        let counted = respond(&s, full()).unwrap();
+        let f = done(s.clone());
+        let text = survey_draft::encode(&f, Some("k1"));
+        let (g, key) = survey_draft::resume(s.clone(), Some(&text));
+        assert_eq!((g.phase, key.as_deref()), (Phase::Done, Some("k1")));
+        assert_eq!((g.draft, g.counted), (counted, None));
+        let old = text.replacen("d2", "d1", 1);
+        let (h, key) = survey_draft::resume(s, Some(&old));
+        assert_eq!((h.phase, key, h.counted), (Phase::Answering, None, None));
+        assert!(h.draft.iter().all(Option::is_none));
     }
 
     #[test]

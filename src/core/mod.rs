@@ -27,6 +27,8 @@ pub mod small_sort;
 #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
 pub mod survey;
 #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub mod survey_draft;
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
 pub mod survey_flow;
 pub mod tally;
 #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]

@@ -27,6 +27,9 @@ pub enum Notice {
     Refused(String),
     /// The survey closed with this reader's answers not sent.
     Unsent,
+    /// The survey closed while the reader was changing a counted response:
+    /// the counted one stands.
+    Stands,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,9 +44,10 @@ pub struct Flow {
     /// The survey takes no more responses (its close time passed, or the
     /// backend says so).
     pub closed: bool,
-    /// The reader is changing a counted response (which stands if the
-    /// survey closes before the new one is sent).
-    pub changing: bool,
+    /// While the reader changes a counted response (`allow_change`): that
+    /// response, which stands if the survey closes before the new one is
+    /// counted.
+    pub counted: Option<Response>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +82,8 @@ pub enum Effect {
     /// Say the response was counted.
     AnnounceDone,
     /// Say the survey closed (and, with `Notice::Unsent`, that the
-    /// answers were not sent).
+    /// answers were not sent; with `Notice::Stands`, that the counted
+    /// ones stand).
     AnnounceClosed,
     /// The next response replaces the counted one: it needs a key of its
     /// own, or the backend would take it for a retry of the old one.
@@ -109,7 +114,7 @@ impl Flow {
             phase: Phase::Answering,
             notice: None,
             closed: false,
-            changing: false,
+            counted: None,
         };
         if let Some((draft, step)) = saved {
             if draft.len() == flow.survey.questions.len() {
@@ -231,7 +236,7 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
             }
             // The counted answers come back in the form, from the start.
             flow.phase = Phase::Answering;
-            flow.changing = true;
+            flow.counted = Some(flow.draft.clone());
             flow.notice = None;
             flow.step = flow.next_visible(0).unwrap_or(0);
             &[
@@ -245,6 +250,7 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
                 return &[];
             }
             flow.phase = Phase::Done;
+            flow.counted = None;
             &[Effect::AnnounceDone, Effect::Focus(Focus::Results)]
         }
         Event::Refused(message) => {
@@ -296,15 +302,21 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
 }
 
 /// The survey closed while the reader was answering: no questions are left,
-/// and a reader who had answered anything is told it was not sent (unless
-/// they were changing a counted response, which stands).
+/// and a reader who had answered anything is told it was not sent. A reader
+/// who was changing a counted response gets it back, kept as it stands.
 fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
-    let unsent = !flow.changing && flow.draft.iter().any(Option::is_some);
-    flow.phase = if flow.changing {
-        Phase::Done
-    } else {
-        Phase::Closed
-    };
+    if let Some(counted) = flow.counted.take() {
+        flow.draft = counted;
+        flow.phase = Phase::Done;
+        flow.notice = Some(Notice::Stands);
+        return &[
+            Effect::SaveDraft,
+            Effect::Focus(Focus::Status),
+            Effect::AnnounceClosed,
+        ];
+    }
+    let unsent = flow.draft.iter().any(Option::is_some);
+    flow.phase = Phase::Closed;
     flow.notice = unsent.then_some(Notice::Unsent);
     &[Effect::Focus(Focus::Status), Effect::AnnounceClosed]
 }

@@ -741,7 +741,8 @@ test('a reader changing counted answers when the survey closes keeps the counted
   await s.getByRole('radio', { name: '1-5' }).check();
   closeSurvey('closes-while-changing');
   await s.locator('.poll[data-state="done"]').waitFor();
-  await s.getByRole('status').filter({ hasText: 'Thank you: your answers were counted.' }).waitFor();
+  await s.getByRole('status').filter({ hasText: 'This survey has closed; your earlier answers stand.' }).waitFor();
+  assert.equal(await s.getByText('Thank you: your answers were counted.').count(), 0);
   assert.equal(await s.getByText('Your answers were not sent: this survey has closed.').count(), 0);
   await assertNothingToAnswer(s);
   assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);

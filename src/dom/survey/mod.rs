@@ -128,17 +128,10 @@ impl SurveyWidget {
                 };
             }
         };
-        let saved = draft::load(&survey);
-        let (phase, key) = saved
-            .as_ref()
-            .map_or((Phase::Answering, None), |s| (s.phase, s.key.clone()));
-        let mut flow = Flow::new(survey, saved.map(|s| (s.draft, s.step)));
-        flow.phase = phase;
+        let (flow, key) = draft::load(survey);
+        let phase = flow.phase;
         let now = now_seconds();
-        if flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t) {
-            // Closed before this page: shown so, with nothing to announce.
-            step(&mut flow, Event::Close);
-        }
+        let closed_before = flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t);
         let tally = decode_results(&flow.survey, &net::field(options, "results"));
         let inner = Rc::new(RefCell::new(Inner {
             host: host.clone(),
@@ -156,6 +149,10 @@ impl SurveyWidget {
             in_flight: false,
             dom,
         }));
+        if closed_before {
+            // Closed before this page: shown so, with nothing to announce.
+            close_quietly(&inner);
+        }
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
             listener(&container, "click", weak.clone()),
@@ -583,9 +580,18 @@ fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
         dispatch(inner, Event::Close);
     } else {
         if closes {
-            step(&mut inner.borrow_mut().flow, Event::Close);
+            close_quietly(inner);
         }
         render(inner);
+    }
+}
+
+/// Closes the survey with nothing announced or focused (the reader did not
+/// see it open), keeping what the close keeps.
+fn close_quietly(inner: &Shared) {
+    let effects = step(&mut inner.borrow_mut().flow, Event::Close);
+    if effects.contains(&Effect::SaveDraft) {
+        run(inner, Effect::SaveDraft);
     }
 }
 
