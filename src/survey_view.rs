@@ -305,7 +305,9 @@ pub fn survey_view<'a>(
     });
     let status = match flow.phase {
         Phase::Sending => Some(own.get(SurveyMsg::Sending)),
-        Phase::Done if flow.notice == Some(Notice::Stands) => Some(own.get(SurveyMsg::Stands)),
+        Phase::Done if matches!(flow.notice, Some(Notice::Stands)) => {
+            Some(own.get(SurveyMsg::Stands))
+        }
         Phase::Done => Some(own.get(SurveyMsg::Done)),
         Phase::Closed if matches!(flow.notice, Some(Notice::Unsent)) => {
             Some(own.get(SurveyMsg::Unsent))

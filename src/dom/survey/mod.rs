@@ -590,7 +590,7 @@ fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
 /// see it open), keeping what the close keeps.
 fn close_quietly(inner: &Shared) {
     let effects = step(&mut inner.borrow_mut().flow, Event::Close);
-    if effects.contains(&Effect::SaveDraft) {
+    if matches!(effects.first(), Some(Effect::SaveDraft)) {
         run(inner, Effect::SaveDraft);
     }
 }
