@@ -97,6 +97,7 @@ mod tests {
             choices: choices.iter().map(|c| c.to_string()).collect(),
             attempts: 0,
             not_before: 0,
+            claimed: 0,
             queued: 0,
         }
     }
