@@ -69,8 +69,9 @@ impl PollHandle {
 /// `options` may carry `lang` (a BCP 47 tag), `texts` (message overrides by
 /// name), `error` (why the element could not fetch the definition), `fresh`
 /// (the definition's numbers were just read from the endpoint, so there is
-/// no need to ask again), and for WP-Polls `nonce` and `voted`
-/// (comma-separated option ids).
+/// no need to ask again), and for WP-Polls `nonce`, `voted`
+/// (comma-separated option ids) and `adapt` (how its votes travel: see
+/// `transport::net`).
 #[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
@@ -128,6 +129,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)
                     .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
                 fresh: field(&options, "fresh").as_bool() == Some(true),
+                adapt: field(&options, "adapt"),
             },
         )),
     }

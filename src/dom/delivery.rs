@@ -10,7 +10,7 @@ use super::emit::Problem;
 use super::listen::Listener;
 use super::{dispatch, later, report_error, Inner, Shared};
 use crate::core::delivery::{step, Delivery, Host, Input};
-use crate::core::outbox::{Ballot, Pending, Protocol};
+use crate::core::outbox::{Ballot, Pending};
 use crate::transport::memory;
 use crate::transport::net::{self, read_tally};
 use crate::transport::payload::Outcome;
@@ -130,26 +130,25 @@ impl Host for Browser {
         }
         let widget = self.widget.clone();
         let timeout_ms = copy.timeout_ms;
+        // The protocol's page-side adapter (WP-Polls' `wp-polls.js`).
+        let adapt = widget
+            .upgrade()
+            .map(|inner| inner.borrow().adapt.clone())
+            .unwrap_or_default();
         net::send(
             "POST",
             &request.url,
             Some((request.content_type, &request.body)),
             timeout_ms,
+            &adapt,
             Box::new(move |answer| {
                 let outcome = classify(
                     &vote,
                     answer.status,
                     &answer.answer,
-                    &answer.body,
                     answer.retry_after.as_deref(),
                     now_ms(),
                 );
-                // Left on the element for its WP-Polls module
-                // (`wp-polls.js`), which reads the site's numbers in it.
-                if let (Protocol::WpPolls, Some(inner)) = (vote.protocol, widget.upgrade()) {
-                    let host = inner.borrow().host.clone();
-                    super::bind::set_attr(&host, "data-wp-polls-answer", &answer.body);
-                }
                 deliver(&widget, timeout_ms, vote, outcome);
             }),
         );
@@ -174,6 +173,7 @@ impl Host for Browser {
             &url,
             None,
             copy.timeout_ms,
+            &wasm_bindgen::JsValue::UNDEFINED,
             Box::new(move |answer| {
                 if !(200..300).contains(&answer.status) {
                     return;

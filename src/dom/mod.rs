@@ -59,6 +59,9 @@ pub struct Options {
     /// the backend's own (`Event::Loaded::current`), and needs no second
     /// request after mounting.
     pub fresh: bool,
+    /// The protocol's page-side adapter, for `transport::net` (WP-Polls:
+    /// `wp-polls.js`), or `undefined`.
+    pub adapt: JsValue,
 }
 
 pub(crate) struct Inner {
@@ -75,6 +78,8 @@ pub(crate) struct Inner {
     retry: Option<Timeout>,
     /// Wakes the widget when the poll opens or closes by its dates.
     clock: Option<Timeout>,
+    /// `Options::adapt`.
+    adapt: JsValue,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -108,6 +113,7 @@ impl Widget {
             delivery: None,
             retry: None,
             clock: None,
+            adapt: options.adapt,
         }));
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![

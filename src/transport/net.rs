@@ -3,7 +3,10 @@
 //!
 //! A request is one call into a six-line JS helper that settles exactly once
 //! and calls back with what the widget needs (status, `Retry-After`, body
-//! text). Driving the same `fetch` from Rust with `async` cost ~2 KB gzipped
+//! text). A protocol whose dialect lives in the page (WP-Polls: the
+//! element's `wp-polls.js`) hands the helper an adapter that turns the
+//! readerpoll request into its own and its answer into the readerpoll
+//! protocol's, so the wasm carries none of that dialect. Driving the same `fetch` from Rust with `async` cost ~2 KB gzipped
 //! more: an executor, a future per promise and the glue for `Request`,
 //! `Response` and `Headers`, for no decision Rust makes.
 
@@ -25,11 +28,14 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 // status 0 when there was no HTTP answer (offline, refused, timed out,
 // CORS, or a browser that cannot make the request), and with the status and
 // an empty body when only the body was lost (so a 503's `Retry-After` still
-// counts). Bundled into the glue at build time, so it costs no request of
-// its own.
+// counts). `adapt` (or nothing): `request(url, body)` gives the
+// `[url, type, body]` to send instead, `answer(status, text)` the
+// `[status, text]` to report; an adapter that throws changes nothing.
+// Bundled into the glue at build time, so it costs no request of its own.
 #[wasm_bindgen(
-    inline_js = "export function request(method, url, type, body, timeout, done) {
+    inline_js = "export function request(method, url, type, body, timeout, done, adapt) {
   try {
+    if (adapt) [url, type, body] = adapt.request(url, body);
     const headers = { accept: 'application/json' };
     if (type) headers['content-type'] = type;
     let signal;
@@ -42,7 +48,13 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
     fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal })
       .then((r) => {
         const after = r.headers.get('retry-after');
-        r.text().then((text) => done(r.status, after, text), () => done(r.status, after, ''));
+        const end = (status, text) => {
+          try {
+            if (adapt) [status, text] = adapt.answer(status, text);
+          } catch {}
+          done(status, after, text);
+        };
+        r.text().then((text) => end(r.status, text), () => end(r.status, ''));
       }, () => done(0, null, ''));
   } catch {
     queueMicrotask(() => done(0, null, ''));
@@ -64,6 +76,7 @@ extern "C" {
         body: &str,
         timeout: u32,
         done: JsValue,
+        adapt: &JsValue,
     );
     /// `navigator.sendBeacon`; false where the browser would not queue it
     /// (or threw, as for a URL it rejects).
@@ -94,12 +107,15 @@ pub struct HttpAnswer {
 }
 
 /// Sends a request and calls `done` with the answer, once, when it is in;
-/// never fails, a failure is status 0. `body` is the content type and text.
+/// never fails, a failure is status 0. `body` is the content type and text;
+/// `adapt` the protocol's page-side adapter, if it has one (else
+/// `undefined`).
 pub fn send(
     method: &str,
     url: &str,
     body: Option<(&str, &str)>,
     timeout_ms: u32,
+    adapt: &JsValue,
     done: Box<dyn FnOnce(HttpAnswer)>,
 ) {
     // Dropped by wasm-bindgen after its one call, which the helper
@@ -115,7 +131,7 @@ pub fn send(
         },
     );
     let (content_type, text) = body.unwrap_or(("", ""));
-    request(method, url, content_type, text, timeout_ms, callback);
+    request(method, url, content_type, text, timeout_ms, callback, adapt);
 }
 
 /// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for

@@ -193,6 +193,15 @@ mod tests {
         }
     }
 
+    /// A JSON answer with only an error message.
+    fn json_message(message: &str) -> Answer {
+        Answer {
+            json: true,
+            error_message: Some(message.into()),
+            ..Answer::default()
+        }
+    }
+
     #[test]
     fn classification() {
         let none = Answer::default();
@@ -203,7 +212,7 @@ mod tests {
             error_message: Some(msg.into()),
         };
         let p = pending(Protocol::Json);
-        let c = |status, a: &Answer, ra| classify(&p, status, a, "", ra, 0);
+        let c = |status, a: &Answer, ra| classify(&p, status, a, ra, 0);
         assert!(matches!(
             c(201, &answer_with_tally(), None),
             Outcome::Counted(Some(_))
@@ -264,7 +273,7 @@ mod tests {
             ..pending(Protocol::Json)
         };
         assert_eq!(
-            classify(&tried, 404, &none, "", None, 0),
+            classify(&tried, 404, &none, None, 0),
             Outcome::Refused {
                 code: "http_404".into(),
                 message: "The vote was not accepted.".into()
@@ -274,25 +283,69 @@ mod tests {
             matches!(c(409, &json("already_voted", "Already."), None), Outcome::AlreadyCounted(m) if m == "Already.")
         );
         assert_eq!(
-            classify(&pending(Protocol::Form), 204, &none, "", None, 0),
+            classify(&pending(Protocol::Form), 204, &none, None, 0),
             Outcome::Counted(None)
         );
         assert!(matches!(
-            classify(&pending(Protocol::Form), 400, &none, "", None, 0),
+            classify(&pending(Protocol::Form), 400, &none, None, 0),
             Outcome::Refused { .. }
         ));
-        // WP-Polls has no idempotency key: "already voted" answering a
-        // retry is the earlier try, counted; on a first try it is not.
-        let wp_page = "You Had Already Voted For This Poll.";
+        // WP-Polls (its answers as `wp-polls.js` puts them in the
+        // readerpoll protocol's terms) has no idempotency key: "already
+        // voted" answering a retry is the earlier try, counted; on a first
+        // try it is not.
         let wp = pending(Protocol::WpPolls);
-        assert!(matches!(
-            classify(&wp, 200, &none, wp_page, None, 0),
-            Outcome::AlreadyCounted(_)
-        ));
-        let wp_retry = Pending { attempts: 1, ..wp };
+        let already = json_message("You Had Already Voted For This Poll.");
         assert_eq!(
-            classify(&wp_retry, 200, &none, wp_page, None, 0),
+            classify(&wp, 409, &already, None, 0),
+            Outcome::AlreadyCounted("You Had Already Voted For This Poll.".into())
+        );
+        let wp_retry = Pending {
+            attempts: 1,
+            ..wp.clone()
+        };
+        assert_eq!(
+            classify(&wp_retry, 409, &already, None, 0),
             Outcome::Counted(None)
+        );
+        // The plugin's results: counted, with their numbers where the
+        // adapter could read them.
+        let read = classify(&wp, 200, &answer_with_tally(), None, 0);
+        assert!(matches!(read, Outcome::Counted(Some(_))), "{read:?}");
+        let unread = Answer {
+            json: true,
+            ..Answer::default()
+        };
+        assert_eq!(classify(&wp, 200, &unread, None, 0), Outcome::Counted(None));
+        // Not the plugin talking (a cache's or proxy's page): tried again.
+        assert_eq!(
+            classify(&wp, 200, &none, None, 0),
+            Outcome::Retry {
+                code: "bad_response",
+                after_ms: None
+            }
+        );
+        // Its refusals carry the adapter's code and message.
+        assert_eq!(
+            classify(
+                &wp,
+                400,
+                &json("poll_closed", "This poll is closed."),
+                None,
+                0
+            ),
+            Outcome::Refused {
+                code: "poll_closed".into(),
+                message: "This poll is closed.".into()
+            }
+        );
+        // WP-Polls votes go to the site, as the readerpoll JSON body that
+        // the adapter turns into the plugin's form post.
+        let r = vote_request(&wp);
+        assert_eq!(r.url, "https://example.org/api/");
+        assert_eq!(
+            r.body,
+            r#"{"choices":["6-10","16+x"],"key":"k-1","voter":"v \"1\""}"#
         );
         let long = json("x", &"m".repeat(500));
         match c(400, &long, None) {

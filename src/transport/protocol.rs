@@ -4,6 +4,14 @@
 //! an opaque tag, so adding one means changing this file (and its adapter
 //! module), not the code that decides when to send.
 //!
+//! WP-Polls' own dialect (its form post to `admin-ajax.php`, and answers
+//! that are 200 whatever happened) is spoken by the element's
+//! `wp-polls.js`, loaded only on such sites: the wasm sends it the vote as
+//! the readerpoll protocol's JSON body, and it answers as the readerpoll
+//! protocol would (`transport::net`). Here WP-Polls differs only in what
+//! that translation cannot carry: where the vote goes, that the plugin's
+//! answers are final, and that it takes no idempotency key.
+//!
 //! A vote the host page takes over (a cancelled `poll-vote`) never reaches
 //! here: the page sends it and reports back with `resolveVote`.
 
@@ -11,7 +19,6 @@ use crate::core::outbox::{parse_retry_after, Pending, Protocol};
 use crate::transport::payload::{
     clip, json_body, poll_url, push_pair, Answer, Outcome, VoteRequest,
 };
-use crate::transport::wp_polls;
 
 /// How often a 4xx without the protocol's error body is retried (with
 /// backoff, about half a minute in all) before it counts as a refusal.
@@ -57,10 +64,15 @@ impl Protocol {
 /// The request that delivers `p`.
 pub fn vote_request(p: &Pending) -> VoteRequest {
     match p.protocol {
-        Protocol::WpPolls => wp_polls::vote_request(p),
-        Protocol::Json => {
-            let mut url = poll_url(&p.endpoint, &p.poll);
-            url.push_str("/votes");
+        // The site's address: `wp-polls.js` makes the plugin's request of it.
+        Protocol::WpPolls | Protocol::Json => {
+            let url = if p.protocol == Protocol::Json {
+                let mut url = poll_url(&p.endpoint, &p.poll);
+                url.push_str("/votes");
+                url
+            } else {
+                p.endpoint.clone()
+            };
             VoteRequest {
                 url,
                 content_type: "application/json",
@@ -90,7 +102,6 @@ pub fn classify(
     pending: &Pending,
     status: u16,
     answer: &Answer,
-    body: &str,
     retry_after: Option<&str>,
     now_ms: u64,
 ) -> Outcome {
@@ -101,25 +112,23 @@ pub fn classify(
             code: "network",
             after_ms: None,
         },
-        200..=299 => match protocol {
-            Protocol::Form => Outcome::Counted(None),
-            // The plugin takes no idempotency key: "already voted" after a
-            // try whose answer was lost is that try, counted.
-            Protocol::WpPolls => match wp_polls::outcome(&pending.poll, body) {
-                Outcome::AlreadyCounted(_) if pending.attempts > 0 => Outcome::Counted(None),
-                other => other,
-            },
-            _ => match &answer.tally {
-                Some(t) => Outcome::Counted(Some(t.clone())),
-                // A 2xx that is not our JSON is a portal, a proxy or a
-                // misrouted URL: the vote may not have arrived, and the key
-                // makes another try safe.
-                None => Outcome::Retry {
-                    code: "bad_response",
-                    after_ms,
-                },
+        200..=299 => match (&answer.tally, protocol) {
+            (_, Protocol::Form) => Outcome::Counted(None),
+            (Some(t), _) => Outcome::Counted(Some(t.clone())),
+            // The plugin's results when `wp-polls.js` could not read their
+            // numbers.
+            (None, Protocol::WpPolls) if answer.json => Outcome::Counted(None),
+            // A 2xx that is not our JSON is a portal, a proxy or a
+            // misrouted URL: the vote may not have arrived, and the key
+            // makes another try safe (WP-Polls refuses a second vote).
+            _ => Outcome::Retry {
+                code: "bad_response",
+                after_ms,
             },
         },
+        // The plugin takes no idempotency key: "already voted" after a try
+        // whose answer was lost is that try, counted.
+        409 if protocol == Protocol::WpPolls && pending.attempts > 0 => Outcome::Counted(None),
         409 => Outcome::AlreadyCounted(clip(
             answer
                 .error_message

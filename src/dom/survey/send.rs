@@ -47,6 +47,7 @@ pub fn send(
         &url,
         Some(("application/json", &body)),
         timeout_ms,
+        &JsValue::UNDEFINED,
         Box::new(move |answer| {
             let json = js_sys::JSON::parse(&answer.body).unwrap_or(JsValue::NULL);
             let outcome = match answer.status {
@@ -82,6 +83,7 @@ pub fn results(
         &url,
         None,
         timeout_ms,
+        &JsValue::UNDEFINED,
         Box::new(move |answer| {
             let results = (answer.status == 200)
                 .then(|| js_sys::JSON::parse(&answer.body).ok())
