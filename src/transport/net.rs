@@ -30,7 +30,8 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 // an empty body when only the body was lost (so a 503's `Retry-After` still
 // counts). `adapt` (or nothing): `request(url, body)` gives the
 // `[url, type, body]` to send instead, `answer(status, text)` the
-// `[status, text]` to report; an adapter that throws changes nothing.
+// `[status, text]` to report (and must not throw: then `done` would never
+// be called).
 // Bundled into the glue at build time, so it costs no request of its own.
 #[wasm_bindgen(
     inline_js = "export function request(method, url, type, body, timeout, done, adapt) {
@@ -48,13 +49,11 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
     fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal })
       .then((r) => {
         const after = r.headers.get('retry-after');
-        const end = (status, text) => {
-          try {
-            if (adapt) [status, text] = adapt.answer(status, text);
-          } catch {}
-          done(status, after, text);
+        const end = (text) => {
+          const [status, body] = adapt ? adapt.answer(r.status, text) : [r.status, text];
+          done(status, after, body);
         };
-        r.text().then((text) => end(r.status, text), () => end(r.status, ''));
+        r.text().then(end, () => end(''));
       }, () => done(0, null, ''));
   } catch {
     queueMicrotask(() => done(0, null, ''));

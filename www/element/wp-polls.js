@@ -371,11 +371,16 @@ export async function definition(element, id, site) {
   // or "closed", the site's numbers are read anew (`follow`).
   const adapt = {
     request: (url, vote) => voteRequest(url, id, vote),
+    // Never throws: the wasm's helper would then not hear the answer.
     answer: (status, body) => {
-      const answer = pluginAnswer(id, status, body, (html) => resultsTally(html, id, state));
-      const closed = answer[1].includes('"poll_closed"');
-      if (answer[0] === 409 || closed) state.reload?.(!closed);
-      return answer;
+      try {
+        const answer = pluginAnswer(id, status, body, (html) => resultsTally(html, id, state));
+        const closed = answer[1].includes('"poll_closed"');
+        if (answer[0] === 409 || closed) state.reload?.(!closed);
+        return answer;
+      } catch {
+        return [status, body];
+      }
     },
   };
   return { config, nonce, voted, fresh, adapt, follow: (handle) => follow(element, handle, id, site, state) };
