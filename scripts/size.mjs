@@ -43,6 +43,7 @@ const largest = locales.reduce((a, b) => (gz(b) > gz(a) ? b : a));
 const tags = locales.map((f) => f.slice(-7, -5)).join(', ');
 for (const [path, what] of [
   ['www/readerpoll/wp-polls.js', 'WP-Polls adapter, protocol="wp-polls" only'],
+  ['www/readerpoll/live.js', 'live results, polls with the `live` attribute only'],
   [largest, `largest of the texts for ${tags}; their pages only`],
 ]) {
   console.log(
