@@ -80,7 +80,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
     let overrides = field(&options, "texts");
     if overrides.is_object() {
         let overrides: Object = overrides.unchecked_into();
-        for entry in Object::entries(&overrides).iter() {
+        for entry in crate::transport::net::items(&Object::entries(&overrides)) {
             // `Array::get` (already imported for decoding) rather than
             // `Reflect::get_u32`: one import less.
             let entry: Array = entry.unchecked_into();

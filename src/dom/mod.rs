@@ -257,7 +257,14 @@ fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) ->
 /// DOM event -> machine event. Options report through `change` (which
 /// keyboard and pointer both produce); buttons through `click`.
 fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
-    let target: Element = event.target()?.dyn_into().ok()?;
+    let target = event.target()?;
+    // Only an element has `closest` (a page's script may fire an event at a
+    // text node in the open shadow root); asked as a field rather than with
+    // `instanceof Element`, which is an import with its glue of its own.
+    if crate::transport::net::field(&target, "closest").is_undefined() {
+        return None;
+    }
+    let target: Element = target.unchecked_into();
     if kind == "change" {
         let index = crate::core::format::parse_u64(&target.get_attribute("data-index")?)?;
         return Some(Event::Toggle(index as usize));

@@ -139,6 +139,12 @@ pub fn beacon(request: &VoteRequest) -> bool {
     send_beacon(&request.url, &request.body)
 }
 
+/// The items of a JS array, read by index: `Array::iter` would bring in a
+/// second indexing import (`get_unchecked`) and an iterator of its own.
+pub fn items(array: &js_sys::Array) -> impl Iterator<Item = JsValue> + '_ {
+    (0..array.length()).map(|i| array.get(i))
+}
+
 /// `object[key]`, or `undefined` for anything that is not an object.
 pub fn field(object: &JsValue, key: &str) -> JsValue {
     if object.is_object() {
@@ -173,7 +179,7 @@ pub fn read_tally(value: &JsValue) -> Option<WireTally> {
     }
     let voters = whole(&field(value, "voters"))?;
     let mut out = Vec::new();
-    for entry in Object::entries(counts.unchecked_ref::<Object>()).iter() {
+    for entry in items(&Object::entries(counts.unchecked_ref::<Object>())) {
         let entry: js_sys::Array = entry.unchecked_into();
         out.push((entry.get(0).as_string()?, whole(&entry.get(1))?));
     }
