@@ -270,12 +270,12 @@ pub(super) fn listen(weak: &WeakInner) -> Vec<Listener> {
         on(&window, "online", || Some(Input::Online)),
         on(&window, "readerpoll:change", || Some(Input::StorageChanged)),
     ];
-    if let Some(document) = window.document() {
+    if let Some(document) = net::document() {
         out.push(on(&document, "visibilitychange", || {
             // `hidden` rather than `visibilityState`: the same answer
             // without the enum's conversion code and its panic path.
-            let hidden = net::window()?.document()?.hidden();
-            hidden.then_some(Input::Hidden)
+            let hidden = net::field(&net::document()?.into(), "hidden").as_bool();
+            (hidden == Some(true)).then_some(Input::Hidden)
         }));
     }
     out

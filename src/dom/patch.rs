@@ -56,10 +56,7 @@ impl Dom {
     /// `lang`: the page's language tag, which the poll's own text is in;
     /// `locale` formats numbers and picks the direction.
     pub fn new(root: &Node, lang: &str, locale: &Locale) -> Dom {
-        let doc = crate::transport::net::window()
-            .unwrap_throw()
-            .document()
-            .unwrap_throw();
+        let doc = crate::transport::net::document().unwrap_throw();
         let container = el(&doc, "div", "poll");
         attr(&container, "part", "poll");
         attr(

@@ -96,6 +96,13 @@ pub fn window() -> Option<web_sys::Window> {
     WINDOW.with(Clone::clone)
 }
 
+/// The page's document, read as a field of the window: `Window::document`
+/// is an import with its glue of its own.
+pub fn document() -> Option<web_sys::Document> {
+    let document = field(&window()?.into(), "document");
+    (!document.is_undefined()).then(|| document.unchecked_into())
+}
+
 /// An answer as far as the widget cares.
 pub struct HttpAnswer {
     /// 0 when there was no HTTP answer (offline, refused, timed out, CORS).
