@@ -257,10 +257,11 @@ fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) ->
 /// DOM event -> machine event. Options report through `change` (which
 /// keyboard and pointer both produce); buttons through `click`.
 fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
-    let target = event.target()?;
-    // Only an element has `closest` (a page's script may fire an event at a
-    // text node in the open shadow root); asked as a field rather than with
-    // `instanceof Element`, which is an import with its glue of its own.
+    // Fields rather than `Event::target` and `instanceof Element`, each an
+    // import with its glue of its own. Only an element has `closest` (a
+    // page's script may fire an event at a text node in the open shadow
+    // root).
+    let target = crate::transport::net::field(event, "target");
     if crate::transport::net::field(&target, "closest").is_undefined() {
         return None;
     }
