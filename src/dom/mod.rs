@@ -20,8 +20,6 @@ pub mod survey;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_timers::callback::Timeout;
-
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
@@ -35,7 +33,7 @@ use crate::transport::memory;
 use crate::view::{view, Action};
 
 use self::emit::{fire, report_error, Problem};
-use self::listen::Listener;
+use self::listen::{Listener, Timer};
 use self::patch::Dom;
 
 /// What the mounting code knows besides the poll itself.
@@ -75,9 +73,9 @@ pub(crate) struct Inner {
     /// poll loaded (and while its machine runs: `delivery::input`).
     delivery: Option<Delivery>,
     /// The delivery machine's timer, cancelled when the widget goes.
-    retry: Option<Timeout>,
+    retry: Option<Timer>,
     /// Wakes the widget when the poll opens or closes by its dates.
-    clock: Option<Timeout>,
+    clock: Option<Timer>,
     /// `Options::adapt`.
     adapt: JsValue,
 }
@@ -222,8 +220,8 @@ const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
 
 /// A timer for `delay_ms`, cut to `MAX_TIMEOUT_MS`; whoever waits longer
 /// looks again when it fires.
-pub(crate) fn later(delay_ms: u64, f: impl FnOnce() + 'static) -> Timeout {
-    Timeout::new(delay_ms.min(MAX_TIMEOUT_MS) as u32, f)
+pub(crate) fn later(delay_ms: u64, f: impl FnOnce() + 'static) -> Timer {
+    Timer::new(delay_ms.min(MAX_TIMEOUT_MS) as u32, f)
 }
 
 fn poll_id(inner: &Shared) -> Option<String> {
