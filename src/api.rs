@@ -39,11 +39,13 @@ impl PollHandle {
     }
 
     /// The host page's answer for a vote it took over by cancelling
-    /// `poll-vote`: `ok`, or a refusal with a message for the reader.
+    /// `poll-vote`: `ok`, or a refusal with a message (a string) for the
+    /// reader. Taken as a JS value and read here: an `Option<String>`
+    /// argument costs its conversion in the glue and the wasm.
     #[wasm_bindgen(js_name = resolveVote)]
-    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+    pub fn resolve_vote(&self, ok: bool, message: JsValue) {
         if let Some(w) = &self.widget {
-            w.resolve_vote(ok, message);
+            w.resolve_vote(ok, message.as_string());
         }
     }
 
@@ -56,10 +58,14 @@ impl PollHandle {
         }
     }
 
-    /// The poll id, once a definition loaded.
+    /// The poll id, once a definition loaded (else `undefined`). A JS
+    /// value: an `Option<String>` result costs its conversion in the glue.
     #[wasm_bindgen(getter)]
-    pub fn poll(&self) -> Option<String> {
-        self.widget.as_ref().and_then(Widget::poll_id)
+    pub fn poll(&self) -> JsValue {
+        match self.widget.as_ref().and_then(Widget::poll_id) {
+            Some(id) => JsValue::from_str(&id),
+            None => JsValue::UNDEFINED,
+        }
     }
 }
 
@@ -151,11 +157,11 @@ impl SurveyHandle {
     }
 
     /// The host page's answer for a response it took over by cancelling
-    /// `poll-vote`.
+    /// `poll-vote` (the message read as the poll's `resolveVote` reads it).
     #[wasm_bindgen(js_name = resolveVote)]
-    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+    pub fn resolve_vote(&self, ok: bool, message: JsValue) {
         if let Some(w) = &self.widget {
-            w.resolve_vote(ok, message);
+            w.resolve_vote(ok, message.as_string());
         }
     }
 
