@@ -33,7 +33,7 @@ extern "C" {
         name: &str,
         cancelable: bool,
         poll: &str,
-        choices: Option<String>,
+        choices: Option<&str>,
         code: Option<&str>,
         message: Option<&str>,
         kind: u8,
@@ -54,7 +54,7 @@ pub fn fire(
         crate::core::format::push_joined(&mut s, ids, ",");
         s
     });
-    fire_js(host, name, cancelable, poll, joined, None, None, 0)
+    fire_js(host, name, cancelable, poll, joined.as_deref(), None, None, 0)
 }
 
 /// What a `poll-error` is about, which its console line says: a site
