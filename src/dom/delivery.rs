@@ -147,7 +147,6 @@ impl Host for Browser {
                     answer.status,
                     &answer.answer,
                     answer.retry_after.as_deref(),
-                    now_ms(),
                 );
                 deliver(&widget, timeout_ms, vote, outcome);
             }),

@@ -54,7 +54,16 @@ pub fn fire(
         crate::core::format::push_joined(&mut s, ids, ",");
         s
     });
-    fire_js(host, name, cancelable, poll, joined.as_deref(), None, None, 0)
+    fire_js(
+        host,
+        name,
+        cancelable,
+        poll,
+        joined.as_deref(),
+        None,
+        None,
+        0,
+    )
 }
 
 /// What a `poll-error` is about, which its console line says: a site

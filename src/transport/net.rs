@@ -28,7 +28,10 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 // `{status, after, text}`: status 0 when there was no HTTP answer (offline,
 // refused, timed out, CORS, or a browser that cannot make the request), and
 // the status and an empty text when only the body was lost (so a 503's
-// `Retry-After` still counts). `adapt` (or nothing): `request(url, body)` gives the
+// `Retry-After` still counts). `after` is `Retry-After` in seconds: an
+// HTTP date (in any of the forms HTTP has a recipient read, which the
+// browser's own date parser knows) is turned into the seconds until it, so
+// the wasm carries no date parser for it. `adapt` (or nothing): `request(url, body)` gives the
 // `[url, type, body]` to send instead, `answer(status, text)` the
 // `[status, text]` to report (and must not throw: then `done` would never
 // be called).
@@ -49,7 +52,11 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
     }
     fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal })
       .then((r) => {
-        const after = r.headers.get('retry-after');
+        let after = r.headers.get('retry-after');
+        if (after != null && !/^\\s*\\d+\\s*$/.test(after)) {
+          const ms = Date.parse(after) - Date.now();
+          after = ms >= 0 ? String(Math.ceil(ms / 1000)) : ms < 0 ? '0' : null;
+        }
         const end = (text) => {
           const [status, body] = adapt ? adapt.answer(r.status, text) : [r.status, text];
           done(status, after, body);

@@ -212,7 +212,7 @@ mod tests {
             error_message: Some(msg.into()),
         };
         let p = pending(Protocol::Json);
-        let c = |status, a: &Answer, ra| classify(&p, status, a, ra, 0);
+        let c = |status, a: &Answer, ra| classify(&p, status, a, ra);
         assert!(matches!(
             c(201, &answer_with_tally(), None),
             Outcome::Counted(Some(_))
@@ -273,7 +273,7 @@ mod tests {
             ..pending(Protocol::Json)
         };
         assert_eq!(
-            classify(&tried, 404, &none, None, 0),
+            classify(&tried, 404, &none, None),
             Outcome::Refused {
                 code: "http_404".into(),
                 message: "The vote was not accepted.".into()
@@ -283,11 +283,11 @@ mod tests {
             matches!(c(409, &json("already_voted", "Already."), None), Outcome::AlreadyCounted(m) if m == "Already.")
         );
         assert_eq!(
-            classify(&pending(Protocol::Form), 204, &none, None, 0),
+            classify(&pending(Protocol::Form), 204, &none, None),
             Outcome::Counted(None)
         );
         assert!(matches!(
-            classify(&pending(Protocol::Form), 400, &none, None, 0),
+            classify(&pending(Protocol::Form), 400, &none, None),
             Outcome::Refused { .. }
         ));
         // WP-Polls (its answers as `wp-polls.js` puts them in the
@@ -297,7 +297,7 @@ mod tests {
         let wp = pending(Protocol::WpPolls);
         let already = json_message("You Had Already Voted For This Poll.");
         assert_eq!(
-            classify(&wp, 409, &already, None, 0),
+            classify(&wp, 409, &already, None),
             Outcome::AlreadyCounted("You Had Already Voted For This Poll.".into())
         );
         let wp_retry = Pending {
@@ -305,21 +305,21 @@ mod tests {
             ..wp.clone()
         };
         assert_eq!(
-            classify(&wp_retry, 409, &already, None, 0),
+            classify(&wp_retry, 409, &already, None),
             Outcome::Counted(None)
         );
         // The plugin's results: counted, with their numbers where the
         // adapter could read them.
-        let read = classify(&wp, 200, &answer_with_tally(), None, 0);
+        let read = classify(&wp, 200, &answer_with_tally(), None);
         assert!(matches!(read, Outcome::Counted(Some(_))), "{read:?}");
         let unread = Answer {
             json: true,
             ..Answer::default()
         };
-        assert_eq!(classify(&wp, 200, &unread, None, 0), Outcome::Counted(None));
+        assert_eq!(classify(&wp, 200, &unread, None), Outcome::Counted(None));
         // Not the plugin talking (a cache's or proxy's page): tried again.
         assert_eq!(
-            classify(&wp, 200, &none, None, 0),
+            classify(&wp, 200, &none, None),
             Outcome::Retry {
                 code: "bad_response",
                 after_ms: None
@@ -327,13 +327,7 @@ mod tests {
         );
         // Its refusals carry the adapter's code and message.
         assert_eq!(
-            classify(
-                &wp,
-                400,
-                &json("poll_closed", "This poll is closed."),
-                None,
-                0
-            ),
+            classify(&wp, 400, &json("poll_closed", "This poll is closed."), None),
             Outcome::Refused {
                 code: "poll_closed".into(),
                 message: "This poll is closed.".into()

@@ -103,10 +103,9 @@ pub fn classify(
     status: u16,
     answer: &Answer,
     retry_after: Option<&str>,
-    now_ms: u64,
 ) -> Outcome {
     let protocol = pending.protocol;
-    let after_ms = retry_after.and_then(|v| parse_retry_after(v, now_ms));
+    let after_ms = retry_after.and_then(parse_retry_after);
     match status {
         0 => Outcome::Retry {
             code: "network",

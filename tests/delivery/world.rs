@@ -497,7 +497,7 @@ impl World {
                 if !alive {
                     return;
                 }
-                let outcome = classify(&vote, status, &answer, None, self.now);
+                let outcome = classify(&vote, status, &answer, None);
                 let input = Input::Answer { vote, outcome };
                 if self.tabs[r.tab].copies[r.copy].mounted {
                     self.input(r.tab, r.copy, input);

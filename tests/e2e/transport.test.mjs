@@ -445,28 +445,31 @@ test('two copies of a poll on one page: the vote is sent once and only its copy 
   assert.equal(await ballot(second, POLL.question).isVisible(), true);
 });
 
-test('Retry-After is honoured even when the network comes back or the page is hidden: no retry before 3 s of clock time', async () => {
-  env.expectErrors(/status of 429/);
-  const { backend, open } = await setup({ clock: true });
-  backend.script.push({ status: 429, headers: { 'retry-after': '3' }, body: '{"error":{"code":"rate_limited","message":"slow down"}}' });
-  const page = await open();
-  await page.clock.pauseAt(Date.parse('2026-11-02T09:01:00Z'));
-  await vote(page);
-  await line(poll(page), SAVED).waitFor();
-  await postsSettled(page);
-  // Both would start a try at once were the pause not kept.
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-  await page.clock.runFor(2_999);
-  await postsSettled(page);
-  assert.equal((await votePosts(page)).length, 1, 'no resend inside the pause the server asked for');
-  await page.clock.runFor(1);
-  await confirmed(poll(page), 582);
-  const [first, second, ...more] = await votePosts(page);
-  assert.deepEqual(more, []);
-  assert.ok(second.at - first.at >= 3000, `resent ${second.at - first.at} ms of clock time after the 429`);
-  assert.equal(backend.received.length, 2);
-});
+// Retry-After in seconds, and as an HTTP date 3 s after the page's clock.
+for (const retryAfter of ['3', 'Mon, 02 Nov 2026 09:01:03 GMT']) {
+  test(`Retry-After is honoured even when the network comes back or the page is hidden: no retry before 3 s of clock time (${retryAfter})`, async () => {
+    env.expectErrors(/status of 429/);
+    const { backend, open } = await setup({ clock: true });
+    backend.script.push({ status: 429, headers: { 'retry-after': retryAfter }, body: '{"error":{"code":"rate_limited","message":"slow down"}}' });
+    const page = await open();
+    await page.clock.pauseAt(Date.parse('2026-11-02T09:01:00Z'));
+    await vote(page);
+    await line(poll(page), SAVED).waitFor();
+    await postsSettled(page);
+    // Both would start a try at once were the pause not kept.
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.clock.runFor(2_999);
+    await postsSettled(page);
+    assert.equal((await votePosts(page)).length, 1, 'no resend inside the pause the server asked for');
+    await page.clock.runFor(1);
+    await confirmed(poll(page), 582);
+    const [first, second, ...more] = await votePosts(page);
+    assert.deepEqual(more, []);
+    assert.ok(second.at - first.at >= 3000, `resent ${second.at - first.at} ms of clock time after the 429`);
+    assert.equal(backend.received.length, 2);
+  });
+}
 
 test('a widget that failed to load its runtime tries again for the next poll', async () => {
   env.expectErrors(/ERR_CONNECTION_RESET/, /^readerpoll: poll unavailable: wasm_unavailable: /);
