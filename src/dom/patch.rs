@@ -97,7 +97,7 @@ impl Dom {
             }
             ViewModel::Unavailable { title, reason } => {
                 self.built = None;
-                self.body.set_text_content(None);
+                set_text(&self.body, "");
                 let block = el(&self.doc, "div", "unavailable");
                 attr(&block, "part", "unavailable");
                 append(&block, &text_el(&self.doc, "p", "unavailable-title", title));
@@ -250,7 +250,8 @@ impl Dom {
                 set_style(&els.bar, "width", &row.bar_width);
             }
             if order != b.row_order {
-                b.list.set_text_content(None);
+                // (Never a no-op: every row has its label's text.)
+                set_text(&b.list, "");
                 for index in &order {
                     if let Some(r) = b.rows.iter().find(|r| r.index == *index) {
                         append(&b.list, &r.li);
@@ -297,8 +298,8 @@ impl Dom {
 
     pub fn announce(&self, text: &str) {
         // Clearing first makes a repeated message count as a change.
-        self.live.set_text_content(None);
-        self.live.set_text_content(Some(text));
+        set_text(&self.live, "");
+        set_text(&self.live, text);
     }
 
     /// The element to focus for `target`, once built.
