@@ -17,8 +17,6 @@ extern "C" {
     fn create_element(this: &Raw, tag: &str) -> Element;
     #[wasm_bindgen(method, js_name = setAttribute)]
     fn set_attribute(this: &Raw, name: &str, value: &str);
-    #[wasm_bindgen(method, js_name = removeAttribute)]
-    fn remove_attribute(this: &Raw, name: &str);
     #[wasm_bindgen(method, js_name = toggleAttribute)]
     fn toggle_attribute(this: &Raw, name: &str, force: bool);
     #[wasm_bindgen(method, js_name = appendChild)]
@@ -29,8 +27,6 @@ extern "C" {
     fn class_list(this: &Raw) -> Raw;
     #[wasm_bindgen(method)]
     fn toggle(this: &Raw, name: &str, force: bool);
-    #[wasm_bindgen(method)]
-    fn contains(this: &Raw, name: &str) -> bool;
     #[wasm_bindgen(method, getter)]
     fn style(this: &Raw) -> Raw;
     #[wasm_bindgen(method, js_name = setProperty)]
@@ -71,8 +67,9 @@ pub fn set_attr(e: &Element, name: &str, value: &str) {
     raw(e).set_attribute(name, value);
 }
 
+/// `toggleAttribute(name, false)`: one import fewer than `removeAttribute`.
 pub fn remove_attr(e: &Element, name: &str) {
-    raw(e).remove_attribute(name);
+    raw(e).toggle_attribute(name, false);
 }
 
 pub fn toggle_attr(e: &Element, name: &str, force: bool) {
@@ -89,10 +86,6 @@ pub fn closest(e: &Element, selector: &str) -> Option<Element> {
 
 pub fn toggle_class(e: &Element, name: &str, force: bool) {
     raw(e).class_list().toggle(name, force);
-}
-
-pub fn has_class(e: &Element, name: &str) -> bool {
-    raw(e).class_list().contains(name)
 }
 
 pub fn set_style(e: &HtmlElement, name: &str, value: &str) {

@@ -269,10 +269,11 @@ fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
         return Some(Event::Toggle(index as usize));
     }
     let button = bind::closest(&target, "button")?;
-    if bind::has_class(&button, "vote") {
+    // The Vote button is the one button without an action.
+    let Some(name) = button.get_attribute("data-action") else {
         return Some(Event::Submit);
-    }
-    let action = Action::from_name(&button.get_attribute("data-action")?)?;
+    };
+    let action = Action::from_name(&name)?;
     Some(match action {
         Action::ViewResults => Event::ViewResults,
         Action::BackToVote => Event::BackToVote,

@@ -6,9 +6,7 @@
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
-use super::bind::{
-    append_to, has_class, remove_attr, set_style, set_text, toggle_attr, toggle_class,
-};
+use super::bind::{append_to, remove_attr, set_style, set_text, toggle_attr, toggle_class};
 use super::build::{append, attr, el, option, result_row, text_el, OptionEls, RowEls};
 use crate::core::locale::{Locale, Texts};
 use crate::core::machine::FocusTarget;
@@ -267,7 +265,8 @@ impl Dom {
 
         if b.shown_actions != live.actions {
             while let Some(last) = b.actions.last_element_child() {
-                if has_class(&last, "vote") {
+                // The Vote button, the one without an action, stays.
+                if last.get_attribute("data-action").is_none() {
                     break;
                 }
                 last.remove();
