@@ -84,6 +84,8 @@ pub fn closest(e: &Element, selector: &str) -> Option<Element> {
     raw(e).closest(selector)
 }
 
+/// (The survey's: the poll sets its one toggled class as an attribute.)
+#[cfg(feature = "survey")]
 pub fn toggle_class(e: &Element, name: &str, force: bool) {
     raw(e).class_list().toggle(name, force);
 }
