@@ -23,8 +23,8 @@ use crate::transport::decode::decode_poll;
 #[cfg(not(feature = "survey"))]
 use crate::transport::net::{field, DEFAULT_TIMEOUT_MS};
 
-/// A mounted poll, held by the element. `destroy()` (or garbage
-/// collection of the handle) removes every node and listener it made.
+/// A mounted poll, held by the element. `free()` (or garbage collection
+/// of the handle) removes every node and listener it made.
 #[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub struct PollHandle {
@@ -32,12 +32,18 @@ pub struct PollHandle {
 }
 
 #[cfg(not(feature = "survey"))]
-#[wasm_bindgen]
 impl PollHandle {
+    /// What the element's `free()` of the handle does (it drops the
+    /// widget); for Rust callers, which keep the handle. Not exported: the
+    /// element frees the handle instead, one export fewer.
     pub fn destroy(&mut self) {
         self.widget = None;
     }
+}
 
+#[cfg(not(feature = "survey"))]
+#[wasm_bindgen]
+impl PollHandle {
     /// The host page's answer for a vote it took over by cancelling
     /// `poll-vote`: `ok`, or a refusal with a message (a string) for the
     /// reader. Taken as a JS value and read here: an `Option<String>`
@@ -141,7 +147,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
     }
 }
 
-/// A mounted survey, held by the element; `destroy()` removes every node,
+/// A mounted survey, held by the element; `free()` removes every node,
 /// listener and timer it made. Answers stay in the browser's storage.
 #[cfg(feature = "survey")]
 #[wasm_bindgen]
@@ -150,12 +156,16 @@ pub struct SurveyHandle {
 }
 
 #[cfg(feature = "survey")]
-#[wasm_bindgen]
 impl SurveyHandle {
+    /// As `PollHandle::destroy`: the element frees the handle instead.
     pub fn destroy(&mut self) {
         self.widget = None;
     }
+}
 
+#[cfg(feature = "survey")]
+#[wasm_bindgen]
+impl SurveyHandle {
     /// The host page's answer for a response it took over by cancelling
     /// `poll-vote` (the message read as the poll's `resolveVote` reads it).
     #[wasm_bindgen(js_name = resolveVote)]

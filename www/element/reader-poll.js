@@ -140,11 +140,8 @@ function near(element) {
 // closing quote, and quotes inside a JSON string are escaped.
 const isSurvey = (config) => config?.questions || /"questions"\s*:/.test(config);
 
-/** Frees a mounted poll: its nodes, listeners and timers, then the handle. */
-const release = (handle) => {
-  handle.destroy();
-  handle.free();
-};
+/** Frees a mounted poll: the handle, and with it its nodes, listeners and timers. */
+const release = (handle) => handle.free();
 
 const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live', 'timeout'];
 
@@ -197,24 +194,6 @@ class ReaderPoll extends HTMLElement {
     this.#remount();
   }
 
-  get poll() {
-    return this.getAttribute('poll');
-  }
-  set poll(v) {
-    this.setAttribute('poll', v);
-  }
-  get src() {
-    return this.getAttribute('src');
-  }
-  set src(v) {
-    this.setAttribute('src', v);
-  }
-  get endpoint() {
-    return this.getAttribute('endpoint');
-  }
-  set endpoint(v) {
-    this.setAttribute('endpoint', v);
-  }
   get protocol() {
     return this.getAttribute('protocol') ?? 'json';
   }
@@ -478,6 +457,18 @@ class ReaderPoll extends HTMLElement {
       })
     );
   }
+}
+
+// `poll`, `src` and `endpoint` reflect their attributes.
+for (const name of ['poll', 'src', 'endpoint']) {
+  Object.defineProperty(ReaderPoll.prototype, name, {
+    get() {
+      return this.getAttribute(name);
+    },
+    set(v) {
+      this.setAttribute(name, v);
+    },
+  });
 }
 
 if (!customElements.get('reader-poll')) customElements.define('reader-poll', ReaderPoll);
