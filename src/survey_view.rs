@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use crate::core::count::SurveyTally;
-use crate::core::format::{decimal, fill, percent};
-use crate::core::locale::{Locale, Plural};
+use crate::core::format::{decimal, fill, percent, pieces};
+use crate::core::locale::{Locale, EN as ENGLISH};
 use crate::core::poll::ResultsVisibility;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
 use crate::core::share::PERCENT;
@@ -27,8 +27,6 @@ pub enum SurveyMsg {
     Optional,
     Sending,
     Done,
-    WrittenOne,
-    WrittenOther,
     Median,
     NpsScore,
     Detractors,
@@ -37,38 +35,34 @@ pub enum SurveyMsg {
     ResultsAfterVote,
     ResultsAfterClose,
     ResultsNever,
-    AnswersOne,
-    AnswersOther,
     Unavailable,
 }
 
-/// How many texts a survey has.
-const COUNT: usize = 22;
+/// A counted text, in the six plural forms as the poll's "{n} votes":
+/// `answers.<category>` and `written.<category>` (`answers.one`,
+/// `written.few`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Counted {
+    /// "{n} answers", beside a result bar.
+    Answers = 0,
+    /// "{n} written answers", all a text question's results say.
+    Written,
+}
 
-const NAMES: [&str; COUNT] = [
-    "next",
-    "back",
-    "submit",
-    "progress",
-    "required",
-    "required_rows",
-    "optional",
-    "sending_answers",
-    "answers_counted",
-    "written.one",
-    "written.other",
-    "median",
-    "nps_score",
-    "detractors",
-    "passives",
-    "promoters",
-    "survey_results_after_vote",
-    "survey_results_after_close",
-    "survey_results_never",
-    "answers.one",
-    "answers.other",
-    "survey_unavailable",
-];
+/// How many messages a survey has.
+const MSG_COUNT: usize = 18;
+/// The messages, then each counted text's six plural forms.
+const COUNT: usize = MSG_COUNT + 2 * 6;
+
+/// Every name, space-separated: in `SurveyMsg` order, then the forms in
+/// `Counted` and `Plural` order. One string, not a table of them: 30 fewer
+/// pointers in the survey build. The languages' texts are in
+/// `www/element/locales/<tag>.json`, beside the poll's.
+const NAMES: &str = "next back submit progress required required_rows optional \
+    sending_answers answers_counted median nps_score detractors passives promoters \
+    survey_results_after_vote survey_results_after_close survey_results_never \
+    survey_unavailable answers.zero answers.one answers.two answers.few answers.many \
+    answers.other written.zero written.one written.two written.few written.many written.other";
 
 const EN: [&str; COUNT] = [
     "Next",
@@ -80,8 +74,6 @@ const EN: [&str; COUNT] = [
     "Optional",
     "Sending your answers…",
     "Thank you: your answers were counted.",
-    "{n} written answer",
-    "{n} written answers",
     "Median: {n}",
     "Net Promoter Score: {n}",
     "Detractors (0-6)",
@@ -90,20 +82,35 @@ const EN: [&str; COUNT] = [
     "Results are shown after you answer.",
     "Results will be shown when the survey closes.",
     "The results of this survey are not published.",
+    "This survey cannot be shown.",
+    "{n} answers",
     "{n} answer",
     "{n} answers",
-    "This survey cannot be shown.",
+    "{n} answers",
+    "{n} answers",
+    "{n} answers",
+    "{n} written answers",
+    "{n} written answer",
+    "{n} written answers",
+    "{n} written answers",
+    "{n} written answers",
+    "{n} written answers",
 ];
 
 /// English survey texts with a site's or language's overrides.
 pub struct SurveyTexts {
     texts: [Cow<'static, str>; COUNT],
+    /// Whether any plural form was given. Until one is, the forms are
+    /// English and are picked by the English rule, as the poll's are: a
+    /// French page whose texts failed to load says "0 answers".
+    own_plurals: bool,
 }
 
 impl Default for SurveyTexts {
     fn default() -> Self {
         SurveyTexts {
             texts: EN.map(Cow::Borrowed),
+            own_plurals: false,
         }
     }
 }
@@ -111,9 +118,10 @@ impl Default for SurveyTexts {
 impl SurveyTexts {
     /// Overrides one text by name; false if no survey text has that name.
     pub fn set(&mut self, name: &str, text: &str) -> bool {
-        match NAMES.iter().position(|n| *n == name) {
+        match pieces(NAMES, b" ").position(|n| n == name) {
             Some(i) => {
                 self.texts[i] = Cow::Owned(text.to_owned());
+                self.own_plurals |= i >= MSG_COUNT;
                 true
             }
             None => false,
@@ -124,15 +132,19 @@ impl SurveyTexts {
         &self.texts[msg as usize]
     }
 
-    /// "{n} answers" or "{n} answer" in the language's plural rule (one
-    /// and other: the forms surveys ship with).
-    fn count(&self, one: SurveyMsg, other: SurveyMsg, n: u64, locale: &Locale) -> String {
-        let form = if (locale.plural)(n) == Plural::One {
-            one
+    /// "{n} answers" or "{n} answer" (or the language's forms), picked by
+    /// the language's plural rule once its forms are there.
+    fn count(&self, what: Counted, n: u64, locale: &Locale) -> String {
+        let rule = if self.own_plurals {
+            locale.plural
         } else {
-            other
+            ENGLISH.plural
         };
-        fill(self.get(form), n, locale)
+        fill(
+            &self.texts[MSG_COUNT + what as usize * 6 + rule(n) as usize],
+            n,
+            locale,
+        )
     }
 }
 
@@ -435,12 +447,7 @@ fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a
 fn bar_view(bar: &Bar, locale: &Locale, own: &SurveyTexts) -> BarView {
     let mut figures = percent(bar.share, PERCENT, locale);
     figures.push_str(" (");
-    figures.push_str(&own.count(
-        SurveyMsg::AnswersOne,
-        SurveyMsg::AnswersOther,
-        bar.count,
-        locale,
-    ));
+    figures.push_str(&own.count(Counted::Answers, bar.count, locale));
     figures.push(')');
     BarView {
         label: bar.label.clone(),
@@ -517,13 +524,149 @@ fn question_results<'a>(
             };
         }
         Results::Text { written } => {
-            view.summary = Some(own.count(
-                SurveyMsg::WrittenOne,
-                SurveyMsg::WrittenOther,
-                written,
-                locale,
-            ));
+            view.summary = Some(own.count(Counted::Written, written, locale));
         }
     }
     view
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::locale::{locale_for, texts_file as file};
+
+    /// The languages whose texts ship in `www/element/locales/<tag>.json`.
+    const TRANSLATED: [&str; 4] = ["de", "fr", "es", "ar"];
+
+    /// What a survey on a page in `tag` shows: English, under the survey
+    /// texts of that language's file (the rest of it is the poll's).
+    fn texts(tag: &str) -> SurveyTexts {
+        let mut own = SurveyTexts::default();
+        for (name, text) in file(tag) {
+            own.set(&name, text.as_str().unwrap());
+        }
+        own
+    }
+
+    #[test]
+    fn every_language_file_translates_every_survey_text_and_its_plural_forms() {
+        for tag in TRANSLATED {
+            let file = file(tag);
+            let plural = locale_for(tag).plural;
+            assert_eq!(pieces(NAMES, b" ").count(), COUNT);
+            for (index, name) in pieces(NAMES, b" ").enumerate() {
+                let form = (index >= MSG_COUNT).then(|| (index - MSG_COUNT) % 6);
+                let needed = form.is_none_or(|f| (0..200).any(|n| plural(n) as usize == f));
+                assert_eq!(file.contains_key(name), needed, "{tag}.json: {name}");
+            }
+        }
+        let de = texts("de");
+        assert_eq!(
+            (de.get(SurveyMsg::Next), de.get(SurveyMsg::Back)),
+            ("Weiter", "Zurück")
+        );
+        assert_eq!(
+            de.get(SurveyMsg::Required),
+            "Beantworten Sie diese Frage, um fortzufahren."
+        );
+    }
+
+    #[test]
+    fn counted_texts_take_each_languages_plural_forms() {
+        let table: [(&str, Counted, [&str; 5]); 6] = [
+            (
+                "en",
+                Counted::Answers,
+                [
+                    "0 answers",
+                    "1 answer",
+                    "2 answers",
+                    "5 answers",
+                    "1,234 answers",
+                ],
+            ),
+            (
+                "de",
+                Counted::Answers,
+                [
+                    "0 Antworten",
+                    "1 Antwort",
+                    "2 Antworten",
+                    "5 Antworten",
+                    "1.234 Antworten",
+                ],
+            ),
+            (
+                "fr",
+                Counted::Written,
+                [
+                    "0 réponse écrite",
+                    "1 réponse écrite",
+                    "2 réponses écrites",
+                    "5 réponses écrites",
+                    "1\u{202F}234 réponses écrites",
+                ],
+            ),
+            (
+                "es",
+                Counted::Answers,
+                [
+                    "0 respuestas",
+                    "1 respuesta",
+                    "2 respuestas",
+                    "5 respuestas",
+                    "1234 respuestas",
+                ],
+            ),
+            (
+                "ar",
+                Counted::Answers,
+                [
+                    "لا إجابات",
+                    "إجابة واحدة",
+                    "إجابتان",
+                    "5 إجابات",
+                    "1,234 إجابة",
+                ],
+            ),
+            (
+                "ar",
+                Counted::Written,
+                [
+                    "لا إجابات مكتوبة",
+                    "إجابة مكتوبة واحدة",
+                    "إجابتان مكتوبتان",
+                    "5 إجابات مكتوبة",
+                    "1,234 إجابة مكتوبة",
+                ],
+            ),
+        ];
+        for (tag, what, expected) in table {
+            let own = if tag == "en" {
+                SurveyTexts::default()
+            } else {
+                texts(tag)
+            };
+            for (n, want) in [0, 1, 2, 5, 1234].into_iter().zip(expected) {
+                assert_eq!(own.count(what, n, locale_for(tag)), want, "{tag} {n}");
+            }
+        }
+    }
+
+    /// Without its texts a survey shows English, with the language's
+    /// numbers and the English plural rule, as a poll does.
+    #[test]
+    fn a_language_without_its_texts_counts_in_english() {
+        let own = SurveyTexts::default();
+        let fr = locale_for("fr");
+        assert_eq!(own.count(Counted::Answers, 0, fr), "0 answers");
+        assert_eq!(
+            own.count(Counted::Written, 1234, fr),
+            "1\u{202F}234 written answers"
+        );
+        assert_eq!(
+            own.count(Counted::Answers, 2, locale_for("ar")),
+            "2 answers"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use std::sync::Arc;
-use support::{backends, key, server, vote_json, voters, Backend, Server};
+use support::{backends, key, server, vote_json, voters, Backend, Scratch, Server};
 
 const MULTI: &str = r#"{
   "id": "lunch-tests",
@@ -375,13 +375,11 @@ fn cli_lists_adds_and_rejects_invalid_polls() {
     b.add_poll(MULTI);
     let list = b.cli(&["poll", "list"]).unwrap();
     assert!(list.contains("lunch-tests\topen"), "{list}");
-    let file = std::env::temp_dir().join(format!("readerpoll-bad-{}.json", std::process::id()));
-    std::fs::write(
-        &file,
+    let file = Scratch::file(
+        "bad.json",
         r#"{"id":"x","question":"Q","options":[{"id":"a","label":"A"}]}"#,
-    )
-    .unwrap();
-    let err = b.cli(&["poll", "add", file.to_str().unwrap()]).unwrap_err();
+    );
+    let err = b.cli(&["poll", "add", file.arg()]).unwrap_err();
     assert!(err.contains("option"), "{err}");
     let err = b.cli(&["poll", "add", "/nonexistent.json"]).unwrap_err();
     assert!(err.contains("/nonexistent.json"), "{err}");
@@ -573,10 +571,8 @@ fn a_poll_can_name_the_sites_that_may_vote() {
         );
         assert_eq!(r.status, 201);
         let bad = r#"{"id":"bad-origins","question":"Q?","allowed_origins":["javascript:alert(1)"],"options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}"#;
-        let file =
-            std::env::temp_dir().join(format!("readerpoll-origins-{}.json", std::process::id()));
-        std::fs::write(&file, bad).unwrap();
-        let err = b.cli(&["poll", "add", file.to_str().unwrap()]).unwrap_err();
+        let file = Scratch::file("origins.json", bad);
+        let err = b.cli(&["poll", "add", file.arg()]).unwrap_err();
         assert!(err.contains("allowed_origins"), "{err}");
     }
 }
@@ -753,5 +749,21 @@ fn polls_changed_by_the_cli_while_serving_are_seen() {
         let r = s.vote("lunch-tests", &vote_json(&["soup"], &key(), ""));
         assert_eq!(r.code(), "poll_closed");
         assert_eq!(s.get("/api/polls/lunch-tests").json()["open"], false);
+    }
+}
+
+#[test]
+fn a_poll_closed_by_the_cli_reads_as_closed_without_a_vote() {
+    for b in backends("cli-close-read") {
+        let s = server(&b);
+        // Read once, so a server that keeps polls in memory has this one.
+        assert_eq!(s.get("/api/polls/overtime-hours").json()["open"], true);
+        b.cli(&["poll", "close", "overtime-hours"]).unwrap();
+        support::eventually(
+            std::time::Duration::from_secs(20),
+            "a poll closed by the command line reads as closed",
+            || s.get("/api/polls/overtime-hours").json()["open"] == false,
+        );
+        assert_eq!(voters(&s, "overtime-hours"), 581);
     }
 }

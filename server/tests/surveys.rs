@@ -315,21 +315,15 @@ fn exports_hold_every_answer_with_hostile_text_made_inert() {
 fn surveys_and_polls_share_one_namespace() {
     for b in backends("survey-ids") {
         let clash = with(json!({"id": "overtime-hours"}));
-        let file =
-            std::env::temp_dir().join(format!("readerpoll-clash-{}.json", std::process::id()));
-        std::fs::write(&file, clash).unwrap();
-        let err = b.cli(&["poll", "add", file.to_str().unwrap()]).unwrap_err();
+        let file = support::Scratch::file("clash.json", &clash);
+        let err = b.cli(&["poll", "add", file.arg()]).unwrap_err();
         assert!(err.contains("already exists"), "{b:?}: {err}");
-        let _ = std::fs::remove_file(file);
         // A broken survey names the field at fault.
         let broken = with(
             json!({"questions": [{"id": "q", "type": "scale", "prompt": "P", "min": 1, "max": 20}]}),
         );
-        let file =
-            std::env::temp_dir().join(format!("readerpoll-broken-{}.json", std::process::id()));
-        std::fs::write(&file, broken).unwrap();
-        let err = b.cli(&["poll", "add", file.to_str().unwrap()]).unwrap_err();
+        let file = support::Scratch::file("broken.json", &broken);
+        let err = b.cli(&["poll", "add", file.arg()]).unwrap_err();
         assert!(err.contains("bad_scale: questions.0.max"), "{err}");
-        let _ = std::fs::remove_file(file);
     }
 }

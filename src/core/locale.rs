@@ -320,6 +320,18 @@ impl Texts {
     }
 }
 
+/// A language's shipped texts file (the poll's and the survey's texts), as
+/// the element passes it.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn texts_file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
+    let path = format!(
+        "{}/www/element/locales/{tag}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -327,23 +339,16 @@ mod tests {
     /// The languages whose texts ship as `www/element/locales/<tag>.json`.
     const TRANSLATED: [&str; 4] = ["de", "fr", "es", "ar"];
 
-    /// A language's shipped texts file, as the element passes it.
-    fn texts_file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
-        let path = format!(
-            "{}/www/element/locales/{tag}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
-    /// What a page in `tag` shows: English, under that language's file.
+    /// What a page in `tag` shows: English, under that language's file
+    /// (whose other texts are the survey's).
     fn texts(tag: &str) -> Texts {
         let mut t = Texts::new(locale_for(tag));
+        let mut survey = crate::survey_view::SurveyTexts::default();
         if tag != "en" {
             for (name, text) in texts_file(tag) {
                 let text = text.as_str().unwrap_or_else(|| panic!("{tag}: {name}"));
-                assert!(t.set(&name, text), "{tag}.json: unknown text {name}");
+                let known = t.set(&name, text) || survey.set(&name, text);
+                assert!(known, "{tag}.json: unknown text {name}");
             }
         }
         t

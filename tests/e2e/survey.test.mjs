@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBrowser, recordEvents, waitForEvents, RESULTS, ROOT } from './harness.mjs';
 import { articlePage, pollElement, servePage } from './pages.mjs';
+import * as reader from './reader.mjs';
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SERVER = join(ROOT, 'target/release/readerpoll-server');
@@ -445,5 +446,50 @@ test('WP-Polls cannot run a survey: poll-error unsupported_survey', async () => 
   const [detail] = await waitForEvents(page, 'poll-error');
   assert.equal(detail.code, 'unsupported_survey');
   assert.match(detail.message, /survey/);
+  await context.close();
+});
+
+/** The demo survey from the endpoint, its element in language `lang`. */
+async function surveyIn(context, lang) {
+  const html = articlePage({
+    title: 'Your workload',
+    content: `<p>We asked readers about their week.</p>
+      <reader-poll poll="workload-survey" endpoint="/api" lang="${lang}"></reader-poll>`,
+  });
+  const page = await context.newPage();
+  await page.goto(await servePage(page, env.server.url, `/test/survey-${lang}.html`, html));
+  return { page, s: survey(page) };
+}
+
+test('a survey with lang="de" speaks German: progress, buttons, the validation message', async () => {
+  const context = await env.context();
+  const { page, s } = await surveyIn(context, 'de');
+  await reader.line(s, 'Frage 1 von 4').waitFor();
+  await reader.button(s, 'Weiter').click();
+  // Blocked: said inline and through the live region, in German.
+  const required = 'Beantworten Sie diese Frage, um fortzufahren.';
+  await reader.line(s, required).waitFor();
+  await reader.announced(s, required).waitFor();
+  await reader.radio(s, '6-10').check();
+  await reader.button(s, 'Weiter').click();
+  await reader.line(s, 'Frage 2 von 4').waitFor();
+  await reader.button(s, 'Zurück').waitFor();
+  assert.equal(await reader.button(s, 'Next').count(), 0);
+  assert.equal(await reader.button(s, 'Back').count(), 0);
+  assert.equal(await s.locator('[part~="poll"]').getAttribute('lang'), 'de');
+  await assertNoViolations(page, 'German survey');
+  await context.close();
+});
+
+test('a survey with lang="ar" is right to left, in Arabic', async () => {
+  const context = await env.context();
+  const { page, s } = await surveyIn(context, 'ar');
+  await reader.line(s, 'السؤال 1 من 4').waitFor();
+  await reader.button(s, 'التالي').click();
+  await reader.announced(s, 'أجب عن هذا السؤال للمتابعة.').waitFor();
+  const container = s.locator('[part~="poll"]');
+  assert.equal(await container.getAttribute('dir'), 'rtl');
+  assert.equal(await container.getAttribute('lang'), 'ar');
+  await assertNoViolations(page, 'Arabic survey');
   await context.close();
 });

@@ -12,7 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use readerpoll::core::ballot::valid_ballot;
+use readerpoll::core::count::{decide, Counter, Decision, Delta, Known};
 use readerpoll::core::poll::{valid_id, Poll, RawPoll};
+use readerpoll::core::question::Answer;
+use readerpoll::core::survey::{Response, Survey};
 use readerpoll::core::tally::Tally;
 use readerpoll::core::ConfigError;
 
@@ -207,6 +210,88 @@ pub fn check_ballot(poll: &Poll, now: i64, choices: &[String]) -> Result<Vec<usi
     Ok(indices)
 }
 
+/// A poll's counters as both stores keep them: its voters, and a count per
+/// option position (0 where a poll has no counter row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Counters {
+    pub voters: i64,
+    pub counts: Vec<i64>,
+}
+
+impl Counters {
+    /// Applies a delta of `core::count` to a poll: its respondents are the
+    /// voters, its question's buckets the options (a poll stores no
+    /// "answered" counter: every voter answers its one question). No
+    /// counter goes below zero.
+    pub fn apply(&mut self, delta: &Delta) {
+        fn bump(value: &mut i64, by: i64) {
+            *value = value.saturating_add(by);
+            if by < 0 {
+                *value = (*value).max(0);
+            }
+        }
+        for &(counter, by) in &delta.0 {
+            match counter {
+                Counter::Respondents => bump(&mut self.voters, by),
+                Counter::Bucket(0, option) => {
+                    if let Some(count) = self.counts.get_mut(option) {
+                        bump(count, by);
+                    }
+                }
+                Counter::Answered(_) | Counter::Bucket(..) => {}
+            }
+        }
+    }
+
+    pub fn tally(&self) -> Tally {
+        Tally::new(
+            self.counts.iter().map(|c| (*c).max(0) as u64).collect(),
+            self.voters.max(0) as u64,
+        )
+    }
+}
+
+/// A ballot (option positions) as a response to the poll's one question.
+fn ballot_response(picked: Vec<usize>) -> Response {
+    vec![Some(Answer::Choice {
+        picked,
+        other: None,
+    })]
+}
+
+/// A stored ballot (`choices`: option ids joined by commas) as a response;
+/// ids the poll no longer has are left out.
+fn stored_response(poll: &Poll, choices: &str) -> Response {
+    ballot_response(
+        choices
+            .split(',')
+            .filter_map(|id| poll.option_index(id))
+            .collect(),
+    )
+}
+
+/// What counting a ballot changes, by the one counting rule
+/// (`core::count::decide`, the survey stores' too), given the reader's
+/// current stored ballot, if any: the delta, and whether the new ballot
+/// replaces that one. Asked only once the key is known to be new: a replay
+/// was answered before, as the first answer again.
+pub(crate) fn counting(
+    poll: &Poll,
+    previous: Option<&str>,
+    ballot: Vec<usize>,
+) -> Result<(Delta, bool), VoteError> {
+    let survey = Survey::from_poll(poll);
+    let previous = previous.map(|choices| stored_response(poll, choices));
+    let known = Known {
+        key_seen: false,
+        previous: previous.as_ref(),
+    };
+    match decide(&survey, known, &ballot_response(ballot)) {
+        Decision::Count { delta, replaces } => Ok((delta, replaces)),
+        Decision::Replay | Decision::AlreadyResponded => Err(VoteError::AlreadyVoted),
+    }
+}
+
 /// The seed polls a new database starts with; the seed's surveys go to
 /// the survey store (`survey::seed`).
 fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
@@ -223,6 +308,10 @@ fn seed_definitions(seed: &str) -> Result<Vec<String>, String> {
 /// enough that a poll added by the `poll` command while the server runs
 /// shows up at once for any practical purpose.
 const MISS_TTL: Duration = Duration::from_secs(2);
+/// How long the SQLite server serves a poll from memory before reading it
+/// again: the `poll` command (another process) may have closed it, and a
+/// closed poll should read as closed as soon as an added one shows up.
+pub(crate) const SNAPSHOT_TTL: Duration = MISS_TTL;
 /// Most unknown ids remembered; past it the list starts afresh.
 const MAX_MISSES: usize = 10_000;
 

@@ -16,13 +16,12 @@ use std::sync::{Arc, RwLock};
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use readerpoll::core::poll::Poll;
-use readerpoll::core::tally::Tally;
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
-    AddError, PollState, VoteError, VoteOk, VoteRequest,
+    check_ballot, closed_if, counting, now_seconds, parse_definition, parse_stored,
+    seed_definitions, AddError, Counters, PollState, VoteError, VoteOk, VoteRequest,
 };
 
 /// Connections per process; votes on one poll serialise on its row anyway.
@@ -77,8 +76,7 @@ const MAX_BATCH: usize = 256;
 /// the batch changes them; `counted` when a vote in the batch changed them.
 struct BatchPoll {
     poll: Arc<Poll>,
-    counts: Vec<i64>,
-    voters: i64,
+    counters: Counters,
     counted: bool,
 }
 
@@ -87,10 +85,7 @@ impl BatchPoll {
     fn answer(&self, counted: bool) -> VoteOk {
         VoteOk {
             poll: self.poll.clone(),
-            tally: Tally::new(
-                self.counts.iter().map(|c| (*c).max(0) as u64).collect(),
-                self.voters.max(0) as u64,
-            ),
+            tally: self.counters.tally(),
             counted,
         }
     }
@@ -324,10 +319,7 @@ impl PgStore {
         Ok(Some(PollState {
             poll,
             definition,
-            tally: Tally::new(
-                counts.into_iter().map(|c| c.max(0) as u64).collect(),
-                voters.max(0) as u64,
-            ),
+            tally: Counters { voters, counts }.tally(),
         }))
     }
 
@@ -383,8 +375,7 @@ impl PgStore {
                 id,
                 BatchPoll {
                     poll,
-                    counts,
-                    voters,
+                    counters: Counters { voters, counts },
                     counted: false,
                 },
             );
@@ -401,7 +392,7 @@ impl PgStore {
             let position: i32 = row.get(1);
             if let Some(c) = polls
                 .get_mut(&id)
-                .and_then(|p| p.counts.get_mut(usize::try_from(position).ok()?))
+                .and_then(|p| p.counters.counts.get_mut(usize::try_from(position).ok()?))
             {
                 *c = row.get(2);
             }
@@ -463,39 +454,31 @@ impl PgStore {
                 }
             };
             let choices = r.choices.join(",");
-            let mut voters_delta = 1;
-            if !r.voter.is_empty() {
-                let voter = (r.poll.clone(), r.voter.clone());
-                if let Some((old_key, old_choices)) = earlier.get(&voter) {
-                    if !p.poll.allow_change {
-                        outcomes.push(Err(VoteError::AlreadyVoted));
+            let voter = (!r.voter.is_empty()).then(|| (r.poll.clone(), r.voter.clone()));
+            let previous = voter.as_ref().and_then(|v| earlier.get(v));
+            let (delta, replaces) =
+                match counting(&p.poll, previous.map(|(_, c)| c.as_str()), indices) {
+                    Ok(counting) => counting,
+                    Err(e) => {
+                        outcomes.push(Err(e));
                         continue;
                     }
-                    // A changed vote: the old ballot leaves the counts.
-                    for id in old_choices.split(',') {
-                        if let Some(c) = p.poll.option_index(id).and_then(|i| p.counts.get_mut(i)) {
-                            *c = (*c - 1).max(0);
-                        }
-                    }
-                    // The old vote's row stays, marked replaced, so its key
-                    // is still known: a late retry of it is a replay.
-                    match inserts
-                        .iter_mut()
-                        .find(|v| v.poll == r.poll && v.key == *old_key)
-                    {
-                        Some(same_batch) => same_batch.replaced = true,
-                        None => replaced.push((r.poll.clone(), old_key.clone())),
-                    }
-                    voters_delta = 0;
+                };
+            if let (true, Some((old_key, _))) = (replaces, previous) {
+                // The old vote's row stays, marked replaced, so its key is
+                // still known: a late retry of it is a replay.
+                match inserts
+                    .iter_mut()
+                    .find(|v| v.poll == r.poll && v.key == *old_key)
+                {
+                    Some(same_batch) => same_batch.replaced = true,
+                    None => replaced.push((r.poll.clone(), old_key.clone())),
                 }
+            }
+            if let Some(voter) = voter {
                 earlier.insert(voter, (r.key.clone(), choices.clone()));
             }
-            for &i in &indices {
-                if let Some(c) = p.counts.get_mut(i) {
-                    *c += 1;
-                }
-            }
-            p.voters += voters_delta;
+            p.counters.apply(&delta);
             seen.insert((r.poll.clone(), r.key.clone()));
             inserts.push(NewVote {
                 poll: r.poll.clone(),
@@ -543,18 +526,18 @@ impl PgStore {
             .map_err(db)?;
         }
         for (id, p) in polls.iter().filter(|(_, p)| p.counted) {
-            let positions: Vec<i32> = (0..p.counts.len() as i32).collect();
+            let positions: Vec<i32> = (0..p.counters.counts.len() as i32).collect();
             tx.execute(
                 "UPDATE option_counts c SET count = u.count
                    FROM unnest($2::int4[], $3::int8[]) AS u(position, count)
                   WHERE c.poll = $1 AND c.position = u.position",
-                &[id, &positions, &p.counts],
+                &[id, &positions, &p.counters.counts],
             )
             .await
             .map_err(db)?;
             tx.execute(
                 "UPDATE polls SET voters = $2 WHERE id = $1",
-                &[id, &p.voters],
+                &[id, &p.counters.voters],
             )
             .await
             .map_err(db)?;

@@ -4,21 +4,23 @@
 //! takes every vote waiting, applies them in one transaction and answers
 //! them only after the commit (synchronous=FULL), so each acknowledged vote
 //! is durable while the fsync is shared by the batch. Reads come from an
-//! in-memory snapshot the writer refreshes after each commit.
+//! in-memory snapshot the writer refreshes after each commit, and that is
+//! read again from the file when it is older than `SNAPSHOT_TTL` (the
+//! `poll` command changes the file from another process).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use readerpoll::core::poll::Poll;
-use readerpoll::core::tally::Tally;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
 
 use super::{
-    check_ballot, closed_if, now_seconds, parse_definition, parse_stored, seed_definitions,
-    AddError, PollState, VoteError, VoteOk, VoteRequest,
+    check_ballot, closed_if, counting, now_seconds, parse_definition, parse_stored,
+    seed_definitions, AddError, Counters, PollState, VoteError, VoteOk, VoteRequest, SNAPSHOT_TTL,
 };
 
 /// Most votes committed in one transaction.
@@ -28,7 +30,27 @@ const MAX_BATCH: usize = 512;
 const MAX_IDLE_READERS: usize = 4;
 
 type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
-type Snapshot = Arc<RwLock<HashMap<String, PollState>>>;
+
+/// Polls as last read from the database, each with when it was read.
+#[derive(Clone, Default)]
+struct Snapshot(Arc<RwLock<HashMap<String, (PollState, Instant)>>>);
+
+impl Snapshot {
+    /// The poll, if it was read within `SNAPSHOT_TTL`.
+    fn fresh(&self, id: &str) -> Option<PollState> {
+        let snap = self.0.read().ok()?;
+        let (state, read_at) = snap.get(id)?;
+        (read_at.elapsed() < SNAPSHOT_TTL).then(|| state.clone())
+    }
+
+    /// Keeps polls just read from the database.
+    fn put(&self, read: impl IntoIterator<Item = (String, PollState)>) {
+        let now = Instant::now();
+        if let Ok(mut snap) = self.0.write() {
+            snap.extend(read.into_iter().map(|(id, state)| (id, (state, now))));
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -129,20 +151,13 @@ struct Definitions(HashMap<String, (String, Arc<Poll>, Arc<serde_json::Value>)>)
 struct Stored {
     poll: Arc<Poll>,
     definition: Arc<serde_json::Value>,
-    voters: i64,
-    /// By option position; `None` where the poll has no counter row.
-    counts: Vec<Option<i64>>,
+    counters: Counters,
 }
 
 impl Stored {
     fn state(&self) -> PollState {
-        let counts = self
-            .counts
-            .iter()
-            .map(|c| c.unwrap_or(0).max(0) as u64)
-            .collect();
         PollState {
-            tally: Tally::new(counts, self.voters.max(0) as u64),
+            tally: self.counters.tally(),
             poll: self.poll.clone(),
             definition: self.definition.clone(),
         }
@@ -178,21 +193,20 @@ fn read_poll(
     let poll = closed_if(poll, closed);
     let mut stmt =
         conn.prepare_cached("SELECT position, count FROM option_counts WHERE poll = ?1")?;
-    let mut counts = vec![None; poll.options.len()];
+    let mut counts = vec![0; poll.options.len()];
     for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (position, count) = row?;
         if let Some(c) = usize::try_from(position)
             .ok()
             .and_then(|p| counts.get_mut(p))
         {
-            *c = Some(count);
+            *c = count;
         }
     }
     Ok(Some(Stored {
         poll,
         definition,
-        voters,
-        counts,
+        counters: Counters { voters, counts },
     }))
 }
 
@@ -218,13 +232,12 @@ impl SqliteStore {
                 insert_poll(&mut conn, &poll, &text).map_err(|e| e.to_string())?;
             }
         }
-        let mut snapshot = HashMap::new();
+        let snapshot = Snapshot::default();
         for id in poll_ids(&conn).map_err(|e| e.to_string())? {
             if let Some(state) = load_poll(&conn, &id).map_err(|e| e.to_string())? {
-                snapshot.insert(id, state);
+                snapshot.put([(id, state)]);
             }
         }
-        let snapshot = Arc::new(RwLock::new(snapshot));
         // One reader opened now, with a read done, so it holds the
         // database and its journal open from the start.
         let reader = connect(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -243,15 +256,16 @@ impl SqliteStore {
         })
     }
 
-    /// From the snapshot; a poll it does not know yet (added by the `poll`
-    /// command while the server runs) is looked up in the database.
     /// The database file, which the survey store opens too.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// From the snapshot; a poll it does not know yet (added by the `poll`
+    /// command while the server runs), or read too long ago (perhaps
+    /// closed by it), is looked up in the database.
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
-        if let Some(hit) = self.snapshot.read().ok().and_then(|s| s.get(id).cloned()) {
+        if let Some(hit) = self.snapshot.fresh(id) {
             return Ok(Some(hit));
         }
         let owned = id.to_owned();
@@ -260,8 +274,8 @@ impl SqliteStore {
                 load_poll(conn, &owned).map_err(|e| e.to_string())
             })
             .await?;
-        if let (Some(state), Ok(mut snap)) = (&found, self.snapshot.write()) {
-            snap.insert(id.to_owned(), state.clone());
+        if let Some(state) = &found {
+            self.snapshot.put([(id.to_owned(), state.clone())]);
         }
         Ok(found)
     }
@@ -308,9 +322,7 @@ impl SqliteStore {
             let out = f(&mut conn);
             if let (Ok(_), Some(id)) = (&out, refresh) {
                 if let Ok(Some(state)) = load_poll(&conn, &id) {
-                    if let Ok(mut snap) = snapshot.write() {
-                        snap.insert(id, state);
-                    }
+                    snapshot.put([(id, state)]);
                 }
             }
             if let Ok(mut idle) = readers.lock() {
@@ -365,49 +377,32 @@ impl SqliteStore {
 /// Written back once, before the commit.
 struct Pending {
     stored: Stored,
-    read_voters: i64,
-    read_counts: Vec<Option<i64>>,
-    counted: bool,
+    read: Counters,
 }
 
 impl Pending {
     fn new(stored: Stored) -> Pending {
         Pending {
-            read_voters: stored.voters,
-            read_counts: stored.counts.clone(),
+            read: stored.counters.clone(),
             stored,
-            counted: false,
         }
     }
 
-    fn add(&mut self, position: usize) {
-        if let Some(Some(c)) = self.stored.counts.get_mut(position) {
-            *c = c.saturating_add(1);
-        }
-    }
-
-    fn remove(&mut self, position: usize) {
-        if let Some(Some(c)) = self.stored.counts.get_mut(position) {
-            if *c > 0 {
-                *c -= 1;
-            }
-        }
-    }
-
-    /// Writes the counters that changed.
+    /// Writes the counters that changed (a poll with no counter row for an
+    /// option has none written).
     fn write(&self, tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<()> {
-        for (position, (now, read)) in self.stored.counts.iter().zip(&self.read_counts).enumerate()
-        {
-            if let (Some(count), true) = (now, now != read) {
+        let (now, read) = (&self.stored.counters, &self.read);
+        for (position, (count, before)) in now.counts.iter().zip(&read.counts).enumerate() {
+            if count != before {
                 tx.prepare_cached(
                     "UPDATE option_counts SET count = ?3 WHERE poll = ?1 AND position = ?2",
                 )?
                 .execute(params![id, position as i64, count])?;
             }
         }
-        if self.stored.voters != self.read_voters {
+        if now.voters != read.voters {
             tx.prepare_cached("UPDATE polls SET voters = ?2 WHERE id = ?1")?
-                .execute(params![id, self.stored.voters])?;
+                .execute(params![id, now.voters])?;
         }
         Ok(())
     }
@@ -453,9 +448,7 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
                         fresh.push((id, stored.state()));
                     }
                 }
-                if let Ok(mut snap) = snapshot.write() {
-                    snap.extend(fresh);
-                }
+                snapshot.put(fresh);
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
                 }
@@ -518,22 +511,16 @@ fn apply_vote(
         })
         .optional()?
     };
-    let mut voters_delta = 1i64;
-    if let Some((old_key, old_choices)) = previous {
-        if !poll.allow_change {
-            return Ok(Err(VoteError::AlreadyVoted));
-        }
-        // A changed vote: the old ballot leaves the counts.
-        for id in old_choices.split(',') {
-            if let Some(i) = poll.option_index(id) {
-                state.remove(i);
-            }
-        }
+    let (old_key, old_choices) = previous.unzip();
+    let (delta, replaces) = match counting(&poll, old_choices.as_deref(), indices) {
+        Ok(counting) => counting,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let (true, Some(old_key)) = (replaces, old_key) {
         // The old vote's row stays, marked replaced, so its key is still
         // known: a late retry of it is a replay, not a vote.
         tx.prepare_cached("UPDATE votes SET replaced = 1 WHERE poll = ?1 AND key = ?2")?
             .execute(params![request.poll, old_key])?;
-        voters_delta = 0;
     }
     tx.prepare_cached(
         "INSERT INTO votes (poll, key, voter, choices, at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -545,11 +532,7 @@ fn apply_vote(
         request.choices.join(","),
         now
     ])?;
-    for &i in &indices {
-        state.add(i);
-    }
-    state.stored.voters = state.stored.voters.saturating_add(voters_delta);
-    state.counted = true;
+    state.stored.counters.apply(&delta);
     Ok(Ok(VoteOk {
         poll,
         tally: state.stored.state().tally,

@@ -8,6 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_readerpoll-server");
@@ -16,11 +17,65 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_readerpoll-server");
 /// `READERPOLL_TEST_DATABASE_URL` is set) a fresh PostgreSQL schema.
 #[derive(Clone, Debug)]
 pub enum Backend {
-    Sqlite(PathBuf),
+    Sqlite(SqliteFile),
     Postgres(String),
 }
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A path in the temporary directory, unique to this test process, removed
+/// (file or directory) when dropped, whether the test passed or not.
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A fresh path named after `name`; nothing is created there.
+    pub fn new(name: &str) -> Scratch {
+        Scratch(std::env::temp_dir().join(format!(
+            "readerpoll-test-{}-{}-{}",
+            std::process::id(),
+            name,
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        )))
+    }
+
+    /// A fresh file holding `text`.
+    pub fn file(name: &str, text: &str) -> Scratch {
+        let file = Scratch::new(name);
+        std::fs::write(&file.0, text).unwrap();
+        file
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The path as a command-line argument.
+    pub fn arg(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A SQLite database in a directory of its own, removed once the last
+/// clone of its backend (and so every server using it) is gone.
+#[derive(Clone, Debug)]
+pub struct SqliteFile {
+    dir: Arc<Scratch>,
+    file: PathBuf,
+}
+
+impl AsRef<Path> for SqliteFile {
+    fn as_ref(&self) -> &Path {
+        &self.file
+    }
+}
 
 /// The PostgreSQL URL to test against: `READERPOLL_TEST_DATABASE_URL`.
 /// With `READERPOLL_REQUIRE_POSTGRES` set, a missing URL fails the test
@@ -49,15 +104,12 @@ pub fn backends(name: &str) -> Vec<Backend> {
 
 impl Backend {
     pub fn sqlite(name: &str) -> Backend {
-        let dir = std::env::temp_dir().join(format!(
-            "readerpoll-test-{}-{}-{}",
-            std::process::id(),
-            name,
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Backend::Sqlite(dir.join("polls.sqlite3"))
+        let dir = Scratch::new(name);
+        std::fs::create_dir_all(dir.path()).unwrap();
+        Backend::Sqlite(SqliteFile {
+            file: dir.path().join("polls.sqlite3"),
+            dir: Arc::new(dir),
+        })
     }
 
     /// A schema of its own in the test database, so tests running in
@@ -79,7 +131,7 @@ impl Backend {
 
     pub fn sqlite_path(&self) -> Option<&Path> {
         match self {
-            Backend::Sqlite(p) => Some(p),
+            Backend::Sqlite(p) => Some(p.as_ref()),
             Backend::Postgres(_) => None,
         }
     }
@@ -87,7 +139,7 @@ impl Backend {
     fn apply(&self, cmd: &mut Command) {
         match self {
             Backend::Sqlite(p) => {
-                cmd.arg("--db").arg(p).env_remove("DATABASE_URL");
+                cmd.arg("--db").arg(p.as_ref()).env_remove("DATABASE_URL");
             }
             Backend::Postgres(url) => {
                 cmd.env("DATABASE_URL", url);
@@ -111,15 +163,8 @@ impl Backend {
 
     /// Adds a poll from JSON text through the CLI.
     pub fn add_poll(&self, json: &str) {
-        let file = std::env::temp_dir().join(format!(
-            "readerpoll-poll-{}-{}.json",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&file, json).unwrap();
-        self.cli(&["poll", "add", file.to_str().unwrap()])
-            .expect("poll add");
-        let _ = std::fs::remove_file(file);
+        let file = Scratch::file("poll.json", json);
+        self.cli(&["poll", "add", file.arg()]).expect("poll add");
     }
 }
 

@@ -77,6 +77,10 @@ impl SurveyWidget {
         }
         let mut dom = SurveyDom::new(root, &lang);
         let container = dom.container().clone();
+        // Right to left as a poll in the same language is.
+        if locale.rtl {
+            crate::dom::build::attr(&container, "dir", "rtl");
+        }
         let endpoint = net::field(options, "endpoint")
             .as_string()
             .filter(|e| !e.is_empty());
