@@ -39,14 +39,26 @@ extern "C" {
     fn remove_event_listener(this: &Raw, kind: &str, callback: &js_sys::Function);
 }
 
-// Compared in JS: reading the text into the wasm first was a copy and a
-// conversion for every line on every render.
+// setText compares in JS: reading the text into the wasm first was a copy
+// and a conversion for every line on every render. timer is `setTimeout`
+// and `clearTimeout` in one import (`listen::Timer`). One snippet for both:
+// each snippet is a module of its own, which the page (and the test
+// runner's small file server) must fetch.
 #[wasm_bindgen(inline_js = "export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
+}
+export function timer(id, ms, f) {
+  clearTimeout(id);
+  return f ? setTimeout(f, ms) : 0;
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = setText)]
     fn set_text_js(node: &Raw, text: &str);
+    /// Clears the timer `id` (0: none) and, given `f`, sets one calling it
+    /// after `ms`. Ids are numbers, not always small ones (Playwright's
+    /// clock starts at 10^12): kept as `f64`, not cut to an `i32` that
+    /// would not clear.
+    pub fn timer(id: f64, ms: u32, f: Option<&js_sys::Function>) -> f64;
 }
 
 /// Sets `e`'s text (as a text node, never markup) unless it already is

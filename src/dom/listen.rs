@@ -8,25 +8,13 @@
 //! In place of gloo-timers' `Timeout`: its callback is a closure of a kind
 //! of its own (`FnOnce()`), which costs a conversion shim in the wasm and
 //! the glue; a timer's callback here is of the listeners' kind, and the
-//! timer itself one call to a small JS helper.
+//! timer itself one call to a small JS helper (`bind::timer`).
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
-use super::bind::{listen, unlisten};
-
-// `setTimeout` with a callback that takes (and ignores) an event, and
-// `clearTimeout`: one helper, so one import.
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function timer(id, ms, f) {
-  clearTimeout(id);
-  return f ? setTimeout(f, ms) : 0;
-}")]
-extern "C" {
-    /// Ids are numbers, not always small ones (Playwright's clock starts
-    /// at 10^12): kept as `f64`, not cut to an `i32` that would not clear.
-    fn timer(id: f64, ms: u32, f: Option<&js_sys::Function>) -> f64;
-}
+use super::bind::{listen, timer, unlisten};
 
 /// Calls `f` once, after `ms` milliseconds, unless dropped before.
 pub struct Timer {

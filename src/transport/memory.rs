@@ -28,6 +28,14 @@ fn vote_key(poll: &str) -> String {
 // the page closes. The page's copy is the newer one where both exist. In JS
 // because each storage call needs a `try` either way, and Rust's map of the
 // page's copy cost more than this does.
+//
+// And what the copies of polls on a page share about votes: every change
+// to a vote or ballot (here, or another tab's `storage` event for one of
+// these items) is told to every poll on the page once, after the current
+// task, as `readerpoll:change` on the window, so copies of a poll in one
+// page hear of each other's votes as other tabs do; and which votes a copy
+// on this page holds. In the same snippet as storage: each snippet is a
+// module the page (and the test runner's small file server) must fetch.
 #[wasm_bindgen(inline_js = "const kept = new Map();
 export function get(name) {
   if (kept.has(name)) return kept.get(name);
@@ -68,30 +76,8 @@ export function uuid() {
   return isSecureContext && crypto.randomUUID
     ? crypto.randomUUID()
     : `t-${Date.now()}-${Math.floor(Math.random() * 1e15)}`;
-}")]
-extern "C" {
-    fn get(name: &str) -> Option<String>;
-    /// False where storage refused the item and only the page has it.
-    fn set(name: &str, value: &str) -> bool;
-    fn remove(name: &str);
-    /// The values of every item whose name starts with `prefix`,
-    /// storage's and the page's, a line (or more) each.
-    fn items(prefix: &str) -> String;
-    /// `crypto.randomUUID()`; a timestamp-based fallback for insecure
-    /// contexts, where it is missing, and browsers from before it.
-    #[wasm_bindgen(js_name = uuid)]
-    pub fn random_uuid() -> String;
 }
-
-// What the copies of polls on a page share about votes. A snippet of its
-// own, apart from storage: a page that stores only survey drafts (the
-// survey build) does not carry it.
-//
-// Every change to a vote or ballot (here, or another tab's `storage` event
-// for one of these items) is told to every poll on the page once, after
-// the current task, as `readerpoll:change` on the window: copies of a poll
-// in one page hear of each other's votes as other tabs do.
-#[wasm_bindgen(inline_js = "let telling = false;
+let telling = false;
 export function changed(name) {
   if (!telling && (!name || name.startsWith('readerpoll:'))) {
     telling = true;
@@ -113,6 +99,18 @@ export function free(key) {
   return here.get(key) === false;
 }")]
 extern "C" {
+    fn get(name: &str) -> Option<String>;
+    /// False where storage refused the item and only the page has it.
+    fn set(name: &str, value: &str) -> bool;
+    fn remove(name: &str);
+    /// The values of every item whose name starts with `prefix`,
+    /// storage's and the page's, a line (or more) each.
+    fn items(prefix: &str) -> String;
+    /// `crypto.randomUUID()`; a timestamp-based fallback for insecure
+    /// contexts, where it is missing, and browsers from before it.
+    #[wasm_bindgen(js_name = uuid)]
+    pub fn random_uuid() -> String;
+
     /// The item `name` changed: where it is one of ours, tells every poll
     /// on the page, once. (A storage event without a name: all changed.)
     fn changed(name: &str);

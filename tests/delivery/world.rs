@@ -276,14 +276,7 @@ impl World {
     /// already on their way may still arrive.)
     pub fn close(&mut self, tab: usize) {
         // What it wrote is written, whoever sees it yet.
-        let writes = std::mem::take(&mut self.tabs[tab].lagging_outbox);
-        for (key, vote) in writes {
-            match vote {
-                Some(vote) => self.outbox.insert(key, vote),
-                None => self.outbox.remove(&key),
-            };
-            self.wrote(tab);
-        }
+        self.flush(tab);
         let t = &mut self.tabs[tab];
         t.alive = false;
         t.life += 1;
@@ -298,14 +291,19 @@ impl World {
     pub fn sync(&mut self) {
         self.lagging = false;
         for tab in 0..self.tabs.len() {
-            let writes = std::mem::take(&mut self.tabs[tab].lagging_outbox);
-            for (key, vote) in writes {
-                match vote {
-                    Some(vote) => self.outbox.insert(key, vote),
-                    None => self.outbox.remove(&key),
-                };
-                self.wrote(tab);
-            }
+            self.flush(tab);
+        }
+    }
+
+    /// `tab`'s outbox writes that others have not seen yet become visible.
+    fn flush(&mut self, tab: usize) {
+        let writes = std::mem::take(&mut self.tabs[tab].lagging_outbox);
+        for (key, vote) in writes {
+            match vote {
+                Some(vote) => self.outbox.insert(key, vote),
+                None => self.outbox.remove(&key),
+            };
+            self.wrote(tab);
         }
     }
 
