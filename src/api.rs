@@ -175,6 +175,15 @@ impl SurveyHandle {
         }
     }
 
+    /// A live update from the server's event stream, `{open, results}`
+    /// as the survey resource has them; malformed updates are ignored.
+    #[wasm_bindgen(js_name = applyUpdate)]
+    pub fn apply_update(&self, update: JsValue) {
+        if let Some(w) = &self.widget {
+            w.apply_update(&update);
+        }
+    }
+
     /// The survey id, once a definition loaded.
     #[wasm_bindgen(getter)]
     pub fn poll(&self) -> Option<String> {

@@ -834,7 +834,7 @@ mod flow {
     use super::*;
     use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
 
-    fn answer(flow: &mut Flow, id: &str, v: Value) -> &'static [Effect] {
+    pub(super) fn answer(flow: &mut Flow, id: &str, v: Value) -> &'static [Effect] {
         let q = flow.survey.question_index(id).unwrap();
         let a = flow.survey.questions[q]
             .answer(&serde_json::from_value(v).unwrap())
@@ -1220,4 +1220,235 @@ fn a_response_becomes_the_protocol_answers_object() {
     // And it reads back to the same response through the server's path.
     let parsed: BTreeMap<String, RawAnswer> = serde_json::from_str(&text).unwrap();
     assert_eq!(s.response(&parsed).unwrap(), r);
+}
+
+/// A closed survey and a reader who may change their answers: the flow's
+/// states and what the view shows in them.
+mod states {
+    use super::*;
+    use readerpoll::core::locale::locale_for;
+    use readerpoll::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
+    use readerpoll::survey_view::{survey_view, SurveyTexts};
+
+    use super::flow::answer;
+
+    fn with(field: &str, value: Value) -> Survey {
+        let mut v = demo_json();
+        v[field] = value;
+        parse(v).unwrap()
+    }
+
+    /// Two readers' responses to the demo survey: 6-10 and 16-plus hours.
+    fn tally(s: &Survey) -> SurveyTally {
+        let mut other = full();
+        other["hours"] = json!(["16-plus"]);
+        counted(s, &[full(), other])
+    }
+
+    /// A reader who answered the demo survey in full and was counted.
+    fn done(s: Survey) -> Flow {
+        let draft = respond(&s, full()).unwrap();
+        let mut f = Flow::new(s, Some((draft, 4)));
+        step(&mut f, Event::Submit);
+        step(&mut f, Event::Accepted);
+        assert_eq!(f.phase, Phase::Done);
+        f
+    }
+
+    #[test]
+    fn a_close_with_answers_unsent_says_they_were_not_sent() {
+        let s = with("results", json!("after_close"));
+        let t = tally(&s);
+        let mut f = Flow::new(s, None);
+        answer(&mut f, "hours", json!(["6-10"]));
+        assert_eq!(
+            step(&mut f, Event::Close),
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+        );
+        assert_eq!(
+            (f.phase, f.notice.clone()),
+            (Phase::Closed, Some(Notice::Unsent))
+        );
+        // Nothing is left to answer, and nothing moves.
+        assert_eq!(step(&mut f, Event::Next), []);
+        assert_eq!(step(&mut f, Event::Submit), []);
+        assert_eq!(step(&mut f, Event::Close), [], "closes once");
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, Some(&t), locale_for("en"), &own, 0);
+        assert!(v.questions.is_empty());
+        assert_eq!(v.actions, None);
+        assert_eq!(v.progress, None);
+        assert_eq!(
+            v.status,
+            Some("Your answers were not sent: this survey has closed.")
+        );
+        // after_close: the results are out now.
+        let results = v.results.expect("results after the close");
+        assert_eq!(results[0].bars[1].figures, "50% (1 answer)");
+        assert_eq!(results[0].bars[3].figures, "50% (1 answer)");
+        assert_eq!(v.results_note, None);
+        assert_eq!(v.change, None);
+    }
+
+    #[test]
+    fn a_close_before_any_answer_just_says_closed() {
+        let s = with("results", json!("always"));
+        let mut f = Flow::new(s, None);
+        step(&mut f, Event::Close);
+        assert_eq!((f.phase, f.notice.clone()), (Phase::Closed, None));
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, None, locale_for("en"), &own, 0);
+        assert_eq!(v.status, Some("This survey is closed."));
+        assert!(v.questions.is_empty() && v.actions.is_none());
+        // The results are not there yet: none shown, and no note either.
+        assert_eq!((v.results, v.results_note), (None, None));
+    }
+
+    #[test]
+    fn a_closed_survey_that_publishes_nothing_says_so() {
+        let s = with("results", json!("never"));
+        let t = tally(&s);
+        let mut f = Flow::new(s, None);
+        step(&mut f, Event::Close);
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, Some(&t), locale_for("en"), &own, 0);
+        assert_eq!(v.results, None);
+        assert_eq!(
+            v.results_note,
+            Some("The results of this survey are not published.")
+        );
+    }
+
+    #[test]
+    fn the_view_closes_a_survey_whose_close_time_passed() {
+        // The flow is closed by the widget at its close time; the view
+        // reads the time too, for results that depend on it.
+        let mut v = demo_json();
+        v["closes_at"] = json!("2025-01-01T00:00:00Z");
+        v["results"] = json!("after_close");
+        let s = parse(v).unwrap();
+        let t = tally(&s);
+        let mut f = Flow::new(s, None);
+        step(&mut f, Event::Close);
+        let own = SurveyTexts::default();
+        let view = survey_view(&f, Some(&t), locale_for("en"), &own, 1_800_000_000);
+        assert_eq!(view.status, Some("This survey is closed."));
+        assert!(view.results.is_some());
+    }
+
+    #[test]
+    fn a_refusal_after_the_close_means_not_sent() {
+        let s = demo();
+        let draft = respond(&s, full()).unwrap();
+        let mut f = Flow::new(s, Some((draft, 4)));
+        assert_eq!(
+            step(&mut f, Event::Submit),
+            [Effect::Send, Effect::SaveDraft]
+        );
+        // Closed while the response is on its way: it may still have been
+        // counted, so the backend's answer decides.
+        assert_eq!(step(&mut f, Event::Close), []);
+        assert_eq!(f.phase, Phase::Sending);
+        assert_eq!(
+            step(&mut f, Event::Refused("This survey is closed.".into())),
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+        );
+        assert_eq!(
+            (f.phase, f.notice.clone()),
+            (Phase::Closed, Some(Notice::Unsent))
+        );
+    }
+
+    #[test]
+    fn a_close_after_the_answers_counted_keeps_them_counted() {
+        let mut f = done(with("allow_change", json!(true)));
+        assert!(f.can_change());
+        assert_eq!(step(&mut f, Event::Close), []);
+        assert_eq!(f.phase, Phase::Done);
+        assert!(!f.can_change(), "a closed survey takes no changes");
+        assert_eq!(step(&mut f, Event::Change), []);
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, None, locale_for("en"), &own, 0);
+        assert_eq!(v.status, Some("Thank you: your answers were counted."));
+        assert_eq!(v.change, None);
+    }
+
+    #[test]
+    fn change_your_answers_brings_them_back_in_the_form() {
+        let s = with("allow_change", json!(true));
+        let t = tally(&s);
+        let mut f = done(s);
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, Some(&t), locale_for("en"), &own, 0);
+        assert_eq!(v.change, Some("Change your answers"));
+        assert!(v.results.is_some(), "after_vote: counted, so shown");
+        let counted = f.draft.clone();
+        assert_eq!(
+            step(&mut f, Event::Change),
+            [
+                Effect::NewKey,
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Question)
+            ]
+        );
+        assert_eq!(
+            (f.phase, f.step, f.notice.clone()),
+            (Phase::Answering, 0, None)
+        );
+        assert_eq!(f.draft, counted, "the counted answers, to change");
+        let v = survey_view(&f, Some(&t), locale_for("en"), &own, 0);
+        assert_eq!(v.progress.as_deref(), Some("Question 1 of 5"));
+        assert_eq!(v.change, None);
+        assert_eq!(v.results, None);
+        // The first question shows the answer given: 6-10.
+        match &v.questions[0].control {
+            readerpoll::survey_view::Control::Choice { options, .. } => {
+                let checked: Vec<&str> = options
+                    .iter()
+                    .filter(|o| o.checked)
+                    .map(|o| o.label.as_ref())
+                    .collect();
+                assert_eq!(checked, ["6-10"]);
+            }
+            other => panic!("not a choice: {other:?}"),
+        }
+        // Sent again, it goes as a response of its own.
+        answer(&mut f, "hours", json!(["1-5"]));
+        step(&mut f, Event::Submit);
+        assert_eq!(f.phase, Phase::Sending);
+        step(&mut f, Event::Accepted);
+        assert_eq!(f.phase, Phase::Done);
+        assert!(f.can_change(), "and may be changed again");
+    }
+
+    #[test]
+    fn a_close_while_changing_keeps_the_counted_answers() {
+        let mut f = done(with("allow_change", json!(true)));
+        step(&mut f, Event::Change);
+        answer(&mut f, "hours", json!(["1-5"]));
+        assert_eq!(
+            step(&mut f, Event::Close),
+            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+        );
+        // The response counted before stands: not "not sent".
+        assert_eq!((f.phase, f.notice.clone()), (Phase::Done, None));
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, None, locale_for("en"), &own, 0);
+        assert_eq!(v.status, Some("Thank you: your answers were counted."));
+        assert!(v.questions.is_empty() && v.actions.is_none());
+        assert_eq!(v.change, None);
+    }
+
+    #[test]
+    fn without_allow_change_there_is_no_change() {
+        let mut f = done(demo());
+        assert!(!f.can_change());
+        assert_eq!(step(&mut f, Event::Change), []);
+        assert_eq!(f.phase, Phase::Done);
+        let own = SurveyTexts::default();
+        assert_eq!(
+            survey_view(&f, None, locale_for("en"), &own, 0).change,
+            None
+        );
+    }
 }

@@ -597,17 +597,25 @@ fn voter_cookie(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty() && token(v))
 }
 
-/// The `Set-Cookie` value giving a browser voter token `voter`: not
-/// readable by scripts, sent on same-site navigations (the form's post)
-/// only, and over https only when the server is reached by https.
+/// The `Set-Cookie` value giving a browser voter token `voter`, not
+/// readable by scripts.
+///
+/// Over https the cookie is `SameSite=None; Secure; Partitioned`: the page
+/// is mostly seen inside a news site's iframe (oEmbed), a cross-site
+/// context where a `Lax` cookie is never sent, so each post would come
+/// from a new reader and one browser could vote again and again. The
+/// `Partitioned` jar is keyed by the top-level site, so another site
+/// framing the page gets a jar of its own and cannot vote as this reader.
+/// Browsers refuse `None` without `Secure`, so plain http (a local
+/// server) keeps `Lax`, which covers the page opened on its own.
 fn voter_set_cookie(state: &AppState, voter: &str) -> Option<HeaderValue> {
-    let secure = if state.config.public_origin.starts_with("https://") {
-        "; Secure"
+    let context = if state.config.public_origin.starts_with("https://") {
+        "SameSite=None; Secure; Partitioned"
     } else {
-        ""
+        "SameSite=Lax"
     };
     HeaderValue::from_str(&format!(
-        "{VOTER_COOKIE}={voter}; Path=/polls; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+        "{VOTER_COOKIE}={voter}; Path=/polls; Max-Age=31536000; HttpOnly; {context}"
     ))
     .ok()
 }

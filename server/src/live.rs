@@ -1,4 +1,5 @@
-//! `GET /polls/{id}/events`: Server-Sent Events with the poll's tally.
+//! `GET /polls/{id}/events`: Server-Sent Events with the poll's tally, or
+//! a survey's per-question results (`{open, results}`, as its resource).
 //!
 //! Each stream looks at the store at most twice a second and sends only when
 //! the tally changed, so a viral poll costs a reader at most two small
@@ -17,7 +18,9 @@ use serde_json::json;
 
 use crate::http::token;
 use crate::http::{find_poll, results_visible, voter_param, AppState};
-use crate::store::{now_seconds, PollState};
+use crate::store::now_seconds;
+use crate::survey::http::results_allowed;
+use crate::survey::results_json;
 use readerpoll::core::poll::ResultsVisibility;
 
 const INTERVAL: Duration = Duration::from_millis(500);
@@ -30,6 +33,8 @@ const VOTED_EVERY: u32 = 10;
 struct Stream {
     state: Arc<AppState>,
     id: String,
+    /// The id names a survey, not a poll.
+    survey: bool,
     voter: Option<String>,
     /// The reader has a vote in the poll (once true, it stays true).
     voted: bool,
@@ -41,20 +46,50 @@ struct Stream {
 impl Stream {
     /// Whether the reader's vote is known, asking the store on the first
     /// tick and then every `VOTED_EVERY` ticks, only while it matters.
-    async fn reader_voted(&mut self, p: &PollState) -> bool {
+    async fn reader_voted(&mut self) -> bool {
         let Some(voter) = self.voter.as_deref() else {
             return false;
         };
         if !self.voted && self.ticks.is_multiple_of(VOTED_EVERY) {
             self.voted = token(voter)
-                && self
-                    .state
-                    .store
-                    .has_voted(&p.poll.id, voter)
-                    .await
-                    .unwrap_or(false);
+                && if self.survey {
+                    self.state.surveys.has_responded(&self.id, voter).await
+                } else {
+                    self.state.store.has_voted(&self.id, voter).await
+                }
+                .unwrap_or(false);
         }
         self.voted
+    }
+
+    /// What this reader may see now: the numbers only as the results
+    /// policy allows, so a hidden tally does not leak, not even as the
+    /// timing of events. `None` when the poll or survey is gone or the
+    /// store failed.
+    async fn seen(&mut self) -> Option<serde_json::Value> {
+        let now = now_seconds();
+        if self.survey {
+            let survey = self.state.surveys.get(&self.id).await.ok().flatten()?;
+            let mut visible = results_allowed(&survey, false, now);
+            if !visible && survey.survey.results == ResultsVisibility::AfterVote {
+                visible = self.reader_voted().await;
+            }
+            let mut seen = json!({ "open": survey.open_at(now) });
+            if visible {
+                seen["results"] = results_json(&survey.survey, &survey.tally);
+            }
+            return Some(seen);
+        }
+        let p = self.state.store.get(&self.id).await.ok().flatten()?;
+        let mut visible = results_visible(&p.poll, now, false);
+        if !visible && p.poll.results == ResultsVisibility::AfterVote {
+            visible = self.reader_voted().await;
+        }
+        let mut seen = json!({ "open": p.open_at(now) });
+        if visible {
+            seen["tally"] = json!(TallyBody::from_tally(&p.poll, &p.tally));
+        }
+        Some(seen)
     }
 }
 
@@ -63,12 +98,17 @@ pub async fn events(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if let Err(answer) = find_poll(&state, &id).await {
-        return answer;
-    }
+    let survey = match find_poll(&state, &id).await {
+        Ok(_) => false,
+        Err(answer) => match state.surveys.get(&id).await {
+            Ok(Some(_)) => true,
+            _ => return answer,
+        },
+    };
     let start = Stream {
         state,
         id,
+        survey,
         voter: voter_param(query.as_deref()).filter(|v| !v.is_empty()),
         voted: false,
         ticks: 0,
@@ -81,20 +121,8 @@ pub async fn events(
             }
             // A poll that disappears, or a store that fails, ends the stream;
             // EventSource reconnects by itself.
-            let p = s.state.store.get(&s.id).await.ok().flatten()?;
-            let now = now_seconds();
-            // What this reader may see: the numbers only as the poll's
-            // results policy allows, so a hidden tally does not leak, not
-            // even as the timing of events.
-            let mut visible = results_visible(&p.poll, now, false);
-            if !visible && p.poll.results == ResultsVisibility::AfterVote {
-                visible = s.reader_voted(&p).await;
-            }
+            let seen = s.seen().await?;
             s.ticks = s.ticks.wrapping_add(1);
-            let mut seen = json!({ "open": p.open_at(now) });
-            if visible {
-                seen["tally"] = json!(TallyBody::from_tally(&p.poll, &p.tally));
-            }
             if s.last.as_ref() != Some(&seen) {
                 let event = Event::default().event("tally").data(seen.to_string());
                 s.last = Some(seen);

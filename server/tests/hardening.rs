@@ -8,8 +8,8 @@ mod support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 use support::{
-    backends, eventually, key, read_until_closed, request, server, vote_json, voters, Backend,
-    Server,
+    backends, eventually, first_event, key, read_until_closed, request, server, vote_json, voters,
+    Backend, Server,
 };
 
 /// The status line and the rest of a raw answer.
@@ -290,24 +290,6 @@ const HIDDEN: [&str; 4] = [
         "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}],
         "counts":{"a":37,"b":41},"voters":78}"#,
 ];
-
-/// The first `data:` of an event stream.
-fn first_event(s: &Server, path: &str) -> serde_json::Value {
-    use std::io::BufRead;
-    let mut stream = s.connect();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: x\r\naccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
-    for line in std::io::BufReader::new(stream).lines() {
-        let line = line.expect("event");
-        if let Some(data) = line.strip_prefix("data: ") {
-            return serde_json::from_str(data).unwrap();
-        }
-    }
-    panic!("the stream ended without an event");
-}
 
 fn shows_no_numbers(page: &str) {
     for n in ["37", "41", "78", "Total voters", "%"] {
@@ -591,6 +573,11 @@ fn the_no_js_form_counts_one_browser_once() {
         &Backend::sqlite("form-cookie-https"),
         &["--public-url", "https://polls.example"],
     );
+    // Over https the page is mostly framed by a news site (oEmbed): the
+    // cookie must reach a cross-site iframe, in a jar of that site's own.
     let (_, set) = voter_cookie(&s.get("/polls/overtime-hours/embed"));
-    assert!(set.contains("; Secure"), "{set}");
+    assert!(
+        set.ends_with("; HttpOnly; SameSite=None; Secure; Partitioned"),
+        "{set}"
+    );
 }

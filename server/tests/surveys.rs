@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{backends, key, Backend, Server};
+use support::{backends, first_event, key, Backend, Server};
 
 const SURVEY: &str = include_str!("../../tests/fixtures/workload-survey.json");
 
@@ -325,5 +325,33 @@ fn surveys_and_polls_share_one_namespace() {
         let file = support::Scratch::file("broken.json", &broken);
         let err = b.cli(&["poll", "add", file.arg()]).unwrap_err();
         assert!(err.contains("bad_scale: questions.0.max"), "{err}");
+    }
+}
+
+#[test]
+fn the_event_stream_sends_a_surveys_results_as_its_policy_allows() {
+    for b in backends("survey-events") {
+        let s = server(&b, &with(json!({"results": "always"})));
+        assert_eq!(respond(&s, &answers(), &key(), "reader-1").status, 201);
+        let seen = first_event(&s, "/api/polls/workload-survey/events");
+        assert_eq!(seen["open"], true, "{b:?}");
+        assert_eq!(seen["results"]["respondents"], 1);
+        assert_eq!(question(&seen["results"], "hours")["counts"]["6-10"], 1);
+        assert_eq!(question(&seen["results"], "anything")["written"], 1);
+    }
+    for b in backends("survey-events-after-vote") {
+        let s = server(&b, SURVEY);
+        assert_eq!(respond(&s, &answers(), &key(), "reader-1").status, 201);
+        let stranger = first_event(&s, "/api/polls/workload-survey/events");
+        assert_eq!(stranger, json!({"open": true}), "{b:?}: after_vote");
+        let reader = first_event(&s, "/api/polls/workload-survey/events?voter=reader-1");
+        assert_eq!(reader["results"]["respondents"], 1, "{b:?}");
+        b.cli(&["poll", "close", "workload-survey"]).unwrap();
+        let closed = first_event(&s, "/api/polls/workload-survey/events");
+        assert_eq!(closed["open"], false, "{b:?}");
+        assert_eq!(
+            closed["results"]["respondents"], 1,
+            "after_vote: out once closed"
+        );
     }
 }

@@ -14,6 +14,9 @@ pub enum Phase {
     Sending,
     /// The response was counted.
     Done,
+    /// The survey closed before this reader's response was counted:
+    /// nothing is left to answer.
+    Closed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +25,8 @@ pub enum Notice {
     Required(usize),
     /// The backend refused the response; its message.
     Refused(String),
+    /// The survey closed with this reader's answers not sent.
+    Unsent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +38,12 @@ pub struct Flow {
     pub step: usize,
     pub phase: Phase,
     pub notice: Option<Notice>,
+    /// The survey takes no more responses (its close time passed, or the
+    /// backend says so).
+    pub closed: bool,
+    /// The reader is changing a counted response (which stands if the
+    /// survey closes before the new one is sent).
+    pub changing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +60,10 @@ pub enum Event {
     Accepted,
     /// The backend refused it for good; its message.
     Refused(String),
+    /// The survey closed: by its close time, or as the backend says.
+    Close,
+    /// A reader who answered asks to change the answers (`allow_change`).
+    Change,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +77,12 @@ pub enum Effect {
     AnnounceNotice,
     /// Say the response was counted.
     AnnounceDone,
+    /// Say the survey closed (and, with `Notice::Unsent`, that the
+    /// answers were not sent).
+    AnnounceClosed,
+    /// The next response replaces the counted one: it needs a key of its
+    /// own, or the backend would take it for a retry of the old one.
+    NewKey,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +93,8 @@ pub enum Focus {
     Notice,
     /// The results (or the thank-you).
     Results,
+    /// The status line: why there is nothing to answer.
+    Status,
 }
 
 impl Flow {
@@ -85,6 +108,8 @@ impl Flow {
             step: 0,
             phase: Phase::Answering,
             notice: None,
+            closed: false,
+            changing: false,
         };
         if let Some((draft, step)) = saved {
             if draft.len() == flow.survey.questions.len() {
@@ -116,6 +141,12 @@ impl Flow {
         let shown = self.visible_questions();
         let at = shown.iter().position(|&i| i == self.step).unwrap_or(0);
         (at + 1, shown.len())
+    }
+
+    /// Whether the reader may answer again, replacing the counted
+    /// response: the survey allows it and is still open.
+    pub fn can_change(&self) -> bool {
+        self.phase == Phase::Done && self.survey.allow_change && !self.closed
     }
 
     pub fn is_last_step(&self) -> bool {
@@ -182,6 +213,33 @@ impl Flow {
 
 pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
     match event {
+        Event::Close => {
+            if flow.closed {
+                return &[];
+            }
+            flow.closed = true;
+            match flow.phase {
+                // A response on its way may still have been counted before
+                // the close: the backend's answer decides.
+                Phase::Sending | Phase::Done | Phase::Closed => &[],
+                Phase::Answering => close_unanswered(flow),
+            }
+        }
+        Event::Change => {
+            if !flow.can_change() {
+                return &[];
+            }
+            // The counted answers come back in the form, from the start.
+            flow.phase = Phase::Answering;
+            flow.changing = true;
+            flow.notice = None;
+            flow.step = flow.next_visible(0).unwrap_or(0);
+            &[
+                Effect::NewKey,
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Question),
+            ]
+        }
         Event::Accepted => {
             if flow.phase != Phase::Sending {
                 return &[];
@@ -194,6 +252,9 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
                 return &[];
             }
             flow.phase = Phase::Answering;
+            if flow.closed {
+                return close_unanswered(flow);
+            }
             flow.notice = Some(Notice::Refused(message));
             &[Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
         }
@@ -232,4 +293,18 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
         },
         Event::Submit => flow.submit(),
     }
+}
+
+/// The survey closed while the reader was answering: no questions are left,
+/// and a reader who had answered anything is told it was not sent (unless
+/// they were changing a counted response, which stands).
+fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
+    let unsent = !flow.changing && flow.draft.iter().any(Option::is_some);
+    flow.phase = if flow.changing {
+        Phase::Done
+    } else {
+        Phase::Closed
+    };
+    flow.notice = unsent.then_some(Notice::Unsent);
+    &[Effect::Focus(Focus::Status), Effect::AnnounceClosed]
 }

@@ -8,7 +8,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBrowser, recordEvents, waitForEvents, RESULTS, ROOT } from './harness.mjs';
@@ -268,8 +268,7 @@ test('a reload mid-survey resumes at the same step with the answers given', asyn
 });
 
 /** Answers the demo survey with the mouse, caseload 5 (no written question). */
-async function answerQuickly(page, hours = '16+') {
-  const s = survey(page);
+async function answerQuickly(page, hours = '16+', s = survey(page)) {
   await s.getByRole('radio', { name: hours }).check();
   await s.getByRole('button', { name: 'Next' }).click();
   await s.getByRole('radio', { name: '5' }).check();
@@ -282,8 +281,8 @@ async function answerQuickly(page, hours = '16+') {
 }
 
 /** The server's CSV export of the demo survey, as rows of cells. */
-function exportCsv() {
-  const text = execFileSync(SERVER, ['poll', 'export', 'workload-survey', '--csv', '--db', DB], {
+function exportCsv(id = 'workload-survey') {
+  const text = execFileSync(SERVER, ['poll', 'export', id, '--csv', '--db', DB], {
     encoding: 'utf8',
   });
   const rows = [];
@@ -492,4 +491,253 @@ test('a survey with lang="ar" is right to left, in Arabic', async () => {
   assert.equal(await container.getAttribute('lang'), 'ar');
   await assertNoViolations(page, 'Arabic survey');
   await context.close();
+});
+
+// ---- Closed surveys, changed answers, live results, what a survey downloads
+
+const HOURS = SURVEY.questions[0].prompt;
+
+/** Adds the demo survey as `id`, with `changes`, to the running server. */
+function addSurvey(id, changes = {}) {
+  const file = join(dir, `${id}.json`);
+  writeFileSync(file, JSON.stringify({ ...SURVEY, id, ...changes }));
+  execFileSync(SERVER, ['poll', 'add', file, '--db', DB]);
+}
+
+/** Closes survey `id` as its operator would. */
+const closeSurvey = (id) => execFileSync(SERVER, ['poll', 'close', id, '--db', DB]);
+
+/** A page with survey `id` from the endpoint; its element's locator once it shows `state`. */
+async function surveyById(context, id, { attrs = '', state = 'answering', path = `/test/${id}.html` } = {}) {
+  const html = articlePage({
+    title: 'Your workload',
+    content: `<p>We asked readers about their week.</p>
+      <reader-poll poll="${id}" endpoint="/api" ${attrs}></reader-poll><p>Thank you for reading.</p>`,
+  });
+  const page = await context.newPage();
+  await page.goto(await servePage(page, env.server.url, path, html));
+  const s = page.locator(`reader-poll[poll="${id}"]`);
+  await s.locator(`.poll[data-state="${state}"]`).waitFor();
+  return { page, s };
+}
+
+/** The result line of `label` under the question `prompt`, as read aloud. */
+const resultLine = (s, prompt, label) =>
+  s
+    .locator('.question-results')
+    .filter({ has: s.page().getByRole('heading', { name: prompt, exact: true }) })
+    .getByRole('listitem')
+    .filter({ hasText: new RegExp(`^${label} — `) });
+
+/** Nothing left to answer: no radios, no text boxes, no Next or Send. */
+async function assertNothingToAnswer(s) {
+  assert.equal(await s.getByRole('radio').count(), 0);
+  assert.equal(await s.getByRole('textbox').count(), 0);
+  assert.equal(await s.getByRole('button', { name: 'Next' }).count(), 0);
+  assert.equal(await s.getByRole('button', { name: 'Send answers' }).count(), 0);
+}
+
+test('a closed survey shows that it closed, its results as the policy allows, and nothing to answer; a draft left unsent says so', async () => {
+  addSurvey('closing-survey', { results: 'after_close' });
+  // One reader answers in full; another stops after the first question.
+  const sent = await env.context();
+  const { page: first, s: firstSurvey } = await surveyById(sent, 'closing-survey');
+  await answerQuickly(first, '6-10', firstSurvey);
+  await firstSurvey.getByRole('button', { name: 'Send answers' }).click();
+  await firstSurvey.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(
+    await firstSurvey.locator('.results-note').textContent(),
+    'Results will be shown when the survey closes.'
+  );
+  const drafted = await env.context();
+  const { page, s } = await surveyById(drafted, 'closing-survey');
+  await s.getByRole('radio', { name: '1-5' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.locator('.progress', { hasText: 'Question 2 of 4' }).waitFor();
+
+  closeSurvey('closing-survey');
+  await page.reload();
+  await s.locator('.poll[data-state="closed"]').waitFor();
+  await s
+    .getByText('Your answers were not sent: this survey has closed.', { exact: true })
+    .waitFor();
+  await assertNothingToAnswer(s);
+  // after_close: out now, the one counted response only.
+  await resultLine(s, HOURS, '6-10').waitFor();
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
+  assert.equal(await resultLine(s, HOURS, '1-5').textContent(), '1-5 — 0% (0 answers)');
+  assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);
+  await assertNoViolations(page, 'closed, answers not sent');
+  await s.screenshot({ path: join(RESULTS, 'survey-closed-unsent.png') });
+
+  // A reader who never started: closed, with the same results.
+  const fresh = await env.context();
+  const { s: third } = await surveyById(fresh, 'closing-survey', { state: 'closed' });
+  await third.getByText('This survey is closed.', { exact: true }).waitFor();
+  await resultLine(third, HOURS, '6-10').waitFor();
+  await assertNothingToAnswer(third);
+
+  // The reader who answered keeps their thank-you, and now sees results.
+  await first.reload();
+  await firstSurvey.locator('.poll[data-state="done"]').waitFor();
+  await resultLine(firstSurvey, HOURS, '6-10').waitFor();
+  assert.equal(await firstSurvey.locator('.results-note').isVisible(), false);
+});
+
+test('a survey past its close time that publishes no results says both, with nothing to answer', async () => {
+  addSurvey('closed-unpublished', { results: 'never', closes_at: '2020-01-01T00:00:00Z' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'closed-unpublished', { state: 'closed' });
+  await s.getByText('This survey is closed.', { exact: true }).waitFor();
+  await s.getByText('The results of this survey are not published.', { exact: true }).waitFor();
+  await assertNothingToAnswer(s);
+  assert.equal(await s.locator('.question-results').count(), 0);
+  await assertNoViolations(page, 'closed, results never published');
+});
+
+test('answers sent after the survey closed: the reader is told they were not sent, not only refused', async () => {
+  addSurvey('closes-mid-answer', { results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'closes-mid-answer');
+  await answerQuickly(page, '11-15', s);
+  closeSurvey('closes-mid-answer');
+  // The server's refusal is logged by the browser.
+  env.expectErrors(/status of 403/);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="closed"]').waitFor();
+  const message = 'Your answers were not sent: this survey has closed.';
+  await s.getByRole('status').filter({ hasText: message }).waitFor();
+  assert.equal((await focused(page)).className, 'status');
+  await assertNothingToAnswer(s);
+  // results: always, and nobody was counted.
+  assert.equal(await resultLine(s, HOURS, '11-15').textContent(), '11-15 — 0% (0 answers)');
+  assert.equal(exportCsv('closes-mid-answer').length, 0);
+});
+
+test('allow_change: "Change your answers" brings the counted answers back, and sending again replaces them', async () => {
+  addSurvey('changeable-survey', { allow_change: true, results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'changeable-survey');
+  await answerQuickly(page, '6-10', s);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
+  await assertNoViolations(page, 'answered, may change');
+  await s.screenshot({ path: join(RESULTS, 'survey-change-offered.png') });
+
+  await s.getByRole('button', { name: 'Change your answers' }).click();
+  await s.locator('.poll[data-state="answering"]').waitFor();
+  assert.equal(await s.locator('.progress').textContent(), 'Question 1 of 4');
+  assert.equal(await s.getByRole('radio', { name: '6-10' }).isChecked(), true);
+  assert.equal((await focused(page)).q, '0', 'focus on the first question');
+  assert.equal(await s.getByRole('heading', { name: HOURS, exact: true }).count(), 0, 'no results while changing');
+  await assertNoViolations(page, 'changing the answers');
+  await s.screenshot({ path: join(RESULTS, 'survey-changing.png') });
+  await s.getByRole('radio', { name: '1-5' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  assert.equal(await s.getByRole('radio', { name: '5' }).isChecked(), true, 'the other answers are kept');
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  // One reader, one response: the new one.
+  await resultLine(s, HOURS, '1-5').filter({ hasText: '100% (1 answer)' }).waitFor();
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 0% (0 answers)');
+  const rows = exportCsv('changeable-survey');
+  assert.deepEqual(
+    rows.map((r) => r.hours),
+    ['1-5']
+  );
+  // It may be changed again.
+  await s.getByRole('button', { name: 'Change your answers' }).waitFor();
+});
+
+test('without allow_change a reader who answered is offered no change', async () => {
+  addSurvey('unchangeable-survey', { results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'unchangeable-survey');
+  await answerQuickly(page, '6-10', s);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await resultLine(s, HOURS, '6-10').waitFor();
+  assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);
+  assert.equal(await s.getByRole('button').count(), 0, 'no button at all');
+});
+
+test('live: the results on screen follow other readers, and a close reaches a reader mid-survey', async () => {
+  addSurvey('live-survey', { results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'live-survey', { attrs: 'live' });
+  await answerQuickly(page, '6-10', s);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
+  // Another reader answers, not in this page.
+  const other = await env.context();
+  const { page: otherPage, s: otherSurvey } = await surveyById(other, 'live-survey', { attrs: 'live' });
+  await otherSurvey.getByRole('radio', { name: '1-5' }).check();
+  const answers = { hours: ['1-5'], stress: 4, recommend: 8, statements: { supervision: 'a', caseload: 'd', nwag: 'n' } };
+  const posted = await fetch(`${env.server.url}/api/polls/live-survey/votes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ answers, key: 'e2e-live-1', voter: 'e2e-live-reader' }),
+  });
+  assert.equal(posted.status, 201);
+  await resultLine(s, HOURS, '6-10').filter({ hasText: '50% (1 answer)' }).waitFor();
+  assert.equal(await resultLine(s, HOURS, '1-5').textContent(), '1-5 — 50% (1 answer)');
+  // The operator closes it: the reader mid-survey is told, at once.
+  closeSurvey('live-survey');
+  await otherSurvey.locator('.poll[data-state="closed"]').waitFor();
+  await otherSurvey
+    .getByRole('status')
+    .filter({ hasText: 'Your answers were not sent: this survey has closed.' })
+    .waitFor();
+  await assertNothingToAnswer(otherSurvey);
+  await assertNoViolations(otherPage, 'closed live');
+  // The first reader's answers stay counted.
+  assert.equal(await s.locator('.poll').getAttribute('data-state'), 'done');
+});
+
+test('a survey from the endpoint or a src URL downloads the survey build only, not the poll wasm', async () => {
+  for (const how of ['endpoint', 'src']) {
+    const context = await env.context();
+    const page = await context.newPage();
+    const requested = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await page.route(`${env.server.url}/test/workload-survey.json`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(SURVEY) })
+    );
+    const element =
+      how === 'src'
+        ? '<reader-poll poll="workload-survey" src="/test/workload-survey.json" endpoint="/api"></reader-poll>'
+        : '<reader-poll poll="workload-survey" endpoint="/api"></reader-poll>';
+    const html = articlePage({ title: 'Your workload', content: element });
+    await page.goto(await servePage(page, env.server.url, `/test/wasm-${how}.html`, html));
+    await survey(page).locator('.poll[data-state="answering"]').waitFor();
+    assert.deepEqual(
+      requested.filter((p) => p.endsWith('.wasm')),
+      ['/readerpoll/pkg/readerpoll_survey_bg.wasm'],
+      how
+    );
+    assert.equal(requested.filter((p) => p === '/readerpoll/reader-poll.css').length, 0, `${how}: no poll styles`);
+    await context.close();
+  }
+});
+
+test('a reader changing counted answers when the survey closes keeps the counted ones', async () => {
+  addSurvey('closes-while-changing', { allow_change: true, results: 'always' });
+  const context = await env.context();
+  const { page, s } = await surveyById(context, 'closes-while-changing', { attrs: 'live' });
+  await answerQuickly(page, '6-10', s);
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await s.getByRole('button', { name: 'Change your answers' }).click();
+  await s.getByRole('radio', { name: '1-5' }).check();
+  closeSurvey('closes-while-changing');
+  await s.locator('.poll[data-state="done"]').waitFor();
+  await s.getByRole('status').filter({ hasText: 'Thank you: your answers were counted.' }).waitFor();
+  assert.equal(await s.getByText('Your answers were not sent: this survey has closed.').count(), 0);
+  await assertNothingToAnswer(s);
+  assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);
+  assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
 });

@@ -288,44 +288,45 @@ class ReaderPoll extends HTMLElement {
 
   async #loadAs(generation) {
     translation(this.#lang()); // starts the fetch alongside the wasm's
-    const poll = this.getAttribute('poll') ?? '';
+    const poll = this.poll ?? '';
     const endpoint = this.#endpointUrl();
     // The runtime is asked for first: the wasm is the longest wait. A
     // survey the page gives is known now: it needs neither the poll's wasm
-    // nor the WP-Polls adapter (the survey says it cannot run there).
+    // nor the WP-Polls adapter (the survey says it cannot run there). One
+    // that comes over the network (src, or the endpoint) is fetched first
+    // and picks its runtime when it arrives, so a survey page never
+    // downloads the poll's wasm.
     const given = this.#given();
-    const ready = isSurvey(given?.config) ? null : loadRuntime();
-    ready?.catch(() => {}); // awaited below
+    const survey = isSurvey(given?.config);
     // WP-Polls sites get their adapter; other pages never download it.
-    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && ready ? import(new URL('./wp-polls.js', base)) : null;
+    const adapter = this.protocol === 'wp-polls' && !wasmBlocked && !survey ? import(new URL('./wp-polls.js', base)) : null;
     adapter?.catch(() => {}); // awaited below, unless the runtime fails
-    // A definition that comes over the network (src, or the endpoint) is
-    // fetched while the runtime loads, not after it; one the page gives
-    // (`config`, a JSON child) is read once the runtime is ready, when a
-    // child added just after the element is there too, and wins.
+    // A definition that comes over the network is fetched at once; one the
+    // page gives (`config`, a JSON child) is read once the runtime is
+    // ready, when a child added just after the element is there too, and wins.
     const fetched = adapter || wasmBlocked || given ? null : this.#fetchDefinition();
-    let rt;
+    const ready = survey || fetched ? null : loadRuntime();
+    // `loaded` is { config, error, fresh }; from the WP-Polls adapter also
+    // the form's nonce, the reader's vote and `follow`, which keeps the
+    // numbers current. A failure is the runtime's (`wasm_unavailable`),
+    // except while the definition or the survey runtime loads.
+    let rt, loaded;
+    let code = 'wasm_unavailable';
     try {
       rt = await ready;
-    } catch (error) {
-      if (generation === this.#generation) {
-        this.#fail('wasm_unavailable', String(error?.message ?? error), !wasmBlocked);
-      }
-      return;
-    }
-    // { config, error, fresh }; from the WP-Polls adapter also the form's
-    // nonce, the reader's vote and `follow`, which keeps the numbers current.
-    let loaded;
-    try {
-      loaded = adapter
-        ? await (await adapter).definition(this, poll, endpoint)
-        : (this.#given() ?? (await (fetched ?? this.#fetchDefinition())));
+      code = 'load_failed';
+      loaded =
+        (adapter
+          ? await (await adapter).definition(this, poll, endpoint)
+          : (this.#given() ?? (await (fetched || this.#fetchDefinition())))) || {};
       // The survey runtime (the browser imports a module once; its `load`
       // keeps the runtime, and tries again after a failure).
       if (isSurvey(loaded.config)) rt = await (await import(new URL('./reader-survey.js', base))).load();
+      code = 'wasm_unavailable';
+      rt ??= await loadRuntime();
     } catch (failure) {
       if (generation === this.#generation) {
-        this.#fail('load_failed', String(failure?.message ?? failure), true);
+        this.#fail(code, failure, !wasmBlocked);
       }
       return;
     }
@@ -351,10 +352,10 @@ class ReaderPoll extends HTMLElement {
         texts: { ...translated, ...this.#textOverrides() },
         endpoint,
         protocol: this.protocol,
-        timeout: Number(this.getAttribute('timeout')) || undefined,
+        timeout: +this.getAttribute('timeout') || undefined,
       });
     } catch (failure) {
-      this.#fail('internal', String(failure?.message ?? failure), false);
+      this.#fail('internal', failure, false);
       return;
     }
     // The poll's own events (poll-ready, poll-error) fired during mount,
@@ -389,39 +390,46 @@ class ReaderPoll extends HTMLElement {
     return inline ? { config: inline.textContent } : null;
   }
 
-  /** The definition from the `src` URL, else the endpoint's poll resource. */
-  async #fetchDefinition() {
-    const src = this.getAttribute('src');
+  /**
+   * The definition from the `src` URL, else the endpoint's poll resource;
+   * falsy when there is neither.
+   */
+  #fetchDefinition() {
+    const src = this.src;
     const endpoint = this.#endpointUrl();
-    const poll = this.getAttribute('poll');
+    const poll = this.poll;
     // The readerpoll protocol's poll resource carries the definition too.
     const url = src
       ? new URL(src, document.baseURI)
       : endpoint && poll && this.protocol === 'json' && `${endpoint}/polls/${encodeURIComponent(poll)}`;
-    if (!url) return { config: undefined };
     const what = `could not load ${src ?? `poll ${poll}`}: `;
-    try {
-      const response = await fetch(url, { headers: { accept: 'application/json' } });
-      if (!response.ok) return { error: `${what}HTTP ${response.status}` };
-      if (src) return { config: await response.text() };
-      const body = await response.json();
-      const tally = body?.tally ?? {};
-      return {
-        // A survey's resource has `survey` (whose results it reads itself).
-        config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
-        // The widget need not ask for these numbers again, unless they
-        // were held back (a poll that shows them only to readers who
-        // voted: the widget asks again as this reader).
-        fresh: body.tally !== undefined,
-      };
-    } catch (e) {
-      return { error: what + (e?.message ?? e) };
-    }
+    return (
+      url &&
+      (async () => {
+        try {
+          const response = await fetch(url, { headers: { accept: 'application/json' } });
+          if (!response.ok) return { error: `${what}HTTP ${response.status}` };
+          if (src) return { config: await response.text() };
+          const body = await response.json();
+          const tally = body?.tally ?? {};
+          return {
+            // A survey's resource has `survey` (whose results it reads itself).
+            config: body.survey ?? { ...body.poll, counts: tally.counts, voters: tally.voters, closed: body.open === false },
+            // The widget need not ask for these numbers again, unless they
+            // were held back (a poll that shows them only to readers who
+            // voted: the widget asks again as this reader).
+            fresh: body.tally !== undefined,
+          };
+        } catch (e) {
+          return { error: what + (e?.message ?? e) };
+        }
+      })()
+    );
   }
 
   /** The endpoint as an absolute URL (the wasm checks which are allowed). */
   #endpointUrl() {
-    const endpoint = this.getAttribute('endpoint');
+    const endpoint = this.endpoint;
     if (!endpoint) return undefined;
     try {
       return new URL(endpoint, document.baseURI).href.replace(/\/+$/, '');
@@ -444,7 +452,8 @@ class ReaderPoll extends HTMLElement {
 
   // Last resort when the wasm itself is missing or broke: the fallback HTML
   // stays in place (wasm missing) and the site hears about it either way.
-  #fail(code, message, retryable) {
+  #fail(code, failure, retryable) {
+    const message = String(failure?.message ?? failure);
     this.#failed = true;
     // Once there is a shadow root, the fallback shows only through a slot.
     this.shadowRoot?.replaceChildren(document.createElement('slot'));
@@ -453,14 +462,14 @@ class ReaderPoll extends HTMLElement {
       new CustomEvent('poll-error', {
         bubbles: true,
         composed: true,
-        detail: { poll: this.getAttribute('poll'), code, message, retryable },
+        detail: { poll: this.poll, code, message, retryable },
       })
     );
   }
 }
 
-// `poll`, `src` and `endpoint` reflect their attributes.
-for (const name of ['poll', 'src', 'endpoint']) {
+// `poll`, `src` and `endpoint` as properties: their attributes.
+for (const name of WATCHED.slice(0, 3)) {
   Object.defineProperty(ReaderPoll.prototype, name, {
     get() {
       return this.getAttribute(name);

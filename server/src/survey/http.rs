@@ -34,7 +34,7 @@ struct ResponseBody {
 
 /// Whether the results may go to this reader, by the survey's policy:
 /// `voted` when the request proved a counted response.
-fn results_allowed(state: &SurveyState, voted: bool, now: i64) -> bool {
+pub fn results_allowed(state: &SurveyState, voted: bool, now: i64) -> bool {
     let closed = !state.open_at(now) && !state.survey.not_yet_open_at(now);
     match state.survey.results {
         ResultsVisibility::Always => true,

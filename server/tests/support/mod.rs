@@ -423,3 +423,20 @@ pub fn refuses_to_serve(args: &[&str], flag: &str) {
         "serve {args:?} did not name {flag}"
     );
 }
+
+/// The first `data:` of an event stream.
+pub fn first_event(s: &Server, path: &str) -> serde_json::Value {
+    let mut stream = s.connect();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: x\r\naccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    for line in BufReader::new(stream).lines() {
+        let line = line.expect("event");
+        if let Some(data) = line.strip_prefix("data: ") {
+            return serde_json::from_str(data).unwrap();
+        }
+    }
+    panic!("the stream ended without an event");
+}

@@ -24,7 +24,9 @@ pub fn save(flow: &Flow, key: Option<&str>) {
     let mut text = String::from(VERSION);
     text.push('\n');
     text.push_str(match flow.phase {
-        Phase::Answering => "answering",
+        // Closed is not kept: it follows from the survey on the next load,
+        // and a survey that opens again resumes where the reader was.
+        Phase::Answering | Phase::Closed => "answering",
         Phase::Sending => "sending",
         Phase::Done => "done",
     });

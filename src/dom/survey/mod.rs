@@ -140,6 +140,11 @@ impl SurveyWidget {
             .map_or((Phase::Answering, None), |s| (s.phase, s.key.clone()));
         let mut flow = Flow::new(survey, saved.map(|s| (s.draft, s.step)));
         flow.phase = phase;
+        let now = now_seconds();
+        if flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t) {
+            // Closed before this page: shown so, with nothing to announce.
+            step(&mut flow, Event::Close);
+        }
         let tally = decode_results(&flow.survey, &net::field(options, "results"));
         let inner = Rc::new(RefCell::new(Inner {
             host: host.clone(),
@@ -183,8 +188,8 @@ impl SurveyWidget {
             // The last load ended before the backend answered: the same
             // key goes again, so it counts once whatever happened.
             Phase::Sending => deliver(&inner),
-            Phase::Done => load_results(&inner),
-            Phase::Answering => {}
+            // Whether it is still open, and the results this reader may see.
+            _ => read_resource(&inner, false),
         }
         SurveyWidget {
             inner: Some(inner),
@@ -195,6 +200,15 @@ impl SurveyWidget {
 
     pub fn survey_id(&self) -> Option<String> {
         Some(self.inner.as_ref()?.borrow().flow.survey.id.clone())
+    }
+
+    /// A live update from the backend's event stream, `{open, results}`
+    /// as the survey resource has them: new numbers replace the shown
+    /// ones, and `open: false` closes the survey.
+    pub fn apply_update(&self, update: &JsValue) {
+        if let Some(inner) = &self.inner {
+            apply_resource(inner, update, true);
+        }
     }
 
     /// The host page's answer for a response it took over.
@@ -246,6 +260,7 @@ fn translate(inner: &Shared, event: &DomEvent, kind: &str) -> Option<Event> {
         let this = inner.borrow();
         return Some(match button.get_attribute("data-action")?.as_str() {
             "back" => Event::Back,
+            "change" => Event::Change,
             _ if this.flow.survey.layout == Layout::All => Event::Submit,
             _ => Event::Next,
         });
@@ -333,6 +348,7 @@ fn render(inner: &Shared) {
         Phase::Answering => "answering",
         Phase::Sending => "sending",
         Phase::Done => "done",
+        Phase::Closed => "closed",
     });
 }
 
@@ -377,6 +393,7 @@ fn run(inner: &Shared, effect: Effect) {
                         _ => this.dom.notice_of(this.flow.step),
                     },
                     Focus::Results => Some(this.dom.results_target()),
+                    Focus::Status => Some(this.dom.status().clone()),
                 }
             };
             if let Some(e) = element {
@@ -398,6 +415,15 @@ fn run(inner: &Shared, effect: Effect) {
             this.dom
                 .announce(this.own.get(crate::survey_view::SurveyMsg::Done));
         }
+        Effect::AnnounceClosed => {
+            // What the status line says: closed, or closed with the
+            // answers not sent.
+            let this = inner.borrow();
+            if let Some(text) = this.dom.status().text_content() {
+                this.dom.announce(&text);
+            }
+        }
+        Effect::NewKey => inner.borrow_mut().key = None,
     }
 }
 
@@ -443,8 +469,13 @@ fn deliver(inner: &Shared) {
                 Outcome::Counted(results) => accepted(&inner, results),
                 Outcome::Refused(message) => {
                     dispatch(&inner, Event::Refused(message));
-                    let this = inner.borrow();
-                    draft::save(&this.flow, this.key.as_deref());
+                    {
+                        let this = inner.borrow();
+                        draft::save(&this.flow, this.key.as_deref());
+                    }
+                    // The survey may have closed meanwhile: then the reader
+                    // is told so, not only that the answers were refused.
+                    read_resource(&inner, true);
                 }
                 Outcome::Failed => {
                     let (host, id) = {
@@ -473,13 +504,11 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
         let tally = match (&this.endpoint, results) {
             (Some(_), Some(results)) => decode_results(survey, &results),
             (Some(_), None) => None,
-            (None, _) => {
-                let mut tally = SurveyTally::empty(survey);
-                tally.apply(&count::apply(survey, &this.flow.draft));
-                Some(tally)
-            }
+            (None, _) => Some(own_tally(&this.flow)),
         };
         this.tally = tally;
+        // A changed response brings new numbers.
+        this.dom.reset_results();
     }
     dispatch(inner, Event::Accepted);
     let (host, id, line) = {
@@ -494,17 +523,25 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
     fire_vote(&host, "poll-voted", &id, &line, false);
 }
 
-/// A survey answered on an earlier visit: its results, as the server
-/// shows them to this reader (or, with no server, the reader's own).
-fn load_results(inner: &Shared) {
+/// With no backend, the results are this reader's own response.
+fn own_tally(flow: &Flow) -> SurveyTally {
+    let mut tally = SurveyTally::empty(&flow.survey);
+    tally.apply(&count::apply(&flow.survey, &flow.draft));
+    tally
+}
+
+/// Reads the survey as the backend shows it to this reader: whether it is
+/// still open, and the results its policy lets this reader see (with no
+/// backend, a reader who answered sees their own). `announce` when the
+/// reader is on the page and should hear of a close.
+fn read_resource(inner: &Shared, announce: bool) {
     let request = {
         let mut this = inner.borrow_mut();
         match this.endpoint.clone() {
             None => {
-                let survey = &this.flow.survey;
-                let mut tally = SurveyTally::empty(survey);
-                tally.apply(&count::apply(survey, &this.flow.draft));
-                this.tally = Some(tally);
+                if this.flow.phase == Phase::Done {
+                    this.tally = Some(own_tally(&this.flow));
+                }
                 None
             }
             Some(endpoint) => Some((
@@ -520,20 +557,42 @@ fn load_results(inner: &Shared) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    send::results(
+    send::resource(
         &endpoint,
         &id,
         &voter,
         timeout,
-        Box::new(move |results| {
+        Box::new(move |resource| {
             let Some(inner) = weak.upgrade() else { return };
-            if let Some(results) = results {
-                let tally = decode_results(&inner.borrow().flow.survey, &results);
-                inner.borrow_mut().tally = tally;
-                render(&inner);
+            if let Some(resource) = resource {
+                apply_resource(&inner, &resource, announce);
             }
         }),
     );
+}
+
+/// `{open, results}` from the backend (its survey resource or its event
+/// stream). Results it leaves out (the policy hides them from this
+/// reader) leave the shown ones as they are.
+fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
+    let results = net::field(resource, "results");
+    if !results.is_undefined() {
+        let mut this = inner.borrow_mut();
+        let tally = decode_results(&this.flow.survey, &results);
+        if tally.is_some() {
+            this.tally = tally;
+            this.dom.reset_results();
+        }
+    }
+    let closes = net::field(resource, "open").as_bool() == Some(false);
+    if closes && announce {
+        dispatch(inner, Event::Close);
+    } else {
+        if closes {
+            step(&mut inner.borrow_mut().flow, Event::Close);
+        }
+        render(inner);
+    }
 }
 
 // `detail` is `{poll, answers}`: the response in the answers codec, the

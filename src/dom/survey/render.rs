@@ -31,6 +31,8 @@ pub struct SurveyDom {
     results: Element,
     results_built: bool,
     note: Element,
+    /// "Change your answers", under the results.
+    change: Element,
     live: Element,
 }
 
@@ -67,13 +69,16 @@ impl SurveyDom {
         attr(&status, "tabindex", "-1");
         let results = el(&doc, "div", "results");
         let note = el(&doc, "p", "results-note");
+        let change = text_el(&doc, "button", "change", "");
+        attr(&change, "type", "button");
+        attr(&change, "data-action", "change");
         // The live region exists before anything is said through it, or
         // screen readers would miss the first message.
         let live = el(&doc, "p", "live visually-hidden");
         attr(&live, "aria-live", "polite");
         attr(&live, "role", "status");
         for part in [
-            &title, &progress, &questions, &actions, &status, &results, &note, &live,
+            &title, &progress, &questions, &actions, &status, &results, &note, &change, &live,
         ] {
             append(&container, part);
         }
@@ -92,6 +97,7 @@ impl SurveyDom {
             results,
             results_built: false,
             note,
+            change,
             live,
         }
     }
@@ -115,6 +121,7 @@ impl SurveyDom {
             busy: false,
             results: None,
             results_note: None,
+            change: None,
         });
         attr(&self.status, "role", "alert");
         self.set_state("unavailable");
@@ -145,7 +152,15 @@ impl SurveyDom {
             }
             _ => {}
         }
-        toggle_attr(&self.results, "hidden", !self.results_built);
+        toggle_attr(&self.results, "hidden", view.results.is_none());
+        shown_text(&self.change, view.change);
+    }
+
+    /// Drops the results built, so the next render builds them from new
+    /// numbers (a live update, or a changed response counted).
+    pub fn reset_results(&mut self) {
+        self.results.set_text_content(None);
+        self.results_built = false;
     }
 
     /// Keeps the sections of questions still shown (with their focus),
@@ -281,6 +296,10 @@ impl SurveyDom {
         } else {
             self.status.clone()
         }
+    }
+
+    pub fn status(&self) -> &Element {
+        &self.status
     }
 
     pub fn other_text(&self, q: usize) -> Option<String> {

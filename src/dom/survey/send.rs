@@ -66,9 +66,9 @@ pub fn send(
     );
 }
 
-/// Reads the survey's results as this reader may see them (`?voter=`
-/// shows `after_vote` results to one who answered).
-pub fn results(
+/// Reads the survey resource (`{survey, open, results}`) as this reader
+/// may see it (`?voter=` shows `after_vote` results to one who answered).
+pub fn resource(
     endpoint: &str,
     id: &str,
     voter: &str,
@@ -85,11 +85,11 @@ pub fn results(
         timeout_ms,
         &JsValue::UNDEFINED,
         Box::new(move |answer| {
-            let results = (answer.status == 200)
-                .then(|| js_sys::JSON::parse(&answer.body).ok())
-                .flatten()
-                .and_then(|json| get(&json, "results"));
-            done(results)
+            done(
+                (answer.status == 200)
+                    .then(|| js_sys::JSON::parse(&answer.body).ok())
+                    .flatten(),
+            )
         }),
     );
 }
