@@ -49,11 +49,47 @@ function timeClick({ selector }) {
   return performance.now() - start;
 }
 
+// The results come in two frames: the first question's with the click,
+// the others once that frame is painted (the results are `aria-busy`
+// until then). Returns [ms to the first, ms of the task that adds the
+// others, ms from the click until all are laid out].
+async function timeResults() {
+  const root = document.querySelector('reader-poll').shadowRoot;
+  const start = performance.now();
+  root.querySelector('button.forward').click();
+  root.querySelector('.question-results').getBoundingClientRect();
+  const first = performance.now() - start;
+  const results = root.querySelector('.results');
+  let task = 0;
+  await new Promise((done) => {
+    const check = () => {
+      if (results.getAttribute('aria-busy') !== 'true') {
+        const t = performance.now();
+        results.getBoundingClientRect();
+        task += performance.now() - t;
+        observer.disconnect();
+        done();
+      }
+    };
+    // Timed from the first node the later task adds to its layout.
+    const observer = new MutationObserver((records) => {
+      if (!task && records.some((r) => r.type === 'childList')) task = -performance.now();
+      if (task < 0 && records.some((r) => r.type === 'attributes')) task += performance.now();
+      check();
+    });
+    observer.observe(results, { attributes: true, childList: true });
+    check();
+  });
+  return [first, task, performance.now() - start];
+}
+
 const [browser, server] = await Promise.all([launch(), startServer()]);
 try {
   const html = articlePage({ title: 'Survey step', content: pollElement(SURVEY) });
   const next = [];
   const results = [];
+  const laterTask = [];
+  const allShown = [];
   // A fresh context per response: the survey is answered once per reader.
   for (let run = 0; next.length < STEPS; run++) {
     const context = await browser.newContext();
@@ -73,13 +109,18 @@ try {
     for (const row of SURVEY.questions[3].rows) {
       await s.getByRole('radio', { name: `${row.label}: Agree` }).check();
     }
-    results.push(await page.evaluate(timeClick, { selector: '.question-results' }));
+    const [first, later, all] = await page.evaluate(timeResults);
+    results.push(first);
+    laterTask.push(later);
+    allShown.push(all);
     await context.close();
   }
   const fmt = (xs) => `median ${median(xs).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms (n=${xs.length})`;
   console.log(`survey step, CPU ${THROTTLE}x slower, load ${loadavg()[0].toFixed(2)}:`);
   console.log(`  next question:  ${fmt(next)}`);
   console.log(`  to the results: ${fmt(results)}`);
+  console.log(`    the task that adds the other questions' results a frame later: ${fmt(laterTask)}`);
+  console.log(`    click until all results are laid out (frames between included): ${fmt(allShown)}`);
   const ok = median(next) < BUDGET_MS && median(results) < BUDGET_MS;
   console.log(`budget ${BUDGET_MS} ms at the median: ${ok ? 'met' : 'MISSED'}`);
 } finally {

@@ -6,9 +6,10 @@
 use std::borrow::Cow;
 
 use crate::core::count::SurveyTally;
-use crate::core::format::{decimal, fill, percent, pieces};
+use crate::core::format::{decimal, fill, fill_in, percent, pieces};
 use crate::core::locale::{Locale, EN as ENGLISH};
 use crate::core::poll::ResultsVisibility;
+use crate::core::question::concat;
 use crate::core::question::{Answer, Bar, Kind, Question, Results};
 use crate::core::share::PERCENT;
 use crate::core::survey::Layout;
@@ -167,7 +168,7 @@ pub struct SurveyView<'a> {
     pub status: Option<&'a str>,
     pub busy: bool,
     /// Per question, once the reader may see them; else why not.
-    pub results: Option<Vec<QuestionResults<'a>>>,
+    pub results: Option<Vec<QuestionResults>>,
     pub results_note: Option<&'a str>,
     /// "Change your answers", for a reader who may answer again.
     pub change: Option<&'a str>,
@@ -230,15 +231,17 @@ pub enum Control<'a> {
     },
 }
 
+/// Owns its text, so the DOM layer can keep the results it builds after
+/// the first frame (see `dom::survey::render`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuestionResults<'a> {
-    pub prompt: &'a str,
+pub struct QuestionResults {
+    pub prompt: String,
     /// A line above the bars: the median, the NPS score, "12 written answers".
     pub summary: Option<String>,
     /// Labelled bars with their figures ("32% (184 votes)") and CSS widths.
     pub bars: Vec<BarView>,
     /// Likert: one diverging bar per row, with the centre line's offset.
-    pub rows: Vec<LikertRowView<'a>>,
+    pub rows: Vec<LikertRowView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,8 +252,8 @@ pub struct BarView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LikertRowView<'a> {
-    pub label: &'a str,
+pub struct LikertRowView {
+    pub label: String,
     /// Per column: label, figures, width.
     pub cells: Vec<BarView>,
     /// CSS offset of the centre line from the start: "37.5%".
@@ -291,7 +294,7 @@ pub fn survey_view<'a>(
     });
     let progress = (answering && survey.layout == Layout::Steps).then(|| {
         let (at, of) = flow.progress();
-        replace(
+        fill_in(
             &fill(own.get(SurveyMsg::Progress), at as u64, locale),
             "{total}",
             &crate::core::format::group(of as u64, locale),
@@ -441,9 +444,11 @@ fn control<'a>(question: &'a Question, answer: Option<&'a Answer>) -> Control<'a
                                 value: Cow::Borrowed(&column.id),
                                 // Each radio names its row and column, so a
                                 // screen reader says both.
-                                label: Cow::Owned(
-                                    [row.label.as_str(), ": ", &column.label].concat(),
-                                ),
+                                label: Cow::Owned(concat(&[
+                                    row.label.as_str(),
+                                    ": ",
+                                    &column.label,
+                                ])),
                                 checked: chosen.get(r).copied().flatten() == Some(c),
                             })
                             .collect();
@@ -475,14 +480,14 @@ fn bar_view(bar: &Bar, locale: &Locale, own: &SurveyTexts) -> BarView {
     }
 }
 
-fn question_results<'a>(
-    question: &'a Question,
+fn question_results(
+    question: &Question,
     results: Results,
     locale: &Locale,
     own: &SurveyTexts,
-) -> QuestionResults<'a> {
+) -> QuestionResults {
     let mut view = QuestionResults {
-        prompt: &question.prompt,
+        prompt: question.prompt.clone(),
         summary: None,
         bars: Vec::new(),
         rows: Vec::new(),
@@ -502,12 +507,12 @@ fn question_results<'a>(
                     median.push_str(locale.decimal_separator);
                     median.push('5');
                 }
-                replace(own.get(SurveyMsg::Median), "{n}", &median)
+                fill_in(own.get(SurveyMsg::Median), "{n}", &median)
             });
             view.bars = bars.iter().map(|b| bar_view(b, locale, own)).collect();
         }
         Results::Nps { score, groups, .. } => {
-            view.summary = score.map(|s| replace(own.get(SurveyMsg::NpsScore), "{n}", &decimal(s)));
+            view.summary = score.map(|s| fill_in(own.get(SurveyMsg::NpsScore), "{n}", &decimal(s)));
             let names = [
                 SurveyMsg::Detractors,
                 SurveyMsg::Passives,
@@ -530,7 +535,7 @@ fn question_results<'a>(
                     .iter()
                     .zip(rows)
                     .map(|(row, result)| LikertRowView {
-                        label: &row.label,
+                        label: row.label.clone(),
                         cells: result
                             .cells
                             .iter()
@@ -547,25 +552,6 @@ fn question_results<'a>(
         }
     }
     view
-}
-
-/// `template` with each `key` replaced by `value`, as `str::replace` but
-/// byte by byte: the generic substring searcher that `str::replace` brings
-/// in costs the survey build ~0.7 KB gzipped.
-fn replace(template: &str, key: &str, value: &str) -> String {
-    let mut out = String::with_capacity(template.len() + value.len());
-    let mut rest = template;
-    while let Some(at) = rest
-        .as_bytes()
-        .windows(key.len())
-        .position(|w| w == key.as_bytes())
-    {
-        out.push_str(rest.get(..at).unwrap_or_default());
-        out.push_str(value);
-        rest = rest.get(at + key.len()..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

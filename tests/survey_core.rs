@@ -658,6 +658,22 @@ fn nps_score_rounds_half_away_from_zero() {
 }
 
 #[test]
+fn nps_score_at_the_largest_counts() {
+    use readerpoll::core::question::nps::score;
+    const MAX: u64 = 9_007_199_254_740_991; // counts stop at 2^53 - 1
+    let mut counts = [0u64; 11];
+    counts[10] = MAX;
+    assert_eq!(score(&counts), Some(100));
+    counts[0] = MAX / 2;
+    counts[10] = MAX / 2 + 1;
+    assert_eq!(score(&counts), Some(0));
+    counts[10] = MAX / 4; // a quarter of the total fewer promoters: -25
+    counts[0] = MAX / 2;
+    counts[7] = MAX / 4;
+    assert_eq!(score(&counts), Some(-25));
+}
+
+#[test]
 fn likert_centre_line_with_a_neutral_column() {
     let s = demo();
     let mut tally = SurveyTally::empty(&s);
@@ -797,6 +813,8 @@ fn the_answers_codec_round_trips_hostile_text() {
         "{line}"
     );
     assert_eq!(answers::decode(&ms, &line).unwrap(), r);
+    // The widget reads its drafts back through its own reader.
+    assert_eq!(answers::decode_draft(&ms, &line).unwrap(), r);
 
     let plain = respond(&s, full()).unwrap();
     assert_eq!(
@@ -815,6 +833,8 @@ fn the_answers_codec_refuses_tampered_lines() {
         "a1;hours=6-10&stress=x&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;hours=6-10&stress=2&recommend=9&statements=supervision-sa",
         "a1;hours=~%ZZ&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
+        // An escape is two hex digits: no sign, as `from_str_radix` allowed.
+        "a1;hours=~%+5&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;hours=~%C3%A9&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd",
         "a1;pay=1",
         "a1;hours",

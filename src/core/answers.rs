@@ -14,9 +14,10 @@
 //! answers (`Survey::response`), so a tampered line is refused like any
 //! other bad input.
 
-use crate::core::format::decimal;
+use crate::core::format::{decimal, pieces, split_once};
 use std::collections::BTreeMap;
 
+use crate::core::question::concat;
 use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
 use crate::core::survey::{Response, Survey, SurveyError};
 
@@ -42,9 +43,9 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
                     .filter_map(|&i| c.options.get(i).map(|o| o.id.clone()))
                     .collect();
                 if let Some(text) = other {
-                    items.push(["~", &escape(text)].concat());
+                    items.push(concat(&["~", &escape(text)]));
                 }
-                out.push_str(&items.join(","));
+                crate::core::format::push_joined(&mut out, &items, ",");
             }
             (Kind::Likert(l), Answer::Rows(rows)) => {
                 let pairs: Vec<String> = rows
@@ -52,10 +53,10 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
                     .zip(&l.rows)
                     .filter_map(|(c, row)| {
                         let column = l.columns.get((*c)?)?;
-                        Some([row.id.as_str(), ":", &column.id].concat())
+                        Some(concat(&[row.id.as_str(), ":", &column.id]))
                     })
                     .collect();
-                out.push_str(&pairs.join(","));
+                crate::core::format::push_joined(&mut out, &pairs, ",");
             }
             (_, Answer::Point(p)) => out.push_str(&decimal(*p)),
             (_, Answer::Text(text)) => out.push_str(&escape(text)),
@@ -69,7 +70,7 @@ pub fn encode(survey: &Survey, response: &Response) -> String {
 
 /// Reads a line back into checked answers.
 pub fn decode(survey: &Survey, line: &str) -> Result<Response, SurveyError> {
-    let bad = |why: &str| SurveyError::new("bad_answers", "", ["answers: ", why].concat());
+    let bad = |why: &str| SurveyError::new("bad_answers", "", concat(&["answers: ", why]));
     let body = line
         .strip_prefix(VERSION)
         .ok_or_else(|| bad("unknown format"))?;
@@ -135,23 +136,21 @@ fn escape(text: &str) -> String {
 /// `None` for a broken escape. Only ASCII is ever escaped, so the bytes
 /// decode to the text that was written.
 fn unescape(text: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut rest = text.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'%' {
-            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
-            let byte = u8::from_str_radix(hex, 16).ok()?;
-            if !byte.is_ascii() {
-                return None;
-            }
-            bytes.push(byte);
-            rest = &tail[2..];
+    // Char by char, so the text stays a `String` throughout: escapes stand
+    // only for ASCII, so no UTF-8 check (`from_utf8`, ~0.6 KB of wasm) is
+    // needed at the end.
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            let high = chars.next()?.to_digit(16)?;
+            let low = chars.next()?.to_digit(16)?;
+            out.push(char::from_u32(high * 16 + low).filter(char::is_ascii)?);
         } else {
-            bytes.push(b);
-            rest = tail;
+            out.push(c);
         }
     }
-    String::from_utf8(bytes).ok()
+    Some(out)
 }
 
 // The survey build and the server, not the poll build: its wasm stays as it was.
@@ -167,8 +166,10 @@ pub fn decode_draft(survey: &Survey, line: &str) -> Result<Response, SurveyError
         .strip_prefix(VERSION)
         .ok_or_else(|| SurveyError::new("bad_answers", "", "answers: unknown format"))?;
     let mut draft: Response = vec![None; survey.questions.len()];
-    for field in body.split('&') {
-        let Some((id, value)) = field.split_once('=') else {
+    // `pieces` and `split_once` by hand: `str::split` brings the char
+    // searcher and `memchr` into the wasm.
+    for field in pieces(body, b"&") {
+        let Some((id, value)) = split_once(field, b'=') else {
             continue;
         };
         let Some(index) = survey.question_index(id) else {
@@ -178,7 +179,7 @@ pub fn decode_draft(survey: &Survey, line: &str) -> Result<Response, SurveyError
         let answer = match &question.kind {
             Kind::Likert(l) => {
                 let mut rows = vec![None; l.rows.len()];
-                for (r, c) in value.split(',').filter_map(|pair| pair.split_once(':')) {
+                for (r, c) in pieces(value, b",").filter_map(|pair| split_once(pair, b':')) {
                     let row = l.rows.iter().position(|x| x.id == r);
                     let column = l.columns.iter().position(|x| x.id == c);
                     if let (Some(row), Some(column)) = (row, column) {
@@ -189,8 +190,7 @@ pub fn decode_draft(survey: &Survey, line: &str) -> Result<Response, SurveyError
                     .any(Option::is_some)
                     .then_some(Answer::Rows(rows))
             }
-            Kind::Choice(_) => value
-                .split(',')
+            Kind::Choice(_) => pieces(value, b",")
                 .map(|item| match item.strip_prefix('~') {
                     Some(text) => unescape(text).map(|other| RawItem::Other { other }),
                     None => Some(RawItem::Id(item.to_owned())),

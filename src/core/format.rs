@@ -131,6 +131,12 @@ impl<'a> Iterator for Pieces<'a> {
     }
 }
 
+/// `text.split_once(sep)` for an ASCII separator, by hand as `pieces`.
+pub fn split_once(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == sep)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
 /// Every piece of `text` between `seps`, as `pieces` cuts them. A loop, so
 /// that callers share it rather than each collecting into its own copy.
 pub fn split<'a>(text: &'a str, seps: &'static [u8]) -> Vec<&'a str> {
@@ -170,6 +176,28 @@ pub fn fill(template: &str, n: u64, locale: &Locale) -> String {
     out
 }
 
+/// `template` with every `key` (a placeholder such as `{total}`) replaced
+/// by `value`: `fill` for any text. By hand, as `fill`: `str::replace`
+/// brings in the generic substring searcher (~1 KB of the survey wasm).
+/// `fill` keeps its own loop: calling this instead costs the poll's wasm
+/// 18 to 42 bytes gzipped, measured three ways.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn fill_in(template: &str, key: &str, value: &str) -> String {
+    let mut out = String::with_capacity(template.len() + value.len());
+    let mut rest = template;
+    while let Some(at) = rest
+        .as_bytes()
+        .windows(key.len().max(1))
+        .position(|w| w == key.as_bytes())
+    {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push_str(value);
+        rest = rest.get(at + key.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `text` as a JSON string literal, appended: quotes, backslashes and
 /// control characters escaped. By hand, as the widget has no JSON encoder.
 pub fn push_json_string(out: &mut String, text: &str) {
@@ -194,6 +222,18 @@ pub fn push_json_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
     use crate::core::locale::{locale_for, EN};
+
+    #[test]
+    fn fill_in_replaces_every_placeholder_and_nothing_else() {
+        assert_eq!(
+            fill_in("Question 2 of {total} ({total})", "{total}", "4"),
+            "Question 2 of 4 (4)"
+        );
+        assert_eq!(fill_in("Median: {n}", "{n}", "2.5"), "Median: 2.5");
+        assert_eq!(fill_in("{n}{n}", "{n}", "-7"), "-7-7");
+        assert_eq!(fill_in("no {placeholder}", "{n}", "1"), "no {placeholder}");
+        assert_eq!(fill_in("é {n} ü", "{n}", "ß"), "é ß ü");
+    }
 
     /// `pieces` cuts exactly where `str::split` does.
     #[test]

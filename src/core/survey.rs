@@ -16,6 +16,7 @@ use crate::core::dates::parse_rfc3339;
 use crate::core::error::ConfigError;
 use crate::core::poll::{blank, valid_id, Mode, Poll, ResultsVisibility};
 use crate::core::question::choice::Choice;
+use crate::core::question::concat;
 use crate::core::question::{Answer, Kind, Question, RawAnswer, RawQuestion};
 
 /// Most questions a survey may have: a short reader survey, not a census.
@@ -65,7 +66,7 @@ impl SurveyError {
         self.path = if self.path.is_empty() {
             outer.to_owned()
         } else {
-            [outer, ".", &self.path].concat()
+            concat(&[outer, ".", &self.path])
         };
         self
     }
@@ -127,10 +128,10 @@ where
                     Ok(None) => return Ok(items),
                     Err(e) => {
                         let inner = e.to_string();
-                        let at = [self.name, ".", &decimal(items.len() as i64)].concat();
+                        let at = concat(&[self.name, ".", &decimal(items.len() as i64)]);
                         let message = match inner.strip_prefix(PATH_MARK) {
-                            Some(rest) => [PATH_MARK, &at, ".", rest].concat(),
-                            None => [PATH_MARK, &at, ": ", &inner].concat(),
+                            Some(rest) => concat(&[PATH_MARK, &at, ".", rest]),
+                            None => concat(&[PATH_MARK, &at, ": ", &inner]),
                         };
                         return Err(A::Error::custom(message));
                     }
@@ -246,7 +247,7 @@ impl Survey {
         let mut questions: Vec<Question> = Vec::with_capacity(raw.questions.len());
         for (index, question) in raw.questions.iter().enumerate() {
             let checked = Question::from_raw(question, &questions)
-                .map_err(|e| e.within(&["questions.", &decimal(index as i64)].concat()))?;
+                .map_err(|e| e.within(&concat(&["questions.", &decimal(index as i64)])))?;
             questions.push(checked);
         }
         Ok(Survey {
@@ -322,7 +323,7 @@ impl Survey {
             return Err(SurveyError::new(
                 "unknown_question",
                 "",
-                ["there is no question \"", id, "\""].concat(),
+                concat(&["there is no question \"", id, "\""]),
             ));
         }
         let mut response: Response = Vec::with_capacity(self.questions.len());
@@ -387,7 +388,7 @@ fn date(text: Option<&str>, field: &str) -> Result<Option<i64>, SurveyError> {
             SurveyError::new(
                 "bad_date",
                 field,
-                [field, " is not a date like 2026-11-23T09:00:00Z"].concat(),
+                concat(&[field, " is not a date like 2026-11-23T09:00:00Z"]),
             )
         }),
     }

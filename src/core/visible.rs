@@ -9,6 +9,7 @@
 use crate::core::format::decimal;
 use serde::Deserialize;
 
+use crate::core::question::concat;
 use crate::core::question::Question;
 use crate::core::question::Value;
 use crate::core::survey::{Response, Survey, SurveyError};
@@ -89,7 +90,7 @@ fn checked(
             .enumerate()
             .map(|(i, c)| {
                 checked(c, earlier, depth + 1)
-                    .map_err(|e| e.within(&[field, ".", &decimal(i as i64)].concat()))
+                    .map_err(|e| e.within(&concat(&[field, ".", &decimal(i as i64)])))
             })
             .collect()
     };
@@ -99,7 +100,7 @@ fn checked(
                 return Err(SurveyError::new(
                     "bad_condition",
                     "question",
-                    ["\"", question, "\" is not a question before this one"].concat(),
+                    concat(&["\"", question, "\" is not a question before this one"]),
                 ));
             };
             if any_of.is_empty() {
@@ -113,15 +114,14 @@ fn checked(
             if let Some(i) = any_of.iter().position(|v| !q.accepts_value(v)) {
                 return Err(SurveyError::new(
                     "bad_condition",
-                    &["any_of.", &decimal(i as i64)].concat(),
-                    [
+                    &concat(&["any_of.", &decimal(i as i64)]),
+                    concat(&[
                         "not a value the ",
                         q.kind_name(),
                         " question \"",
                         question,
                         "\" can take",
-                    ]
-                    .concat(),
+                    ]),
                 ));
             }
             Ok(Condition::Answer {

@@ -27,6 +27,9 @@ const env = useBrowser({ args: ['--db', DB] });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const survey = (page) => page.locator('reader-poll[poll="workload-survey"]');
+/** Waits until every question's results are shown: the first comes with
+ * the step to the results, the others a frame later (`aria-busy` until then). */
+const allResults = (s) => s.locator('.results:not([aria-busy="true"])').waitFor();
 
 /** A page with the demo survey: from the endpoint, or `definition` inline. */
 async function surveyPage(context, { definition, path = '/test/survey.html' } = {}) {
@@ -163,6 +166,7 @@ test('the demo survey, steps layout, by keyboard only: sent, counted, results sh
   assert.deepEqual(await waitForEvents(page, 'poll-voted'), [{ poll: 'workload-survey', answers: line }]);
   assert.deepEqual(await waitForEvents(page, 'poll-vote'), [{ poll: 'workload-survey', answers: line }]);
   // Results per question, as the survey's after_vote policy allows.
+  await allResults(s);
   const results = s.locator('.question-results');
   assert.equal(await results.count(), 5);
   assert.equal(await results.nth(4).locator('.summary').textContent(), '1 written answer');
@@ -206,6 +210,7 @@ test('the all-at-once layout, by keyboard only: the written question appears wit
   await tabTo(page, button('Send answers'), 'Send answers');
   await page.keyboard.press('Enter');
   await s.locator('.poll[data-state="done"]').waitFor();
+  await allResults(s);
   assert.equal(await s.locator('.question-results').count(), 5);
   await assertNoViolations(page, 'all-layout results');
   await context.close();
@@ -359,6 +364,7 @@ test('results per question equal the server CSV export', async () => {
   await answerQuickly(page, '6-10');
   await s.getByRole('button', { name: 'Send answers' }).click();
   await s.locator('.poll[data-state="done"]').waitFor();
+  await allResults(s);
   const rows = exportCsv();
   assert.ok(rows.length >= 4, `${rows.length} responses`);
   const figures = async (block) => {
@@ -740,4 +746,32 @@ test('a reader changing counted answers when the survey closes keeps the counted
   await assertNothingToAnswer(s);
   assert.equal(await s.getByRole('button', { name: 'Change your answers' }).count(), 0);
   assert.equal(await resultLine(s, HOURS, '6-10').textContent(), '6-10 — 100% (1 answer)');
+});
+
+test('the results come in two frames: the first question with the step, the others once it is painted', async () => {
+  const context = await env.context();
+  const { page } = await surveyPage(context);
+  const s = survey(page);
+  await answerQuickly(page, '6-10');
+  // What the results hold when the first of them appear, seen before the
+  // task that added them ends (a mutation observer runs at its end).
+  await page.evaluate(() => {
+    const results = document.querySelector('reader-poll[poll="workload-survey"]').shadowRoot.querySelector('.results');
+    window.firstResults = new Promise((resolve) => {
+      new MutationObserver((_, observer) => {
+        observer.disconnect();
+        resolve({
+          blocks: results.querySelectorAll('.question-results').length,
+          busy: results.getAttribute('aria-busy'),
+        });
+      }).observe(results, { childList: true });
+    });
+  });
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  assert.deepEqual(await page.evaluate(() => window.firstResults), { blocks: 1, busy: 'true' });
+  await allResults(s);
+  assert.equal(await s.locator('.question-results').count(), 5);
+  assert.equal(await s.locator('.results').getAttribute('aria-busy'), null);
+  await assertNoViolations(page, 'results');
+  await context.close();
 });

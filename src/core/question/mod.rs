@@ -318,7 +318,13 @@ pub(crate) fn check_id(id: &str, field: &str) -> Result<(), SurveyError> {
 }
 
 pub(crate) fn concat(parts: &[&str]) -> String {
-    parts.concat()
+    // By hand: `[&str]::concat` instantiates a generic copier (~250 bytes
+    // of wasm) for what is a few pushes.
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 /// The error for an answer of the wrong shape for its kind.

@@ -5,6 +5,7 @@
 use crate::core::question::{raw_question, scale::point, Answer, Bar, RawAnswer, Results};
 use crate::core::share::{largest_remainder, PERCENT};
 use crate::core::survey::SurveyError;
+use crate::core::tally::MAX_COUNT;
 
 /// 0 to 10.
 pub const POINTS: usize = 11;
@@ -40,14 +41,22 @@ pub fn groups(counts: &[u64]) -> [u64; 3] {
 /// the rounded shares, which can be one off).
 pub fn score(counts: &[u64]) -> Option<i64> {
     let [detractors, _, promoters] = groups(counts);
-    let total: u64 = counts.iter().sum();
+    // u64 is enough, as for shares: counts stop at 2^53, so 201 times one
+    // fits, and 128-bit division would add a kilobyte of wasm.
+    let total = counts
+        .iter()
+        .fold(0u64, |a, &c| a.saturating_add(c))
+        .min(MAX_COUNT);
     if total == 0 {
         return None;
     }
-    let diff = promoters as i128 - detractors as i128;
-    let scaled = diff.abs() * 200 + total as i128;
-    let magnitude = (scaled / (2 * total as i128)) as i64;
-    Some(if diff < 0 { -magnitude } else { magnitude })
+    let (promoters, detractors) = (promoters.min(total), detractors.min(total));
+    let magnitude = ((promoters.abs_diff(detractors) * 200 + total) / (2 * total)) as i64;
+    Some(if promoters < detractors {
+        -magnitude
+    } else {
+        magnitude
+    })
 }
 
 /// The groups' names as results label them.

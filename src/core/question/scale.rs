@@ -2,6 +2,7 @@
 //! with optional words at the ends ("Not at all" … "Completely").
 
 use crate::core::format::decimal;
+use crate::core::question::concat;
 use crate::core::question::{bars, raw_question, wrong_answer, Answer, RawAnswer, Results};
 use crate::core::survey::{char_count, SurveyError};
 
@@ -94,13 +95,12 @@ pub(crate) fn point(raw: &RawAnswer, min: i64, max: i64) -> Result<Option<Answer
         return Err(SurveyError::new(
             "bad_answer",
             "",
-            [
+            concat(&[
                 "the answer must be between ",
                 &decimal(min),
                 " and ",
                 &decimal(max),
-            ]
-            .concat(),
+            ]),
         ));
     }
     Ok(Some(Answer::Point(*n)))

@@ -2,6 +2,7 @@
 //! readers never see them, only how many were written.
 
 use crate::core::format::decimal;
+use crate::core::question::concat;
 use crate::core::question::{raw_question, wrong_answer, Answer, RawAnswer};
 use crate::core::survey::{char_count, SurveyError};
 
@@ -48,12 +49,11 @@ impl Text {
             return Err(SurveyError::new(
                 "text_too_long",
                 "",
-                [
+                concat(&[
                     "the answer is longer than ",
                     &decimal(self.max_length as i64),
                     " characters",
-                ]
-                .concat(),
+                ]),
             ));
         }
         Ok((!text.is_empty()).then(|| Answer::Text(text.to_owned())))

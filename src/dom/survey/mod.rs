@@ -343,7 +343,7 @@ fn render(inner: &Shared) {
         &this.own,
         now_seconds(),
     );
-    this.dom.render(&view);
+    this.dom.render(view);
     this.dom.set_state(match this.flow.phase {
         Phase::Answering => "answering",
         Phase::Sending => "sending",

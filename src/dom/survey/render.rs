@@ -2,9 +2,11 @@
 //! every step of the flow, so a radio the reader is on keeps its focus.
 //! Text goes in as text nodes only; widths go through the CSSOM.
 
-use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use wasm_bindgen::prelude::{wasm_bindgen, Closure};
+use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, Node};
 
+use crate::core::question::concat;
 use crate::dom::bind::{append_to, remove_attr, set_style, set_text, toggle_attr};
 use crate::dom::build::{append, attr, el, index_text, text_el};
 use crate::dom::question::{field, id_for, Control};
@@ -30,6 +32,10 @@ pub struct SurveyDom {
     status: Element,
     results: Element,
     results_built: bool,
+    /// The results still to build once the first frame is painted.
+    later: Option<AfterPaint>,
+    /// Results were shown before (the later ones come at once then).
+    results_shown: bool,
     note: Element,
     /// "Change your answers", under the results.
     change: Element,
@@ -96,6 +102,8 @@ impl SurveyDom {
             status,
             results,
             results_built: false,
+            later: None,
+            results_shown: false,
             note,
             change,
             live,
@@ -112,7 +120,7 @@ impl SurveyDom {
 
     /// A survey that cannot be shown: its reason, and nothing else.
     pub fn fail(&mut self, text: &str) {
-        self.render(&SurveyView {
+        self.render(SurveyView {
             title: None,
             progress: None,
             questions: Vec::new(),
@@ -127,7 +135,7 @@ impl SurveyDom {
         self.set_state("unavailable");
     }
 
-    pub fn render(&mut self, view: &SurveyView) {
+    pub fn render(&mut self, view: SurveyView) {
         shown_text(&self.title, view.title);
         shown_text(&self.progress, view.progress.as_deref());
         self.render_questions(&view.questions);
@@ -143,22 +151,46 @@ impl SurveyDom {
         toggle_attr(&self.container, "aria-busy", view.busy);
         shown_text(&self.status, view.status);
         shown_text(&self.note, view.results_note);
-        match &view.results {
+        let has_results = view.results.is_some();
+        match view.results {
             Some(results) if !self.results_built => {
                 self.results_built = true;
-                for q in results {
-                    self.build_results(q);
+                let mut rest = results.into_iter();
+                // The first time, the first question's results go in the
+                // frame that answers "Send answers" (the reader's focus goes
+                // to the survey's top, above them) and the others, most of
+                // the nodes, in the next one, so neither frame runs long;
+                // `aria-busy` tells assistive technology (and tests) that
+                // more is coming. New numbers later replace them all at
+                // once, so nothing shown disappears for a frame.
+                let now = if self.results_shown { rest.len() } else { 1 };
+                for q in rest.by_ref().take(now) {
+                    build_results(&self.doc, &self.results, &q);
+                }
+                self.results_shown = true;
+                if rest.len() > 0 {
+                    attr(&self.results, "aria-busy", "true");
+                    let (doc, parent) = (self.doc.clone(), self.results.clone());
+                    self.later = Some(AfterPaint::new(move || {
+                        for q in rest {
+                            build_results(&doc, &parent, &q);
+                        }
+                        remove_attr(&parent, "aria-busy");
+                    }));
                 }
             }
             _ => {}
         }
-        toggle_attr(&self.results, "hidden", view.results.is_none());
+        toggle_attr(&self.results, "hidden", !has_results);
         shown_text(&self.change, view.change);
     }
 
     /// Drops the results built, so the next render builds them from new
     /// numbers (a live update, or a changed response counted).
     pub fn reset_results(&mut self) {
+        // What was still to come would be the old numbers.
+        self.later = None;
+        remove_attr(&self.results, "aria-busy");
         self.results.set_text_content(None);
         self.results_built = false;
     }
@@ -220,52 +252,6 @@ impl SurveyDom {
         }
     }
 
-    fn build_results(&self, q: &QuestionResults) {
-        let doc = &self.doc;
-        let block = el(doc, "section", "question-results");
-        attr(&block, "part", "question-results");
-        append(&block, &text_el(doc, "h3", "prompt", q.prompt));
-        if let Some(summary) = &q.summary {
-            append(&block, &text_el(doc, "p", "summary", summary));
-        }
-        if !q.bars.is_empty() {
-            let list = el(doc, "ul", "bars");
-            for bar in &q.bars {
-                append(&list, &bar_item(doc, bar, true));
-            }
-            append(&block, &list);
-        }
-        for row in &q.rows {
-            // One diverging bar per statement: disagreement left of the
-            // centre line, agreement right, figures listed beneath.
-            let item = el(doc, "div", "likert-result");
-            append(&item, &text_el(doc, "h4", "statement", row.label));
-            // The stack is half the track wide and shifted so the middle
-            // of its neutral answers sits on the track's centre line, the
-            // same place in every row.
-            let track = el(doc, "div", "diverging");
-            attr(&track, "aria-hidden", "true");
-            let stack: HtmlElement = el(doc, "div", "stack").unchecked_into();
-            set_style(&stack, "--centre", &row.centre);
-            for (c, cell) in row.cells.iter().enumerate() {
-                let seg: HtmlElement = el(doc, "span", "segment").unchecked_into();
-                attr(&seg, "data-column", &index_text(c));
-                set_style(&seg, "width", &cell.width);
-                append(&stack, &seg);
-            }
-            append(&track, &stack);
-            append(&item, &track);
-            let list = el(doc, "ul", "cells");
-            // The diverging bar above draws these; the list gives figures.
-            for cell in &row.cells {
-                append(&list, &bar_item(doc, cell, false));
-            }
-            append(&item, &list);
-            append(&block, &item);
-        }
-        append(&self.results, &block);
-    }
-
     pub fn announce(&self, text: &str) {
         // Clearing first makes a repeated message count as a change.
         self.live.set_text_content(None);
@@ -323,14 +309,16 @@ fn notice(section: &Element, e: &Element, text: Option<&str>) {
 }
 
 /// A result line ("6-10 — 32% (184 answers)"), with its bar under it when
-/// `with_bar`.
+/// `with_bar`. The line is the item's own text, with no wrapper: each
+/// element more in the results is one more to build and lay out when they
+/// appear, all in the one frame after "Send answers".
 fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
     let li = el(doc, "li", "bar-row");
-    let line = el(doc, "div", "line");
-    append(&line, &text_el(doc, "span", "label", &bar.label));
-    append(&line, &text_el(doc, "span", "sep", " — "));
-    append(&line, &text_el(doc, "span", "figures", &bar.figures));
-    append(&li, &line);
+    append(&li, &text_el(doc, "span", "label", &bar.label));
+    append(
+        &li,
+        &text_el(doc, "span", "figures", &concat(&[" — ", &bar.figures])),
+    );
     if !with_bar {
         return li;
     }
@@ -341,4 +329,91 @@ fn bar_item(doc: &Document, bar: &BarView, with_bar: bool) -> Element {
     append(&track, &fill);
     append(&li, &track);
     li
+}
+
+/// One question's results, appended to `parent`.
+fn build_results(doc: &Document, parent: &Element, q: &QuestionResults) {
+    let block = el(doc, "section", "question-results");
+    attr(&block, "part", "question-results");
+    append(&block, &text_el(doc, "h3", "prompt", &q.prompt));
+    if let Some(summary) = &q.summary {
+        append(&block, &text_el(doc, "p", "summary", summary));
+    }
+    if !q.bars.is_empty() {
+        let list = el(doc, "ul", "bars");
+        for bar in &q.bars {
+            append(&list, &bar_item(doc, bar, true));
+        }
+        append(&block, &list);
+    }
+    for row in &q.rows {
+        // One diverging bar per statement: disagreement left of the
+        // centre line, agreement right, figures listed beneath.
+        let item = el(doc, "div", "likert-result");
+        append(&item, &text_el(doc, "h4", "statement", &row.label));
+        // The stack is half the track wide and shifted so the middle
+        // of its neutral answers sits on the track's centre line, the
+        // same place in every row.
+        let track = el(doc, "div", "diverging");
+        attr(&track, "aria-hidden", "true");
+        let stack: HtmlElement = el(doc, "div", "stack").unchecked_into();
+        set_style(&stack, "--centre", &row.centre);
+        for (c, cell) in row.cells.iter().enumerate() {
+            let seg: HtmlElement = el(doc, "span", "segment").unchecked_into();
+            attr(&seg, "data-column", &index_text(c));
+            set_style(&seg, "width", &cell.width);
+            append(&stack, &seg);
+        }
+        append(&track, &stack);
+        append(&item, &track);
+        let list = el(doc, "ul", "cells");
+        // The diverging bar above draws these; the list gives figures.
+        for cell in &row.cells {
+            append(&list, &bar_item(doc, cell, false));
+        }
+        append(&item, &list);
+        append(&block, &item);
+    }
+    append(parent, &block);
+}
+
+/// A callback run once the browser has painted its next frame (a task
+/// after the next animation frame); dropping it first cancels it.
+struct AfterPaint {
+    cancel: js_sys::Function,
+    _run: Closure<dyn FnMut()>,
+}
+
+impl AfterPaint {
+    fn new(run: impl FnOnce() + 'static) -> AfterPaint {
+        let mut run = Some(run);
+        let run = Closure::<dyn FnMut()>::new(move || {
+            if let Some(run) = run.take() {
+                run();
+            }
+        });
+        AfterPaint {
+            cancel: after_paint(&run).unwrap_throw(),
+            _run: run,
+        }
+    }
+}
+
+impl Drop for AfterPaint {
+    fn drop(&mut self) {
+        let _ = self.cancel.call0(&JsValue::NULL);
+    }
+}
+
+#[wasm_bindgen(inline_js = "export function afterPaint(run) {
+  let timer;
+  const frame = requestAnimationFrame(() => { timer = setTimeout(run); });
+  return () => { cancelAnimationFrame(frame); clearTimeout(timer); };
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = afterPaint)]
+    // `Option` only so that wasm-bindgen routes the call through its glue
+    // (scripts/minify-names.mjs renames the glue's imports, and a direct
+    // import of the snippet would be a second import module).
+    fn after_paint(run: &Closure<dyn FnMut()>) -> Option<js_sys::Function>;
 }
