@@ -134,10 +134,15 @@ impl SurveyWidget {
                 };
             }
         };
-        let (flow, key) = draft::load(survey);
+        let (mut flow, key) = draft::load(survey);
         let phase = flow.phase;
         let now = now_seconds();
-        let closed_before = flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t);
+        if flow.survey.closed || flow.survey.closes_at.is_some_and(|t| now >= t) {
+            // Closed before this page: shown so, with nothing to announce.
+            // What a close keeps (a changed response's counted answers)
+            // the draft already holds, so every load restores the same.
+            step(&mut flow, Event::Close);
+        }
         let tally = decode_results(&flow.survey, &net::field(options, "results"));
         let inner = Rc::new(RefCell::new(Inner {
             host: host.clone(),
@@ -155,10 +160,6 @@ impl SurveyWidget {
             in_flight: false,
             dom,
         }));
-        if closed_before {
-            // Closed before this page: shown so, with nothing to announce.
-            close_quietly(&inner);
-        }
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
             listener(&container, "click", weak.clone()),
@@ -586,18 +587,10 @@ fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
         dispatch(inner, Event::Close);
     } else {
         if closes {
-            close_quietly(inner);
+            // As a close before this page: nothing said, nothing to save.
+            step(&mut inner.borrow_mut().flow, Event::Close);
         }
         render(inner);
-    }
-}
-
-/// Closes the survey with nothing announced or focused (the reader did not
-/// see it open), keeping what the close keeps.
-fn close_quietly(inner: &Shared) {
-    let effects = step(&mut inner.borrow_mut().flow, Event::Close);
-    if matches!(effects.first(), Some(Effect::SaveDraft)) {
-        run(inner, Effect::SaveDraft);
     }
 }
 
