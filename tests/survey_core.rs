@@ -1512,7 +1512,13 @@ mod states {
         );
         let (mut g, key) = survey_draft::resume(s, Some(&text));
         assert_eq!((g.phase, key), (Phase::Answering, None));
-        assert_eq!(g.counted.as_ref(), Some(&counted));
+        assert_eq!(
+            g.counted.as_deref(),
+            Some(
+                "a1;hours=6-10&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:sd\
+                 &anything=Too many cases%2C not enough time."
+            )
+        );
         step(&mut g, Event::Close);
         assert_eq!(
             (g.phase, g.notice.clone()),

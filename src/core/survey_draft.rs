@@ -33,7 +33,7 @@ pub fn encode(flow: &Flow, key: Option<&str>) -> String {
     text.push_str(&answers::encode(&flow.survey, &flow.draft));
     text.push('\n');
     if let Some(counted) = &flow.counted {
-        text.push_str(&answers::encode(&flow.survey, counted));
+        text.push_str(counted);
     }
     text
 }
@@ -50,7 +50,7 @@ pub fn resume(survey: Survey, text: Option<&str>) -> (Flow, Option<String>) {
     (flow, key)
 }
 
-type Parts = (Phase, usize, Option<String>, Response, Option<Response>);
+type Parts = (Phase, usize, Option<String>, Response, Option<String>);
 
 fn read(survey: &Survey, text: &str) -> Option<Parts> {
     let mut lines = text.splitn(6, '\n');
@@ -66,9 +66,6 @@ fn read(survey: &Survey, text: &str) -> Option<Parts> {
     let step = parse_u64(lines.next()?)? as usize;
     let key = Some(lines.next()?.to_owned()).filter(|k| !k.is_empty());
     let draft = answers::decode_draft(survey, lines.next()?).ok()?;
-    let counted = match lines.next()? {
-        "" => None,
-        line => Some(answers::decode_draft(survey, line).ok()?),
-    };
+    let counted = Some(lines.next()?.to_owned()).filter(|c| !c.is_empty());
     Some((phase, step, key, draft, counted))
 }

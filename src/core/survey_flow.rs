@@ -4,6 +4,7 @@
 //! Like `core::machine` for a poll, `step` changes the state and returns
 //! what the browser layer must do; nothing here touches the DOM.
 
+use crate::core::answers;
 use crate::core::question::Answer;
 use crate::core::survey::{Response, Survey};
 
@@ -46,8 +47,8 @@ pub struct Flow {
     pub closed: bool,
     /// While the reader changes a counted response (`allow_change`): that
     /// response, which stands if the survey closes before the new one is
-    /// counted.
-    pub counted: Option<Response>,
+    /// counted. In the answers codec, as the draft keeps it.
+    pub counted: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,7 +237,7 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
             }
             // The counted answers come back in the form, from the start.
             flow.phase = Phase::Answering;
-            flow.counted = Some(flow.draft.clone());
+            flow.counted = Some(answers::encode(&flow.survey, &flow.draft));
             flow.notice = None;
             flow.step = flow.next_visible(0).unwrap_or(0);
             &[
@@ -306,7 +307,10 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
 /// who was changing a counted response gets it back, kept as it stands.
 fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
     if let Some(counted) = flow.counted.take() {
-        flow.draft = counted;
+        // Encoded from this survey's answers, so it reads.
+        if let Ok(counted) = answers::decode_draft(&flow.survey, &counted) {
+            flow.draft = counted;
+        }
         flow.phase = Phase::Done;
         flow.notice = Some(Notice::Stands);
         return &[
