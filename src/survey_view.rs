@@ -303,18 +303,15 @@ pub fn survey_view<'a>(
             &crate::core::format::group(of as u64, locale),
         )
     });
-    let status = match flow.phase {
-        Phase::Sending => Some(own.get(SurveyMsg::Sending)),
-        Phase::Done if matches!(flow.notice, Some(Notice::Stands)) => {
-            Some(own.get(SurveyMsg::Stands))
-        }
-        Phase::Done => Some(own.get(SurveyMsg::Done)),
-        Phase::Closed if matches!(flow.notice, Some(Notice::Unsent)) => {
-            Some(own.get(SurveyMsg::Unsent))
-        }
-        Phase::Closed => Some(own.get(SurveyMsg::Closed)),
-        Phase::Answering => None,
-    };
+    let status = match (flow.phase, &flow.notice) {
+        (Phase::Answering, _) => None,
+        (Phase::Sending, _) => Some(SurveyMsg::Sending),
+        (_, Some(Notice::Stands)) => Some(SurveyMsg::Stands),
+        (Phase::Done, _) => Some(SurveyMsg::Done),
+        (_, Some(Notice::Unsent)) => Some(SurveyMsg::Unsent),
+        _ => Some(SurveyMsg::Closed),
+    }
+    .map(|msg| own.get(msg));
     let closed = flow.closed || survey.closed || survey.closes_at.is_some_and(|t| now >= t);
     let visible = match survey.results {
         ResultsVisibility::Always => true,
