@@ -918,7 +918,11 @@ mod flow {
         assert_eq!(step(&mut f, Event::Next), [], "nothing moves while sending");
         assert_eq!(
             step(&mut f, Event::Accepted),
-            [Effect::AnnounceDone, Effect::Focus(Focus::Results)]
+            [
+                Effect::SaveDraft,
+                Effect::AnnounceDone,
+                Effect::Focus(Focus::Results)
+            ]
         );
         assert_eq!(f.phase, Phase::Done);
     }
@@ -955,8 +959,16 @@ mod flow {
             step(&mut f, Event::Submit),
             [Effect::Send, Effect::SaveDraft]
         );
-        // A refusal comes back as a notice, and the reader can try again.
-        step(&mut f, Event::Refused("This survey is closed.".into()));
+        // A refusal comes back as a notice, and the reader can try again;
+        // the draft is saved answering, so a reload does not send it again.
+        assert_eq!(
+            step(&mut f, Event::Refused("This survey is closed.".into())),
+            [
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Notice),
+                Effect::AnnounceNotice
+            ]
+        );
         assert_eq!(f.phase, Phase::Answering);
         assert_eq!(
             f.notice,
@@ -1284,7 +1296,11 @@ mod states {
         answer(&mut f, "hours", json!(["6-10"]));
         assert_eq!(
             step(&mut f, Event::Close),
-            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+            [
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Status),
+                Effect::AnnounceClosed
+            ]
         );
         assert_eq!(
             (f.phase, f.notice.clone()),
@@ -1372,7 +1388,11 @@ mod states {
         assert_eq!(f.phase, Phase::Sending);
         assert_eq!(
             step(&mut f, Event::Refused("This survey is closed.".into())),
-            [Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+            [
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Status),
+                Effect::AnnounceClosed
+            ]
         );
         assert_eq!(
             (f.phase, f.notice.clone()),

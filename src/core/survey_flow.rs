@@ -252,7 +252,11 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
             }
             flow.phase = Phase::Done;
             flow.counted = None;
-            &[Effect::AnnounceDone, Effect::Focus(Focus::Results)]
+            &[
+                Effect::SaveDraft,
+                Effect::AnnounceDone,
+                Effect::Focus(Focus::Results),
+            ]
         }
         Event::Refused(message) => {
             if flow.phase != Phase::Sending {
@@ -263,7 +267,12 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
                 return close_unanswered(flow);
             }
             flow.notice = Some(Notice::Refused(message));
-            &[Effect::Focus(Focus::Notice), Effect::AnnounceNotice]
+            // Answering again: a reload must not send it once more.
+            &[
+                Effect::SaveDraft,
+                Effect::Focus(Focus::Notice),
+                Effect::AnnounceNotice,
+            ]
         }
         _ if flow.phase != Phase::Answering => &[],
         Event::Answer { question, answer } => {
@@ -306,6 +315,12 @@ pub fn step(flow: &mut Flow, event: Event) -> &'static [Effect] {
 /// and a reader who had answered anything is told it was not sent. A reader
 /// who was changing a counted response gets it back, kept as it stands.
 fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
+    flow.phase = Phase::Closed;
+    flow.notice = flow
+        .draft
+        .iter()
+        .any(Option::is_some)
+        .then_some(Notice::Unsent);
     if let Some(counted) = flow.counted.take() {
         // Encoded from this survey's answers, so it reads.
         if let Ok(counted) = answers::decode_draft(&flow.survey, &counted) {
@@ -313,14 +328,10 @@ fn close_unanswered(flow: &mut Flow) -> &'static [Effect] {
         }
         flow.phase = Phase::Done;
         flow.notice = Some(Notice::Stands);
-        return &[
-            Effect::SaveDraft,
-            Effect::Focus(Focus::Status),
-            Effect::AnnounceClosed,
-        ];
     }
-    let unsent = flow.draft.iter().any(Option::is_some);
-    flow.phase = Phase::Closed;
-    flow.notice = unsent.then_some(Notice::Unsent);
-    &[Effect::Focus(Focus::Status), Effect::AnnounceClosed]
+    &[
+        Effect::SaveDraft,
+        Effect::Focus(Focus::Status),
+        Effect::AnnounceClosed,
+    ]
 }

@@ -467,10 +467,6 @@ fn deliver(inner: &Shared) {
                 Outcome::Counted(results) => accepted(&inner, results),
                 Outcome::Refused(message) => {
                     dispatch(&inner, Event::Refused(message));
-                    {
-                        let this = inner.borrow();
-                        draft::save(&this.flow, this.key.as_deref());
-                    }
                     // The survey may have closed meanwhile: then the reader
                     // is told so, not only that the answers were refused.
                     read_resource(&inner, true);
@@ -511,7 +507,6 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
     dispatch(inner, Event::Accepted);
     let (host, id, line) = {
         let this = inner.borrow();
-        draft::save(&this.flow, this.key.as_deref());
         (
             this.host.clone(),
             this.flow.survey.id.clone(),
