@@ -345,7 +345,7 @@ test('a send that failed goes again, with the same key, when the page loads next
   await page.route('**/api/polls/workload-survey/votes', (route) => route.abort('connectionrefused'));
   await s.getByRole('button', { name: 'Send answers' }).click();
   await page.waitForFunction(() =>
-    localStorage.getItem('readerpoll:v1:survey:workload-survey')?.startsWith('d1\nsending\n')
+    localStorage.getItem('readerpoll:v1:survey:workload-survey')?.startsWith('d2\nsending\n')
   );
   const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey'));
   const key = saved.split('\n')[3];
