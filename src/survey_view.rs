@@ -42,6 +42,9 @@ pub enum SurveyMsg {
     ChangeAnswers,
     /// The survey closed while the reader was changing counted answers.
     Stands,
+    /// Its open time is ahead. Named as the poll's, whose translations it
+    /// shares.
+    NotOpen,
 }
 
 /// A counted text, in the six plural forms as the poll's "{n} votes":
@@ -56,7 +59,7 @@ enum Counted {
 }
 
 /// How many messages a survey has.
-const MSG_COUNT: usize = 22;
+const MSG_COUNT: usize = 23;
 /// The messages, then each counted text's six plural forms.
 const COUNT: usize = MSG_COUNT + 2 * 6;
 
@@ -67,45 +70,46 @@ const COUNT: usize = MSG_COUNT + 2 * 6;
 const NAMES: &str = "next back submit progress required required_rows optional \
     sending_answers answers_counted median nps_score detractors passives promoters \
     survey_results_after_vote survey_results_after_close survey_results_never \
-    survey_unavailable survey_closed answers_not_sent change_answers answers_stand answers.zero answers.one answers.two answers.few answers.many \
+    survey_unavailable survey_closed answers_not_sent change_answers answers_stand not_open answers.zero answers.one answers.two answers.few answers.many \
     answers.other written.zero written.one written.two written.few written.many written.other";
 
-const EN: [&str; COUNT] = [
-    "Next",
-    "Back",
-    "Send answers",
-    "Question {n} of {total}",
-    "Answer this question to go on.",
-    "Answer every row to go on.",
-    "Optional",
-    "Sending your answers…",
-    "Thank you: your answers were counted.",
-    "Median: {n}",
-    "Net Promoter Score: {n}",
-    "Detractors (0-6)",
-    "Passives (7-8)",
-    "Promoters (9-10)",
-    "Results are shown after you answer.",
-    "Results will be shown when the survey closes.",
-    "The results of this survey are not published.",
-    "This survey cannot be shown.",
-    "This survey is closed.",
-    "Your answers were not sent: this survey has closed.",
-    "Change your answers",
-    "This survey has closed; your earlier answers stand.",
-    "{n} answers",
-    "{n} answer",
-    "{n} answers",
-    "{n} answers",
-    "{n} answers",
-    "{n} answers",
-    "{n} written answers",
-    "{n} written answer",
-    "{n} written answers",
-    "{n} written answers",
-    "{n} written answers",
-    "{n} written answers",
-];
+/// The English texts, in `NAMES` order, `|` between them: one string, as
+/// `NAMES` is.
+const EN: &str = "Next|\
+    Back|\
+    Send answers|\
+    Question {n} of {total}|\
+    Answer this question to go on.|\
+    Answer every row to go on.|\
+    Optional|\
+    Sending your answers…|\
+    Thank you: your answers were counted.|\
+    Median: {n}|\
+    Net Promoter Score: {n}|\
+    Detractors (0-6)|\
+    Passives (7-8)|\
+    Promoters (9-10)|\
+    Results are shown after you answer.|\
+    Results will be shown when the survey closes.|\
+    The results of this survey are not published.|\
+    This survey cannot be shown.|\
+    This survey is closed.|\
+    Your answers were not sent: this survey has closed.|\
+    Change your answers|\
+    This survey has closed; your earlier answers stand.|\
+    This survey is not open yet.|\
+    {n} answers|\
+    {n} answer|\
+    {n} answers|\
+    {n} answers|\
+    {n} answers|\
+    {n} answers|\
+    {n} written answers|\
+    {n} written answer|\
+    {n} written answers|\
+    {n} written answers|\
+    {n} written answers|\
+    {n} written answers";
 
 /// English survey texts with a site's or language's overrides.
 pub struct SurveyTexts {
@@ -119,7 +123,10 @@ pub struct SurveyTexts {
 impl Default for SurveyTexts {
     fn default() -> Self {
         SurveyTexts {
-            texts: EN.map(Cow::Borrowed),
+            texts: {
+                let mut en = pieces(EN, b"|");
+                std::array::from_fn(|_| Cow::Borrowed(en.next().unwrap_or_default()))
+            },
             own_plurals: false,
         }
     }
@@ -273,7 +280,10 @@ pub fn survey_view<'a>(
     now: i64,
 ) -> SurveyView<'a> {
     let survey = &flow.survey;
-    let answering = flow.phase == Phase::Answering;
+    // Before its open time the backend says a survey is not open: it is
+    // not closed, and opens when this clock passes that time.
+    let not_open = survey.not_yet_open_at(now);
+    let answering = flow.phase == Phase::Answering && !not_open;
     let shown: Vec<usize> = if !answering {
         Vec::new()
     } else if survey.layout == Layout::Steps {
@@ -304,7 +314,7 @@ pub fn survey_view<'a>(
         )
     });
     let status = match (flow.phase, &flow.notice) {
-        (Phase::Answering, _) => None,
+        (Phase::Answering, _) => not_open.then_some(SurveyMsg::NotOpen),
         (Phase::Sending, _) => Some(SurveyMsg::Sending),
         (_, Some(Notice::Stands)) => Some(SurveyMsg::Stands),
         (Phase::Done, _) => Some(SurveyMsg::Done),
@@ -581,6 +591,7 @@ mod tests {
             let file = file(tag);
             let plural = locale_for(tag).plural;
             assert_eq!(pieces(NAMES, b" ").count(), COUNT);
+            assert_eq!(pieces(EN, b"|").count(), COUNT);
             for (index, name) in pieces(NAMES, b" ").enumerate() {
                 let form = (index >= MSG_COUNT).then(|| (index - MSG_COUNT) % 6);
                 let needed = form.is_none_or(|f| (0..200).any(|n| plural(n) as usize == f));

@@ -1569,6 +1569,24 @@ mod states {
     }
 
     #[test]
+    fn a_survey_not_open_yet_says_so_until_its_open_time() {
+        // 2100-01-01T00:00:00Z
+        let opens = 4_102_444_800;
+        let f = Flow::new(with("opens_at", json!("2100-01-01T00:00:00Z")), None);
+        let own = SurveyTexts::default();
+        let v = survey_view(&f, None, locale_for("en"), &own, opens - 1);
+        assert_eq!(v.status, Some("This survey is not open yet."));
+        assert!(v.questions.is_empty());
+        assert_eq!((v.actions, v.progress, v.results), (None, None, None));
+        // Once open (a live update or a reload renders it again), it is
+        // answerable.
+        let v = survey_view(&f, None, locale_for("en"), &own, opens);
+        assert_eq!(v.status, None);
+        assert_eq!(v.progress.as_deref(), Some("Question 1 of 4"));
+        assert_eq!(v.questions.len(), 1);
+    }
+
+    #[test]
     fn without_allow_change_there_is_no_change() {
         let mut f = done(demo());
         assert!(!f.can_change());

@@ -776,3 +776,25 @@ test('the results come in two frames: the first question with the step, the othe
   await assertNoViolations(page, 'results');
   await context.close();
 });
+
+test('a survey that has not opened yet says so, with nothing to answer, and is not closed', async () => {
+  addSurvey('opens-later', { opens_at: '2100-01-01T00:00:00Z' });
+  const context = await env.context();
+  // The element reads the survey, then the widget reads it again as this
+  // reader; the server says `open: false` to both.
+  let reads = 0;
+  const bothRead = new Promise((resolve) =>
+    context.on('requestfinished', (request) => {
+      if (new URL(request.url()).pathname === '/api/polls/opens-later' && ++reads === 2) resolve();
+    })
+  );
+  const { page, s } = await surveyById(context, 'opens-later');
+  await bothRead;
+  await page.waitForLoadState('networkidle');
+  await s.getByText('This survey is not open yet.').waitFor();
+  assert.equal(await s.getByText('This survey is closed.').count(), 0);
+  assert.equal(await s.locator('.poll[data-state="closed"]').count(), 0);
+  await assertNothingToAnswer(s);
+  await assertNoViolations(page, 'a survey not open yet');
+  await context.close();
+});

@@ -92,15 +92,11 @@ impl SurveyWidget {
                 code: "load_failed",
                 message: reason,
             }),
-            None if protocol == "wp-polls" => Err(Refusal {
+            // WP-Polls runs polls only, and the form protocol sends one
+            // choice: a survey is sent as JSON.
+            None if protocol == "wp-polls" || protocol == "form" => Err(Refusal {
                 code: "unsupported_survey",
-                message: String::from(
-                    "WP-Polls runs polls only: a survey needs the readerpoll protocol (protocol=\"json\")",
-                ),
-            }),
-            None if protocol == "form" => Err(Refusal {
-                code: "unsupported_survey",
-                message: String::from("surveys are sent as JSON: use protocol=\"json\""),
+                message: String::from("a survey needs the readerpoll protocol (protocol=\"json\")"),
             }),
             None if endpoint
                 .as_deref()
@@ -569,15 +565,19 @@ fn read_resource(inner: &Shared, announce: bool) {
 /// reader) leave the shown ones as they are.
 fn apply_resource(inner: &Shared, resource: &JsValue, announce: bool) {
     let results = net::field(resource, "results");
-    if !results.is_undefined() {
+    let open = net::field(resource, "open").as_bool();
+    let closes = {
         let mut this = inner.borrow_mut();
-        let tally = decode_results(&this.flow.survey, &results);
-        if tally.is_some() {
-            this.tally = tally;
-            this.dom.reset_results();
+        if !results.is_undefined() {
+            let tally = decode_results(&this.flow.survey, &results);
+            if tally.is_some() {
+                this.tally = tally;
+                this.dom.reset_results();
+            }
         }
-    }
-    let closes = net::field(resource, "open").as_bool() == Some(false);
+        // Not open yet is not closed.
+        open == Some(false) && !this.flow.survey.not_yet_open_at(now_seconds())
+    };
     if closes && announce {
         dispatch(inner, Event::Close);
     } else {
