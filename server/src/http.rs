@@ -42,6 +42,9 @@ pub struct Config {
     /// address it listens on): oEmbed describes only its pages, and the
     /// no-JS form's cookie is `Secure` when it is https.
     pub public_origin: String,
+    /// No `--public-url` was given: the server is also at whatever `Host`
+    /// it is reached by (a name, a LAN address), each an origin of its own.
+    pub origin_from_host: bool,
 }
 
 pub struct AppState {
@@ -673,6 +676,13 @@ async fn post_form(
             wait,
         );
     }
+    if !form_from_own_page(&state, &headers) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "cross_site_form",
+            "The form is accepted only from its own page.",
+        );
+    }
     match origin_allowed(&state, state.store.definition(&id).await, &headers) {
         Ok(true) => {}
         Ok(false) => {
@@ -718,6 +728,39 @@ async fn post_form(
         Err(_) => Redirect::to(&format!("/polls/{id}/embed?refused=1")).into_response(),
     };
     set_voter(&state, answer, &voter, new)
+}
+
+/// Whether a form post comes from the form's own page (or from no browser
+/// that says where it was posted from).
+///
+/// The voter cookie goes with a top-level cross-site post (it is
+/// `SameSite=None` over https), so another site's page could vote as the
+/// reader; `--allow-origin` does not widen this, as only the form's own
+/// page ever posts it. A post with neither `Sec-Fetch-Site` nor `Origin`
+/// (an old browser, curl) is accepted. The own origin is `--public-url`;
+/// without it, also the `Host` the request was sent to (with either scheme:
+/// behind a TLS proxy the server cannot tell which the reader used).
+fn form_from_own_page(state: &AppState, headers: &HeaderMap) -> bool {
+    let text = |name| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    if text("sec-fetch-site").is_some_and(|site| site != "same-origin") {
+        return false;
+    }
+    let Some(origin) = text(header::ORIGIN.as_str()) else {
+        return true;
+    };
+    let Some(origin) = normal_origin(origin) else {
+        return false;
+    };
+    if origin == state.config.public_origin {
+        return true;
+    }
+    if !state.config.origin_from_host {
+        return false;
+    }
+    let host = text(header::HOST.as_str()).unwrap_or("");
+    ["http", "https"]
+        .iter()
+        .any(|scheme| normal_origin(&format!("{scheme}://{host}")).as_ref() == Some(&origin))
 }
 
 /// Values of `name` in an urlencoded body.
