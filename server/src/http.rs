@@ -683,17 +683,6 @@ async fn post_form(
             "The form is accepted only from its own page.",
         );
     }
-    match origin_allowed(&state, state.store.definition(&id).await, &headers) {
-        Ok(true) => {}
-        Ok(false) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "Votes are not accepted from this site.",
-            )
-                .into_response()
-        }
-        Err(e) => return vote_error(e),
-    }
     let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
@@ -736,7 +725,8 @@ async fn post_form(
 /// The voter cookie goes with a top-level cross-site post (it is
 /// `SameSite=None` over https), so another site's page could vote as the
 /// reader; `--allow-origin` does not widen this, as only the form's own
-/// page ever posts it. A post with neither `Sec-Fetch-Site` nor `Origin`
+/// page ever posts it (so the allowed origins, which any post passing
+/// this is from, need no check of their own). A post with neither `Sec-Fetch-Site` nor `Origin`
 /// (an old browser, curl) is accepted. The own origin is `--public-url`;
 /// without it, also the `Host` the request was sent to (with either scheme:
 /// behind a TLS proxy the server cannot tell which the reader used).
