@@ -3,6 +3,7 @@
 #   reader-poll.js   the custom element (minified from www/element/) with the
 #                    wasm-bindgen glue bundled in
 #   wp-polls.js      the WP-Polls adapter's page side, loaded only by such polls
+#   live.js          live results (the `live` attribute), loaded only by such polls
 #   reader-poll.css  its styles (minified)
 #   locales/         the non-English texts (minified JSON), fetched only by
 #                    pages in those languages
@@ -102,6 +103,8 @@ $esbuild --minify --log-level=warning \
   www/element/reader-survey.css --outfile="$out/reader-survey.css"
 $esbuild --minify --format=esm --log-level=warning \
   www/element/wp-polls.js --outfile="$out/wp-polls.js"
+$esbuild --minify --format=esm --log-level=warning \
+  www/element/live.js --outfile="$out/live.js"
 $esbuild --minify --log-level=warning \
   www/element/reader-poll.css --outfile="$out/reader-poll.css"
 mkdir -p "$out/locales"

@@ -43,6 +43,7 @@ const largest = locales.reduce((a, b) => (gz(b) > gz(a) ? b : a));
 const tags = locales.map((f) => f.slice(-7, -5)).join(', ');
 for (const [path, what] of [
   ['www/readerpoll/wp-polls.js', 'WP-Polls adapter, protocol="wp-polls" only'],
+  ['www/readerpoll/live.js', 'live results, polls with the `live` attribute only'],
   [largest, `largest of the texts for ${tags}; their pages only`],
 ]) {
   console.log(
@@ -58,7 +59,7 @@ for (const [path, what] of [
 // gate is a ratchet like the poll's: SURVEY_CEILING is the last measured
 // total plus a little slack, lowered as the survey build shrinks.
 const SURVEY_TARGET = 48 * 1024;
-const SURVEY_CEILING = 58.15 * 1024;
+const SURVEY_CEILING = 57.5 * 1024;
 const surveyFiles = [
   ['www/readerpoll/reader-poll.js', 'element module (as on every poll page)'],
   ['www/readerpoll/reader-survey.js', 'survey module with its wasm-bindgen glue'],

@@ -23,8 +23,8 @@ use crate::transport::decode::decode_poll;
 #[cfg(not(feature = "survey"))]
 use crate::transport::net::{field, DEFAULT_TIMEOUT_MS};
 
-/// A mounted poll, held by the element. `destroy()` (or garbage
-/// collection of the handle) removes every node and listener it made.
+/// A mounted poll, held by the element. `free()` (or garbage collection
+/// of the handle) removes every node and listener it made.
 #[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub struct PollHandle {
@@ -32,18 +32,26 @@ pub struct PollHandle {
 }
 
 #[cfg(not(feature = "survey"))]
-#[wasm_bindgen]
 impl PollHandle {
+    /// What the element's `free()` of the handle does (it drops the
+    /// widget); for Rust callers, which keep the handle. Not exported: the
+    /// element frees the handle instead, one export fewer.
     pub fn destroy(&mut self) {
         self.widget = None;
     }
+}
 
+#[cfg(not(feature = "survey"))]
+#[wasm_bindgen]
+impl PollHandle {
     /// The host page's answer for a vote it took over by cancelling
-    /// `poll-vote`: `ok`, or a refusal with a message for the reader.
+    /// `poll-vote`: `ok`, or a refusal with a message (a string) for the
+    /// reader. Taken as a JS value and read here: an `Option<String>`
+    /// argument costs its conversion in the glue and the wasm.
     #[wasm_bindgen(js_name = resolveVote)]
-    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+    pub fn resolve_vote(&self, ok: bool, message: JsValue) {
         if let Some(w) = &self.widget {
-            w.resolve_vote(ok, message);
+            w.resolve_vote(ok, message.as_string());
         }
     }
 
@@ -56,10 +64,14 @@ impl PollHandle {
         }
     }
 
-    /// The poll id, once a definition loaded.
+    /// The poll id, once a definition loaded (else `undefined`). A JS
+    /// value: an `Option<String>` result costs its conversion in the glue.
     #[wasm_bindgen(getter)]
-    pub fn poll(&self) -> Option<String> {
-        self.widget.as_ref().and_then(Widget::poll_id)
+    pub fn poll(&self) -> JsValue {
+        match self.widget.as_ref().and_then(Widget::poll_id) {
+            Some(id) => JsValue::from_str(&id),
+            None => JsValue::UNDEFINED,
+        }
     }
 }
 
@@ -69,8 +81,9 @@ impl PollHandle {
 /// `options` may carry `lang` (a BCP 47 tag), `texts` (message overrides by
 /// name), `error` (why the element could not fetch the definition), `fresh`
 /// (the definition's numbers were just read from the endpoint, so there is
-/// no need to ask again), and for WP-Polls `nonce` and `voted`
-/// (comma-separated option ids).
+/// no need to ask again), and for WP-Polls `nonce`, `voted`
+/// (comma-separated option ids) and `adapt` (how its votes travel: see
+/// `transport::net`).
 #[cfg(not(feature = "survey"))]
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -> PollHandle {
@@ -79,7 +92,7 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
     let overrides = field(&options, "texts");
     if overrides.is_object() {
         let overrides: Object = overrides.unchecked_into();
-        for entry in Object::entries(&overrides).iter() {
+        for entry in crate::transport::net::items(&Object::entries(&overrides)) {
             // `Array::get` (already imported for decoding) rather than
             // `Reflect::get_u32`: one import less.
             let entry: Array = entry.unchecked_into();
@@ -128,12 +141,13 @@ pub fn mount(host: HtmlElement, root: Node, config: JsValue, options: JsValue) -
                     .filter(|t| *t >= 1.0 && *t <= 120_000.0)
                     .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
                 fresh: field(&options, "fresh").as_bool() == Some(true),
+                adapt: field(&options, "adapt"),
             },
         )),
     }
 }
 
-/// A mounted survey, held by the element; `destroy()` removes every node,
+/// A mounted survey, held by the element; `free()` removes every node,
 /// listener and timer it made. Answers stay in the browser's storage.
 #[cfg(feature = "survey")]
 #[wasm_bindgen]
@@ -142,18 +156,22 @@ pub struct SurveyHandle {
 }
 
 #[cfg(feature = "survey")]
-#[wasm_bindgen]
 impl SurveyHandle {
+    /// As `PollHandle::destroy`: the element frees the handle instead.
     pub fn destroy(&mut self) {
         self.widget = None;
     }
+}
 
+#[cfg(feature = "survey")]
+#[wasm_bindgen]
+impl SurveyHandle {
     /// The host page's answer for a response it took over by cancelling
-    /// `poll-vote`.
+    /// `poll-vote` (the message read as the poll's `resolveVote` reads it).
     #[wasm_bindgen(js_name = resolveVote)]
-    pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
+    pub fn resolve_vote(&self, ok: bool, message: JsValue) {
         if let Some(w) = &self.widget {
-            w.resolve_vote(ok, message);
+            w.resolve_vote(ok, message.as_string());
         }
     }
 

@@ -167,6 +167,7 @@ fn live_view<'a>(live: &'a Live, texts: &'a Texts, seed: &str) -> LiveView<'a> {
         Phase::Sending => Some(Msg::Sending),
         Phase::Closed if poll.not_yet_open_at(live.now) => Some(Msg::NotOpen),
         Phase::Closed => Some(Msg::Closed),
+        Phase::Results if live.unsaved => Some(Msg::NotKept),
         Phase::Results if live.has_voted() && !live.results_visible() => Some(Msg::Thanks),
         _ => None,
     }

@@ -425,6 +425,34 @@ fn wrong_types_name_the_field() {
     );
 }
 
+/// Text that is not JSON: the reason carries the parser's own words.
+#[wasm_bindgen_test]
+fn text_that_is_not_json_says_where_the_parser_stopped() {
+    let f = Fixture::new();
+    let _h = f.mount("{not json");
+    assert_eq!(
+        f.text(".reason"),
+        "the poll definition is not valid JSON: Expected property name or '}' in JSON at position 1 (line 1 column 2)"
+    );
+}
+
+/// A click a page's script fires at a text node in the poll changes nothing
+/// and breaks nothing: the reader still votes.
+#[wasm_bindgen_test]
+fn a_click_on_a_text_node_is_ignored() {
+    let f = Fixture::new();
+    let _h = f.mount(OVERTIME);
+    let text = f.q("legend").first_child().unwrap();
+    assert_eq!(text.node_type(), web_sys::Node::TEXT_NODE);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let click = web_sys::Event::new_with_event_init_dict("click", &init).unwrap();
+    text.dispatch_event(&click).unwrap();
+    f.choose("6-10");
+    f.vote();
+    assert_eq!(f.all("li.row.mine").len(), 1);
+}
+
 #[wasm_bindgen_test]
 fn poll_text_is_text_never_markup() {
     let f = Fixture::new();

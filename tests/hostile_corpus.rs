@@ -154,9 +154,9 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_text_never_panics_the_wire_decoders(text in ".{0,300}", now in any::<u64>()) {
+    fn arbitrary_text_never_panics_the_wire_decoders(text in ".{0,300}") {
         let _ = decode(&text);
-        let _ = parse_retry_after(&text, now);
+        let _ = parse_retry_after(&text);
         let _ = parse_rfc3339(&text);
         let _ = serde_json::from_str::<VoteBody>(&text);
     }

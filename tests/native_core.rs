@@ -4,10 +4,10 @@
 
 use readerpoll::core::ballot::valid_ballot;
 use readerpoll::core::locale::{locale_for, Texts};
-use readerpoll::core::machine::{step, Effect, Event, Notice, Phase, State};
+use readerpoll::core::machine::{step, Announcement, Effect, Event, Notice, Phase, State};
 use readerpoll::core::poll::{Poll, RawPoll};
 use readerpoll::core::share::{shares, PERCENT};
-use readerpoll::core::tally::Tally;
+use readerpoll::core::tally::WireTally;
 use readerpoll::core::ErrorCode;
 use readerpoll::view::{view, ViewModel};
 use serde_json::{json, Value};
@@ -210,6 +210,15 @@ fn loaded(poll: Poll, stored: Option<Vec<String>>) -> State {
     state
 }
 
+/// A backend's tally of the overtime poll, counts in its option order.
+fn wire(counts: Vec<u64>, voters: u64) -> WireTally {
+    let ids = ["1-5", "6-10", "11-15", "16-plus"];
+    WireTally {
+        counts: ids.iter().map(|i| i.to_string()).zip(counts).collect(),
+        voters,
+    }
+}
+
 fn overtime() -> Poll {
     seed_poll(&seed()["polls"][0])
 }
@@ -282,12 +291,11 @@ fn vote_is_optimistic_then_confirmed() {
     assert_eq!(
         effects,
         vec![
-            Effect::Remember,
             Effect::Send,
             Effect::Focus(readerpoll::core::machine::FocusTarget::Results),
         ]
     );
-    // What is remembered and sent: the reader's ballot, replacing nothing.
+    // What is sent: the reader's ballot, replacing nothing.
     assert_eq!(live(&s).mine, Some(vec![1]));
     assert_eq!(live(&s).previous, None);
     assert_eq!(live(&s).phase, Phase::Sending);
@@ -304,7 +312,7 @@ fn vote_is_optimistic_then_confirmed() {
     // The server's answer replaces the optimistic numbers and includes the vote.
     step(
         &mut s,
-        Event::Accepted(Some(Tally::new(vec![93, 190, 134, 170], 587))),
+        Event::Accepted(Some(wire(vec![93, 190, 134, 170], 587))),
     );
     assert_eq!(live(&s).phase, Phase::Results);
     assert!(snapshot(&s).contains("6-10 — 32% (190 votes) *"));
@@ -318,7 +326,7 @@ fn only_the_sending_copy_announces_a_counted_vote() {
     let mut copy = loaded(overtime(), None);
     let effects = step(
         &mut copy,
-        Event::Accepted(Some(Tally::new(vec![93, 185, 134, 170], 582))),
+        Event::Accepted(Some(wire(vec![93, 185, 134, 170], 582))),
     );
     assert_eq!(effects, vec![]);
     assert_eq!(live(&copy).phase, Phase::Ballot);
@@ -327,39 +335,37 @@ fn only_the_sending_copy_announces_a_counted_vote() {
 }
 
 #[test]
-fn a_vote_replaced_from_another_tab_shows_the_newer_ballot_and_announces_nothing() {
+fn a_vote_on_its_way_from_elsewhere_is_shown_sending_and_never_added_to_backend_numbers() {
     let mut s = loaded(overtime(), None);
     step(&mut s, Event::Toggle(0));
     step(&mut s, Event::Submit);
-    step(&mut s, Event::Retrying { saved: true });
-    let effects = step(&mut s, Event::Replaced(vec!["11-15".into()]));
+    step(&mut s, Event::Retrying);
+    // The reader changed it in another tab: that vote is followed now.
+    let effects = step(&mut s, Event::Resending(vec!["11-15".into()]));
     assert_eq!(effects, vec![]);
-    assert_eq!(live(&s).phase, Phase::Results);
+    assert_eq!(live(&s).phase, Phase::Sending);
     assert_eq!(live(&s).mine, Some(vec![2]));
-    // Not yet in the backend's numbers: shown on top of them, as a vote on
-    // its way is; no "saved on this device" any more (the other tab says).
-    assert_eq!(
-        snapshot(&s),
-        "Q How many hours above your contracted hours are you working a week?\n\
-         1-5 — 16% (93 votes) |16.0%|\n\
-         6-10 — 32% (184 votes) |31.6%|\n\
-         11-15 — 23% (135 votes) * |23.2%|\n\
-         16+ — 29% (170 votes) |29.2%|\n\
-         Total voters: 582\n"
+    // The page's own numbers cannot hold it: shown on top of them...
+    assert_eq!(live(&s).shown_tally().voters, 582);
+    // ...numbers from the backend may: shown as they are.
+    step(
+        &mut s,
+        Event::Snapshot {
+            tally: wire(vec![93, 184, 135, 170], 582),
+            closed: false,
+        },
     );
-    // Only a copy that is sending takes it, and only for options it has.
-    let mut idle = loaded(overtime(), None);
-    assert_eq!(
-        step(&mut idle, Event::Replaced(vec!["11-15".into()])),
-        vec![]
-    );
-    assert!(live(&idle).mine.is_none());
+    assert_eq!(live(&s).shown_tally().voters, 582);
+    // Settled elsewhere: the results, nothing announced here.
+    assert_eq!(step(&mut s, Event::Settled(vec!["11-15".into()])), vec![]);
+    assert_eq!(live(&s).phase, Phase::Results);
+    assert_eq!(live(&s).shown_tally().voters, 582);
     // A ballot of options this copy does not have (the definition was
     // edited since it loaded) still ends the wait: they have voted.
     let mut sending = loaded(overtime(), None);
     step(&mut sending, Event::Toggle(1));
     step(&mut sending, Event::Submit);
-    step(&mut sending, Event::Replaced(vec!["no-such-option".into()]));
+    step(&mut sending, Event::Settled(vec!["no-such-option".into()]));
     assert_eq!(live(&sending).phase, Phase::Results);
     assert!(live(&sending).mine.is_none());
     assert!(!snapshot(&sending).contains(" *"), "{}", snapshot(&sending));
@@ -376,8 +382,7 @@ fn already_counted_does_not_claim_the_rejected_ballot() {
         Event::AlreadyCounted("You have already voted in this poll.".into()),
     );
     // The backend has an earlier vote of this reader's; this ballot is not it.
-    // Remembered as no vote at all.
-    assert_eq!(effects, vec![Effect::Remember]);
+    assert_eq!(effects, vec![]);
     assert!(live(&s).mine.is_none());
     // The numbers without a choice marked as theirs.
     assert_eq!(live(&s).phase, Phase::Results);
@@ -415,9 +420,9 @@ fn a_vote_storage_cannot_keep_says_so_while_it_waits() {
     let mut s = loaded(overtime(), None);
     step(&mut s, Event::Toggle(1));
     step(&mut s, Event::Submit);
-    step(&mut s, Event::Retrying { saved: true });
+    step(&mut s, Event::Retrying);
     assert!(snapshot(&s).contains("> Your vote is saved on this device"));
-    step(&mut s, Event::Retrying { saved: false });
+    step(&mut s, Event::NotKept);
     let shot = snapshot(&s);
     assert!(
         shot.contains("> Your vote will be sent when the connection is back. Keep this page open."),
@@ -432,7 +437,7 @@ fn a_refused_vote_rolls_back_to_the_last_server_numbers() {
     step(&mut s, Event::Toggle(0));
     step(&mut s, Event::Submit);
     let effects = step(&mut s, Event::Refused("This poll is closed.".into()));
-    assert_eq!(effects[0], Effect::Remember);
+    assert_eq!(effects[0], Effect::Announce(Announcement::Refused));
     let l = live(&s);
     assert_eq!(l.phase, Phase::Ballot);
     assert_eq!(l.mine, None);
@@ -483,7 +488,13 @@ fn a_stored_ballot_is_added_only_to_numbers_that_cannot_hold_it() {
     assert_eq!(live(&load(false)).shown_tally().voters, 582);
     let mut s = load(true);
     assert_eq!(live(&s).shown_tally().voters, 581);
-    step(&mut s, Event::Resending);
+    // A vote found waiting (from an earlier visit) may be in numbers the
+    // backend gave: not added to them (582, not 583).
+    step(&mut s, Event::Resending(vec!["6-10".into()]));
+    assert_eq!(live(&s).phase, Phase::Sending);
+    assert_eq!(live(&s).shown_tally().voters, 581);
+    let mut s = load(false);
+    step(&mut s, Event::Resending(vec!["6-10".into()]));
     assert_eq!(live(&s).shown_tally().voters, 582);
 }
 
@@ -571,7 +582,7 @@ fn changing_a_vote_moves_it() {
     step(&mut s, Event::Submit);
     step(
         &mut s,
-        Event::Accepted(Some(Tally::new(vec![94, 184, 134, 170], 582))),
+        Event::Accepted(Some(wire(vec![94, 184, 134, 170], 582))),
     );
     assert!(snapshot(&s).contains("<change-vote>"));
     step(&mut s, Event::ChangeVote);

@@ -44,6 +44,7 @@ pub enum Msg {
     Results,
     Waiting,
     WaitingHere,
+    NotKept,
 }
 
 /// Every overridable text by name, in `Msg` order, then the six forms of
@@ -72,6 +73,7 @@ const NAMES: [&str; TEXT_COUNT] = [
     "results",
     "waiting",
     "waiting_here",
+    "not_kept",
     "votes.zero",
     "votes.one",
     "votes.two",
@@ -80,7 +82,7 @@ const NAMES: [&str; TEXT_COUNT] = [
     "votes.other",
 ];
 
-pub const MSG_COUNT: usize = 23;
+pub const MSG_COUNT: usize = 24;
 /// The messages plus the six plural forms of "{n} votes".
 pub const TEXT_COUNT: usize = MSG_COUNT + 6;
 
@@ -110,6 +112,7 @@ impl Msg {
             Msg::Results,
             Msg::Waiting,
             Msg::WaitingHere,
+            Msg::NotKept,
         ];
         text_index(name).and_then(|index| ALL.get(index).copied())
     }
@@ -185,6 +188,7 @@ const EN_TEXTS: [&str; TEXT_COUNT] = [
     "Results",
     "Your vote is saved on this device and will be sent when the connection is back.",
     "Your vote will be sent when the connection is back. Keep this page open.",
+    "Your vote is not kept on this device: this browser would not store it.",
     "{n} votes",
     "{n} vote",
     "{n} votes",

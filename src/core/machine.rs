@@ -6,7 +6,7 @@
 use crate::core::ballot::{indices_of, Selection, ToggleError};
 use crate::core::error::ConfigError;
 use crate::core::poll::{Poll, ResultsVisibility};
-use crate::core::tally::Tally;
+use crate::core::tally::{Tally, WireTally};
 
 /// What the reader is looking at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,8 +42,12 @@ pub struct Live {
     pub server: Tally,
     /// The reader's own ballot, if they have voted from this browser.
     pub mine: Option<Vec<usize>>,
-    /// Whether `server` already includes `mine`.
+    /// Whether `server` may already hold `mine`: then it is not added on
+    /// top. Only numbers read before this copy sent its vote cannot hold it
+    /// (and the page's own numbers, which predate any reader's vote).
     pub mine_counted: bool,
+    /// Whether `server` came from the backend (rather than the page).
+    pub current: bool,
     pub selection: Selection,
     pub phase: Phase,
     pub notice: Option<Notice>,
@@ -83,12 +87,12 @@ pub enum Event {
     Toggle(usize),
     Submit,
     /// The backend counted the vote; `Some` carries its new tally.
-    Accepted(Option<Tally>),
+    Accepted(Option<WireTally>),
     /// The backend refused the vote for good; the message is shown.
     Refused(String),
     /// A fresh tally from the backend, outside of voting.
     Snapshot {
-        tally: Tally,
+        tally: WireTally,
         closed: bool,
     },
     ViewResults,
@@ -96,22 +100,23 @@ pub enum Event {
     ChangeVote,
     /// Time passed: polls open and close at their dates with no timer.
     Tick(i64),
-    /// A send failed in a way worth retrying; the vote waits in the outbox
-    /// (`saved`: in storage, not only in this page).
-    Retrying {
-        saved: bool,
-    },
+    /// A send failed in a way worth retrying; the vote waits in the outbox.
+    Retrying,
+    /// Storage could not keep the reader's vote: it lives in this page only.
+    NotKept,
     /// The backend already had this reader's vote; its message.
     AlreadyCounted(String),
-    /// A vote from an earlier visit is still on its way (found in the outbox).
-    Resending,
+    /// A vote of the reader's is on its way (option ids): cast in another
+    /// tab or copy, or on an earlier visit. Whether the backend has it yet is
+    /// unknown, so it is not added to numbers read from the backend.
+    Resending(Vec<String>),
+    /// The reader's ballot (option ids), as the backend counted it from
+    /// another tab or copy, or as this browser keeps it; nothing to
+    /// announce here.
+    Settled(Vec<String>),
     /// This browser voted in the same poll elsewhere (another copy on the
     /// page, another tab) since this copy loaded; option ids.
     VotedElsewhere(Vec<String>),
-    /// The reader changed the vote this copy is sending, from another copy
-    /// or tab, before it was delivered; the newer ballot's option ids. That
-    /// copy sends it and says how it went.
-    Replaced(Vec<String>),
 }
 
 /// Something the browser layer must do. Rendering is not an effect: the
@@ -120,13 +125,10 @@ pub enum Event {
 /// Effects carry no data: what they act on is in the state they leave
 /// behind (`Live::mine`, `State::Failed`), which the browser layer reads
 /// when it runs them. Copies of ballots in effects would only be more to
-/// allocate, compare and drop, and could disagree with the state.
+/// allocate, compare and drop, and could disagree with the state. What this
+/// browser keeps of a vote is the delivery machine's (`core::delivery`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Make this browser's memory of the vote match `Live::mine`: store
-    /// that ballot, or forget the stored one when there is none (a refused
-    /// vote).
-    Remember,
     /// Announce the vote in `Live::mine` (`poll-vote`) and, unless the host
     /// takes over, send it. A changed vote replaces `Live::previous`.
     Send,
@@ -197,12 +199,24 @@ impl Live {
     }
 
     /// Back to the reader's vote from before this ballot (none, for a
-    /// first vote) and the phase that goes with it; the caller's
-    /// `Effect::Remember` keeps the browser's memory of the vote in step.
+    /// first vote) and the phase that goes with it.
     fn restore_previous(&mut self) {
         self.mine = self.previous.take();
         self.selection = Selection::from_indices(self.mine.clone().unwrap_or_default());
         self.phase = self.resting_phase();
+    }
+
+    /// Shows `ids` as the reader's ballot, one this copy did not send: the
+    /// numbers the backend gave may hold it already, so it is not added.
+    fn take_ballot(&mut self, ids: &[String]) {
+        let mine = indices_of(&self.poll, ids);
+        // Options this copy does not have (a definition edited since it
+        // loaded): they voted, as far as this copy can tell.
+        self.voted_unknown = mine.is_empty();
+        self.selection = Selection::from_indices(mine.clone());
+        self.mine = (!mine.is_empty()).then_some(mine);
+        self.mine_counted = self.current;
+        self.waiting = false;
     }
 
     fn resting_phase(&self) -> Phase {
@@ -233,6 +247,7 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
                 poll: *poll,
                 server,
                 mine_counted: current && mine.is_some(),
+                current,
                 mine,
                 selection: Selection::default(),
                 phase: Phase::Ballot,
@@ -302,23 +317,31 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             live.mine_counted = false;
             live.notice = None;
             live.phase = Phase::Sending;
-            &[
-                Effect::Remember,
-                Effect::Send,
-                Effect::Focus(FocusTarget::Results),
-            ]
+            &[Effect::Send, Effect::Focus(FocusTarget::Results)]
         }
-        Event::Retrying { saved } => {
+        Event::Retrying => {
             live.waiting = live.phase == Phase::Sending;
-            live.unsaved = !saved;
             &[]
         }
-        Event::Resending => {
-            if live.mine.is_some() && live.phase != Phase::Sending {
-                live.phase = Phase::Sending;
-                // Still on its way: not in any tally the backend gave.
-                live.mine_counted = false;
+        Event::NotKept => {
+            live.unsaved = true;
+            &[]
+        }
+        Event::Resending(ids) => {
+            if live.phase != Phase::Sending {
+                live.previous = live.mine.take();
             }
+            live.take_ballot(&ids);
+            if live.mine.is_some() {
+                live.phase = Phase::Sending;
+            }
+            &[]
+        }
+        Event::Settled(ids) => {
+            live.take_ballot(&ids);
+            live.previous = None;
+            live.notice = None;
+            live.phase = live.resting_phase();
             &[]
         }
         Event::AlreadyCounted(message) => {
@@ -340,14 +363,17 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
                 live.voted_unknown = true;
                 live.phase = live.resting_phase();
             }
-            &[Effect::Remember]
+            &[]
         }
         Event::Accepted(tally) => {
             live.waiting = false;
+            live.unsaved = false;
             if let Some(tally) = tally {
+                let tally = tally.for_poll(&live.poll);
                 if tally.counts.len() == live.poll.options.len() {
                     live.server = tally;
                     live.mine_counted = true;
+                    live.current = true;
                 }
             }
             // Only the widget that was sending announces it: another copy of
@@ -369,19 +395,23 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             live.waiting = false;
             live.notice = Some(Notice::Refused(message));
             live.restore_previous();
+            // The earlier ballot left `server` when this vote was cast, or
+            // was never in it.
             live.mine_counted = false;
             &[
-                Effect::Remember,
                 Effect::Announce(Announcement::Refused),
                 Effect::Focus(FocusTarget::Notice),
             ]
         }
         Event::Snapshot { tally, closed } => {
+            let tally = tally.for_poll(&live.poll);
             if tally.counts.len() == live.poll.options.len() {
                 live.server = tally;
-                // A snapshot taken after the reader's vote was confirmed
-                // includes it; one taken before does not.
-                live.mine_counted = live.mine.is_some() && live.phase != Phase::Sending;
+                live.current = true;
+                // Numbers read while a vote is on its way may hold it
+                // already (reads from before it went are dropped as stale
+                // before they get here): never added on top.
+                live.mine_counted = live.mine.is_some();
             }
             if closed {
                 live.poll.closed = true;
@@ -424,25 +454,11 @@ pub fn step(state: &mut State, event: Event) -> &'static [Effect] {
             }
             live.selection = Selection::from_indices(mine.clone());
             live.mine = Some(mine);
+            // Cast elsewhere: numbers from the backend may hold it.
+            live.mine_counted = live.current;
             live.phase = live.resting_phase();
             live.notice = Some(Notice::AlreadyVoted);
             &[Effect::Focus(FocusTarget::Results)]
-        }
-        Event::Replaced(ids) => {
-            if live.phase != Phase::Sending {
-                return &[];
-            }
-            let mine = indices_of(&live.poll, &ids);
-            // Options this copy does not have (a definition edited since
-            // it loaded): they voted, as far as this copy can tell.
-            live.voted_unknown = mine.is_empty();
-            live.selection = Selection::from_indices(mine.clone());
-            live.mine = (!mine.is_empty()).then_some(mine);
-            live.mine_counted = false;
-            live.previous = None;
-            live.waiting = false;
-            live.phase = live.resting_phase();
-            &[]
         }
         Event::Tick(now) => {
             live.now = now;

@@ -13,6 +13,7 @@ pub mod ballot;
 #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
 pub mod count;
 pub mod dates;
+pub mod delivery;
 pub mod error;
 pub mod format;
 pub mod locale;

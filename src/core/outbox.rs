@@ -11,10 +11,12 @@
 
 use crate::core::format::{id_list, parse_u64, pieces, push_u64, split};
 
-/// How a vote travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a vote travels: a tag stored with each vote; what it means for
+/// requests and answers is in `transport::protocol`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Protocol {
     /// readerpoll's JSON protocol (docs/protocol.md).
+    #[default]
     Json,
     /// A urlencoded POST to any URL; any 2xx is success.
     Form,
@@ -31,14 +33,6 @@ impl Protocol {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Json => "json",
-            Protocol::Form => "form",
-            Protocol::WpPolls => "wp-polls",
-        }
-    }
 }
 
 /// One vote on its way.
@@ -46,6 +40,10 @@ impl Protocol {
 pub struct Pending {
     pub poll: String,
     pub endpoint: String,
+    /// How it travels, and the credential it goes with (the reader's token,
+    /// or WP-Polls' form nonce): not stored, but those of the copy that
+    /// sends it, so a vote from an earlier visit goes with this page's
+    /// nonce (which expires).
     pub protocol: Protocol,
     /// Idempotency key, the same on every attempt.
     pub key: String,
@@ -54,8 +52,12 @@ pub struct Pending {
     pub attempts: u32,
     /// Unix milliseconds before which no retry is made.
     pub not_before: u64,
-    /// Unix milliseconds when the reader cast it; 0 for votes stored before
-    /// this was recorded. Orders a changed vote after the one it replaces.
+    /// Unix milliseconds until which a try of it may still be on its way
+    /// (from any tab): a newer vote waits for it. Each claim is later than
+    /// the one before.
+    pub claimed: u64,
+    /// Unix milliseconds when the reader cast it: orders a changed vote
+    /// after the one it replaces.
     pub queued: u64,
 }
 
@@ -63,13 +65,7 @@ pub struct Pending {
 pub fn encode(entries: &[Pending]) -> String {
     let mut out = String::new();
     for e in entries {
-        for field in [
-            e.poll.as_str(),
-            e.endpoint.as_str(),
-            e.protocol.name(),
-            e.key.as_str(),
-            e.voter.as_str(),
-        ] {
+        for field in [e.poll.as_str(), e.endpoint.as_str(), e.key.as_str()] {
             out.push_str(field);
             out.push('\t');
         }
@@ -78,12 +74,10 @@ pub fn encode(entries: &[Pending]) -> String {
         push_u64(&mut out, u64::from(e.attempts));
         out.push('\t');
         push_u64(&mut out, e.not_before);
-        // Left out when unknown: a tab still running the version before it
-        // reads only eight fields.
-        if e.queued != 0 {
-            out.push('\t');
-            push_u64(&mut out, e.queued);
-        }
+        out.push('\t');
+        push_u64(&mut out, e.claimed);
+        out.push('\t');
+        push_u64(&mut out, e.queued);
         out.push('\n');
     }
     out
@@ -104,25 +98,64 @@ pub fn decode(text: &str) -> Vec<Pending> {
 
 fn decode_line(line: &str) -> Option<Pending> {
     let f = split(line, b"\t");
-    // Eight fields in votes stored before `queued` was.
-    if !(8..=9).contains(&f.len()) || f[0].is_empty() || f[3].is_empty() {
+    if f.len() != 8 || f[0].is_empty() || f[2].is_empty() {
         return None;
     }
-    let choices = id_list(f[5]);
+    let choices = id_list(f[3]);
     if choices.is_empty() {
         return None;
     }
     Some(Pending {
         poll: f[0].to_owned(),
         endpoint: f[1].to_owned(),
-        protocol: Protocol::from_name(f[2])?,
-        key: f[3].to_owned(),
-        voter: f[4].to_owned(),
+        protocol: Protocol::default(),
+        key: f[2].to_owned(),
+        voter: String::new(),
         choices,
-        attempts: u32::try_from(parse_u64(f[6])?).ok()?,
-        not_before: parse_u64(f[7])?,
-        queued: parse_u64(f.get(8).unwrap_or(&"0"))?,
+        attempts: u32::try_from(parse_u64(f[4])?).ok()?,
+        not_before: parse_u64(f[5])?,
+        claimed: parse_u64(f[6])?,
+        queued: parse_u64(f[7])?,
     })
+}
+
+/// The reader's ballot in a poll as this browser settled it: the vote the
+/// backend counted (with no backend, the one the page counted), by its key.
+/// Only a settled ballot is kept here; a vote on its way is in the outbox,
+/// so a tab that reads this never mistakes a vote that may yet be refused
+/// for the reader's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ballot {
+    pub key: String,
+    pub choices: Vec<String>,
+    /// When the reader cast it (`Pending::queued`): an answer to an
+    /// earlier vote, late, does not replace it.
+    pub queued: u64,
+}
+
+impl Ballot {
+    /// `key TAB queued TAB ids`, ids comma-joined.
+    pub fn encode(&self) -> String {
+        let mut out = self.key.clone();
+        out.push('\t');
+        push_u64(&mut out, self.queued);
+        out.push('\t');
+        crate::core::format::push_joined(&mut out, &self.choices, ",");
+        out
+    }
+
+    pub fn decode(text: &str) -> Option<Ballot> {
+        let f = split(text, b"\t");
+        if f.len() != 3 {
+            return None;
+        }
+        let choices = id_list(f[2]);
+        (!choices.is_empty()).then(|| Ballot {
+            key: f[0].to_owned(),
+            queued: parse_u64(f[1]).unwrap_or(0),
+            choices,
+        })
+    }
 }
 
 /// What to do with a waiting vote now.
@@ -139,12 +172,29 @@ pub enum Turn {
 
 /// Whether `newer` is a later vote of the reader's than `older` (in the
 /// same poll), replacing it. Ties in `queued` go by key, so every tab orders
-/// the same way; votes stored before `queued` was recorded have no order,
-/// and each is sent.
+/// the same way.
 pub fn replaces(newer: &Pending, older: &Pending) -> bool {
-    newer.queued != 0
-        && older.queued != 0
-        && (newer.queued, &newer.key) > (older.queued, &older.key)
+    later(newer.queued, &newer.key, older.queued, &older.key)
+}
+
+/// Whether a vote queued at `a` with key `a_key` is later than one at `b`:
+/// the order of `replaces`, for ballots too. One copy of the comparison
+/// serves both.
+#[inline(never)]
+pub fn later(a: u64, a_key: &str, b: u64, b_key: &str) -> bool {
+    (a, a_key) > (b, b_key)
+}
+
+/// The reader's newest vote among `waiting` (one poll's): the one no other
+/// replaces, which is what the reader last chose.
+pub fn newest(waiting: &[Pending]) -> Option<&Pending> {
+    let mut best: Option<&Pending> = None;
+    for p in waiting {
+        if best.is_none_or(|b| replaces(p, b)) {
+            best = Some(p);
+        }
+    }
+    best
 }
 
 /// `entry`'s turn among `waiting`, the outbox's votes for the same poll at
@@ -155,17 +205,17 @@ pub fn replaces(newer: &Pending, older: &Pending) -> bool {
 /// otherwise change the vote back. An earlier vote on its way is kept until
 /// that try is over, so the newer one goes on waiting for it.
 pub fn turn(entry: &Pending, waiting: &[Pending], now_ms: u64) -> Turn {
-    let mut until = entry.not_before;
+    let mut until = entry.not_before.max(entry.claimed);
     let mut superseded = false;
     for other in waiting {
         if replaces(other, entry) {
             superseded = true;
         } else if replaces(entry, other) {
             // Claimed by a request on its way, or paused by the server.
-            until = until.max(other.not_before);
+            until = until.max(other.not_before).max(other.claimed);
         }
     }
-    if superseded && entry.not_before <= now_ms {
+    if superseded && entry.claimed <= now_ms {
         return Turn::Superseded;
     }
     if until > now_ms {
@@ -196,40 +246,11 @@ pub fn backoff_ms(attempts: u32, random: u32, retry_after_ms: Option<u64>) -> u6
     }
 }
 
-/// `Retry-After` in milliseconds: delta-seconds, or an HTTP date compared
-/// with `now_ms`. Unparseable values are ignored.
-pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
-    let value = value.trim_ascii();
-    if let Some(seconds) = parse_u64(value) {
-        return Some(seconds.saturating_mul(1000));
-    }
-    let at = parse_http_date(value)?;
-    Some((at.max(0) as u64 * 1000).saturating_sub(now_ms))
-}
-
-/// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") to unix seconds.
-fn parse_http_date(value: &str) -> Option<i64> {
-    let parts = split(value, b" ");
-    if parts.len() != 6 || parts[5] != "GMT" {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| *m == parts[2])? + 1;
-    let mut iso = String::new();
-    iso.push_str(parts[3]);
-    iso.push('-');
-    if month < 10 {
-        iso.push('0');
-    }
-    push_u64(&mut iso, month as u64);
-    iso.push('-');
-    iso.push_str(parts[1]);
-    iso.push('T');
-    iso.push_str(parts[4]);
-    iso.push('Z');
-    crate::core::dates::parse_rfc3339(&iso)
+/// `Retry-After` in milliseconds, from its seconds (the request helper,
+/// `transport::net`, turns an HTTP date into them). Unparseable values are
+/// ignored.
+pub fn parse_retry_after(value: &str) -> Option<u64> {
+    Some(parse_u64(value.trim_ascii())?.saturating_mul(1000))
 }
 
 /// Whether `url` may receive votes: https anywhere, http only on this
@@ -280,24 +301,39 @@ mod tests {
             choices: vec!["6-10".into()],
             attempts: 2,
             not_before: 1_800_000_000_123,
+            claimed: 1_800_000_000_456,
             queued: 1_799_999_990_000,
         }
     }
 
     #[test]
-    fn votes_stored_before_queued_was_recorded_still_load() {
-        let line = "p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0";
-        let entries = decode(line);
-        assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].queued, 0);
-        assert_eq!(entries[0].choices, ["a", "b"]);
+    fn lines_of_another_shape_are_not_read() {
+        // Eight fields: a format that was never released.
+        assert!(decode("p\thttps://example.org/api\tjson\tk-1\tv\ta,b\t1\t0").is_empty());
+        let line = "p\thttps://example.org/api\tk-1\ta,b\t1\t0\t0\t5";
+        assert_eq!(decode(line)[0].choices, ["a", "b"]);
     }
 
-    fn vote(key: &str, queued: u64, not_before: u64) -> Pending {
+    #[test]
+    fn ballots_round_trip_and_bad_ones_are_not_read() {
+        let b = Ballot {
+            key: "k-1".into(),
+            choices: vec!["a".into(), "b".into()],
+            queued: 7,
+        };
+        assert_eq!(b.encode(), "k-1\t7\ta,b");
+        assert_eq!(Ballot::decode(&b.encode()), Some(b));
+        assert_eq!(Ballot::decode("a,b"), None);
+        assert_eq!(Ballot::decode("k\t7\t"), None);
+    }
+
+    /// A vote whose try is on its way until `claimed`.
+    fn vote(key: &str, queued: u64, claimed: u64) -> Pending {
         Pending {
             key: key.into(),
             queued,
-            not_before,
+            not_before: 0,
+            claimed,
             ..entry()
         }
     }
@@ -312,7 +348,10 @@ mod tests {
         assert_eq!(turn(&new, &waiting, now), Turn::Send);
         // Alone, a vote is sent (or waits out its own pause).
         assert_eq!(turn(&old, std::slice::from_ref(&old), now), Turn::Send);
-        let paused = vote("k", 1, now + 500);
+        let paused = Pending {
+            not_before: now + 500,
+            ..vote("k", 1, 0)
+        };
         assert_eq!(turn(&paused, &[], now), Turn::Wait(500));
     }
 
@@ -331,19 +370,6 @@ mod tests {
     }
 
     #[test]
-    fn votes_stored_before_queued_was_recorded_are_each_sent() {
-        let old = vote("k-old", 0, 0);
-        let new = vote("k-new", 2_000, 0);
-        let waiting = [old.clone(), new.clone()];
-        assert_eq!(turn(&old, &waiting, 0), Turn::Send);
-        assert_eq!(turn(&new, &waiting, 0), Turn::Send);
-        assert!(!replaces(&new, &old));
-        // Written as the version before wrote it, so it can still read it.
-        assert_eq!(encode(std::slice::from_ref(&old)).split('\t').count(), 8);
-        assert_eq!(decode(&encode(std::slice::from_ref(&old))), [old]);
-    }
-
-    #[test]
     fn votes_cast_in_the_same_millisecond_go_by_key() {
         let a = vote("k-a", 5, 0);
         let b = vote("k-b", 5, 0);
@@ -353,12 +379,22 @@ mod tests {
     }
 
     #[test]
-    fn outbox_round_trips() {
+    fn outbox_round_trips_without_the_copys_own_settings() {
         let mut b = entry();
-        b.protocol = Protocol::Form;
         b.choices = vec!["a".into(), "b".into()];
         let entries = vec![entry(), b];
-        assert_eq!(decode(&encode(&entries)), entries);
+        // The protocol and the voter credential are the sending copy's.
+        let read: Vec<Pending> = decode(&encode(&entries))
+            .into_iter()
+            .map(|p| Pending {
+                voter: "v-1".into(),
+                ..p
+            })
+            .collect();
+        assert_eq!(read, entries);
+        let mut form = entry();
+        form.protocol = Protocol::Form;
+        assert_eq!(decode(&encode(&[form]))[0].protocol, Protocol::Json);
     }
 
     #[test]
@@ -380,13 +416,13 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_seconds_and_dates() {
-        assert_eq!(parse_retry_after("120", 0), Some(120_000));
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_717_000),
-            Some(60_000)
-        );
-        assert_eq!(parse_retry_after("soon", 0), None);
+    fn retry_after_in_seconds() {
+        assert_eq!(parse_retry_after("120"), Some(120_000));
+        assert_eq!(parse_retry_after(" 7 "), Some(7_000));
+        // Dates are turned into seconds by the request helper
+        // (`transport::net`) before they get here.
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_retry_after("soon"), None);
     }
 
     #[test]

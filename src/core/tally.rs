@@ -82,3 +82,24 @@ mod tests {
         assert_eq!(z, Tally::empty(2));
     }
 }
+
+/// A tally as a backend reports it: counts by option id, and voters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WireTally {
+    pub counts: Vec<(String, u64)>,
+    pub voters: u64,
+}
+
+impl WireTally {
+    /// This tally in the poll's option order; ids the poll does not have
+    /// are ignored (an option an editor removed), missing ones count 0.
+    pub fn for_poll(&self, poll: &crate::core::poll::Poll) -> Tally {
+        let mut counts = vec![0u64; poll.options.len()];
+        for (id, n) in &self.counts {
+            if let Some(count) = poll.option_index(id).and_then(|i| counts.get_mut(i)) {
+                *count = (*n).min(MAX_COUNT);
+            }
+        }
+        Tally::new(counts, self.voters.min(MAX_COUNT))
+    }
+}

@@ -17,8 +17,6 @@ extern "C" {
     fn create_element(this: &Raw, tag: &str) -> Element;
     #[wasm_bindgen(method, js_name = setAttribute)]
     fn set_attribute(this: &Raw, name: &str, value: &str);
-    #[wasm_bindgen(method, js_name = removeAttribute)]
-    fn remove_attribute(this: &Raw, name: &str);
     #[wasm_bindgen(method, js_name = toggleAttribute)]
     fn toggle_attribute(this: &Raw, name: &str, force: bool);
     #[wasm_bindgen(method, js_name = appendChild)]
@@ -29,8 +27,6 @@ extern "C" {
     fn class_list(this: &Raw) -> Raw;
     #[wasm_bindgen(method)]
     fn toggle(this: &Raw, name: &str, force: bool);
-    #[wasm_bindgen(method)]
-    fn contains(this: &Raw, name: &str) -> bool;
     #[wasm_bindgen(method, getter)]
     fn style(this: &Raw) -> Raw;
     #[wasm_bindgen(method, js_name = setProperty)]
@@ -43,14 +39,26 @@ extern "C" {
     fn remove_event_listener(this: &Raw, kind: &str, callback: &js_sys::Function);
 }
 
-// Compared in JS: reading the text into the wasm first was a copy and a
-// conversion for every line on every render.
+// setText compares in JS: reading the text into the wasm first was a copy
+// and a conversion for every line on every render. timer is `setTimeout`
+// and `clearTimeout` in one import (`listen::Timer`). One snippet for both:
+// each snippet is a module of its own, which the page (and the test
+// runner's small file server) must fetch.
 #[wasm_bindgen(inline_js = "export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
+}
+export function timer(id, ms, f) {
+  clearTimeout(id);
+  return f ? setTimeout(f, ms) : 0;
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = setText)]
     fn set_text_js(node: &Raw, text: &str);
+    /// Clears the timer `id` (0: none) and, given `f`, sets one calling it
+    /// after `ms`. Ids are numbers, not always small ones (Playwright's
+    /// clock starts at 10^12): kept as `f64`, not cut to an `i32` that
+    /// would not clear.
+    pub fn timer(id: f64, ms: u32, f: Option<&js_sys::Function>) -> f64;
 }
 
 /// Sets `e`'s text (as a text node, never markup) unless it already is
@@ -71,8 +79,9 @@ pub fn set_attr(e: &Element, name: &str, value: &str) {
     raw(e).set_attribute(name, value);
 }
 
+/// `toggleAttribute(name, false)`: one import fewer than `removeAttribute`.
 pub fn remove_attr(e: &Element, name: &str) {
-    raw(e).remove_attribute(name);
+    raw(e).toggle_attribute(name, false);
 }
 
 pub fn toggle_attr(e: &Element, name: &str, force: bool) {
@@ -87,12 +96,10 @@ pub fn closest(e: &Element, selector: &str) -> Option<Element> {
     raw(e).closest(selector)
 }
 
+/// (The survey's: the poll sets its one toggled class as an attribute.)
+#[cfg(feature = "survey")]
 pub fn toggle_class(e: &Element, name: &str, force: bool) {
     raw(e).class_list().toggle(name, force);
-}
-
-pub fn has_class(e: &Element, name: &str) -> bool {
-    raw(e).class_list().contains(name)
 }
 
 pub fn set_style(e: &HtmlElement, name: &str, value: &str) {

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
-use super::bind::{append_to, create, set_attr};
+use super::bind::{append_to, create, set_attr, set_text};
 use crate::view::{BallotRow, ResultRow};
 
 /// `<tag class="class">` with no text.
@@ -22,7 +22,7 @@ pub fn el(doc: &Document, tag: &str, class: &str) -> Element {
 /// `<tag class="class">text</tag>`, text set as a text node.
 pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
     let e = el(doc, tag, class);
-    e.set_text_content(Some(text));
+    set_text(&e, text);
     e
 }
 

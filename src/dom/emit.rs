@@ -9,13 +9,14 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::HtmlElement;
 
 #[wasm_bindgen(
-    inline_js = "export function fire(host, name, cancelable, poll, choices, code, message, retryable) {
+    inline_js = "export function fire(host, name, cancelable, poll, choices, code, message, kind) {
   const detail = { poll };
   if (choices != null) detail.choices = choices ? choices.split(',') : [];
   if (code != null) {
+    const retryable = kind == 1;
     Object.assign(detail, { code, message, retryable });
     console[retryable ? 'warn' : 'error'](
-      `readerpoll: ${retryable ? 'vote not sent yet, will retry' : 'poll unavailable'}: ${code}: ${message}`);
+      `readerpoll: ${['poll unavailable', 'vote not sent yet, will retry', 'vote refused'][kind]}: ${code}: ${message}`);
   }
   return host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable, detail }));
 }"
@@ -23,8 +24,8 @@ use web_sys::HtmlElement;
 extern "C" {
     /// `detail` is `{poll}`, with `choices` (option ids, which never hold
     /// a comma, joined by commas) and the problem's `code`, `message` and
-    /// `retryable` when given; a problem is also logged once. False if a
-    /// listener cancelled the event.
+    /// `retryable` when given; a problem is also logged once, saying what
+    /// it is (`Problem`). False if a listener cancelled the event.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = fire)]
     fn fire_js(
@@ -32,10 +33,10 @@ extern "C" {
         name: &str,
         cancelable: bool,
         poll: &str,
-        choices: Option<String>,
+        choices: Option<&str>,
         code: Option<&str>,
         message: Option<&str>,
-        retryable: bool,
+        kind: u8,
     ) -> bool;
 }
 
@@ -53,11 +54,32 @@ pub fn fire(
         crate::core::format::push_joined(&mut s, ids, ",");
         s
     });
-    fire_js(host, name, cancelable, poll, joined, None, None, false)
+    fire_js(
+        host,
+        name,
+        cancelable,
+        poll,
+        joined.as_deref(),
+        None,
+        None,
+        0,
+    )
+}
+
+/// What a `poll-error` is about, which its console line says: a site
+/// reading the console must not take a refused vote for a broken poll.
+#[derive(Clone, Copy)]
+pub enum Problem {
+    /// The poll cannot be shown (`retryable: false`).
+    Unavailable = 0,
+    /// A try of the vote failed; it will be sent again (`retryable: true`).
+    WillRetry = 1,
+    /// The backend refused the vote for good (`retryable: false`).
+    Refused = 2,
 }
 
 /// Logs a problem once to the console and fires `poll-error` with it.
-pub fn report_error(host: &HtmlElement, poll: &str, code: &str, message: &str, retryable: bool) {
+pub fn report_error(host: &HtmlElement, poll: &str, code: &str, message: &str, problem: Problem) {
     fire_js(
         host,
         "poll-error",
@@ -66,6 +88,6 @@ pub fn report_error(host: &HtmlElement, poll: &str, code: &str, message: &str, r
         None,
         Some(code),
         Some(message),
-        retryable,
+        problem as u8,
     );
 }

@@ -2,7 +2,9 @@
 //! creates: nodes, listeners (`listen::Listener`, removed on drop), retry
 //! timers and the state; dropping it leaves the host element as it found it.
 //! Votes still on their way stay in the outbox (storage), not in the widget,
-//! so destroying a poll or closing the page never loses one.
+//! so destroying a poll or closing the page never loses one. The widget's
+//! machine (`core::machine`) decides what the reader sees, the delivery
+//! machine (`core::delivery`) what is sent and kept; this module joins them.
 
 mod bind;
 mod build;
@@ -18,12 +20,11 @@ pub mod survey;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_timers::callback::Timeout;
-
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
 use crate::core::ballot::ids_of;
+use crate::core::delivery::{Delivery, Input};
 use crate::core::error::ConfigError;
 use crate::core::locale::{Msg, Texts};
 use crate::core::machine::{step, Announcement, Effect, Event, State};
@@ -31,9 +32,8 @@ use crate::core::outbox::Protocol;
 use crate::transport::memory;
 use crate::view::{view, Action};
 
-use self::emit::fire;
-pub(crate) use self::emit::report_error;
-use self::listen::Listener;
+use self::emit::{fire, report_error, Problem};
+use self::listen::{Listener, Timer};
 use self::patch::Dom;
 
 /// What the mounting code knows besides the poll itself.
@@ -57,6 +57,9 @@ pub struct Options {
     /// the backend's own (`Event::Loaded::current`), and needs no second
     /// request after mounting.
     pub fresh: bool,
+    /// The protocol's page-side adapter, for `transport::net` (WP-Polls:
+    /// `wp-polls.js`), or `undefined`.
+    pub adapt: JsValue,
 }
 
 pub(crate) struct Inner {
@@ -65,22 +68,16 @@ pub(crate) struct Inner {
     texts: Texts,
     /// The voter token; also seeds this reader's option shuffle.
     voter: String,
-    endpoint: Option<String>,
-    protocol: Protocol,
-    timeout_ms: u32,
-    nonce: Option<String>,
     dom: Dom,
-    /// Votes this widget sent, so a tally read before the latest is known
-    /// to be without it.
-    votes_sent: u32,
-    /// The pending retry and when it fires (unix ms), cancelled when the
-    /// widget goes.
-    retry: Option<(u64, Timeout)>,
-    /// The key of the vote this widget sent or resumed, until it settles
-    /// here.
-    awaiting: Option<String>,
+    /// Where this copy's votes go and what it waits on; `None` until the
+    /// poll loaded (and while its machine runs: `delivery::input`).
+    delivery: Option<Delivery>,
+    /// The delivery machine's timer, cancelled when the widget goes.
+    retry: Option<Timer>,
     /// Wakes the widget when the poll opens or closes by its dates.
-    clock: Option<Timeout>,
+    clock: Option<Timer>,
+    /// `Options::adapt`.
+    adapt: JsValue,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -104,20 +101,17 @@ impl Widget {
     ) -> Widget {
         let dom = Dom::new(root, &options.lang, options.texts.locale);
         let listen_on: Element = dom.container().clone();
+        let voter = memory::voter_token();
         let inner = Rc::new(RefCell::new(Inner {
             host,
             state: State::Loading,
             texts: options.texts,
-            voter: memory::voter_token(),
-            endpoint: options.endpoint,
-            protocol: options.protocol,
-            timeout_ms: options.timeout_ms,
-            nonce: options.nonce,
+            voter: voter.clone(),
             dom,
-            votes_sent: 0,
+            delivery: None,
             retry: None,
-            awaiting: None,
             clock: None,
+            adapt: options.adapt,
         }));
         let weak = Rc::downgrade(&inner);
         let mut listeners = vec![
@@ -128,20 +122,38 @@ impl Widget {
         // too, where this browser has none of its own.
         let voted = options.voted.filter(|ids| !ids.is_empty());
         let event = match poll {
-            Ok(poll) => Event::Loaded {
-                stored: memory::stored_vote(&poll.id).or(voted),
-                poll: Box::new(poll),
-                now: now_seconds(),
-                current: options.fresh,
-            },
+            Ok(poll) => {
+                let mut copy = Delivery::new(
+                    poll.id.clone(),
+                    options.endpoint,
+                    options.protocol,
+                    options.protocol.voter(voter, options.nonce),
+                    options.timeout_ms,
+                );
+                copy.changes = poll.allow_change;
+                copy.reads_as_voter =
+                    poll.results == crate::core::poll::ResultsVisibility::AfterVote;
+                inner.borrow_mut().delivery = Some(copy);
+                Event::Loaded {
+                    stored: memory::ballot(&poll.id).map(|b| b.choices).or(voted),
+                    poll: Box::new(poll),
+                    now: now_seconds(),
+                    current: options.fresh,
+                }
+            }
             Err(error) => Event::LoadFailed(error),
         };
         dispatch(&inner, event);
         watch_clock(&inner);
-        if inner.borrow().endpoint.is_some() && matches!(inner.borrow().state, State::Live(_)) {
+        if matches!(inner.borrow().state, State::Live(_)) {
             listeners.extend(delivery::listen(&weak));
             // Numbers just read from the endpoint need no second read.
-            delivery::start(&inner, !options.fresh);
+            delivery::input(
+                &inner,
+                Input::Start {
+                    fresh: options.fresh,
+                },
+            );
         }
         Widget {
             inner,
@@ -152,7 +164,7 @@ impl Widget {
 
     /// A tally pushed by the server (the element's `live` event stream).
     pub fn apply_update(&self, update: &JsValue) {
-        delivery::apply_server_state(&self.inner, update);
+        delivery::numbers(&self.inner, update, None);
     }
 
     /// The poll's id, if it loaded.
@@ -163,17 +175,7 @@ impl Widget {
     /// The host page's answer for a vote it took over (`poll-vote` with
     /// `preventDefault()`): counted, or refused with a message for the reader.
     pub fn resolve_vote(&self, ok: bool, message: Option<String>) {
-        let sending = matches!(&self.inner.borrow().state,
-            State::Live(live) if live.phase == crate::core::machine::Phase::Sending);
-        if !sending {
-            return;
-        }
-        let event = if ok {
-            Event::Accepted(None)
-        } else {
-            Event::Refused(message.unwrap_or_else(|| String::from("The vote was not accepted.")))
-        };
-        dispatch(&self.inner, event);
+        delivery::input(&self.inner, Input::Resolved { ok, message });
     }
 }
 
@@ -182,13 +184,14 @@ impl Drop for Widget {
         // A site's listener may destroy the poll while the widget is busy
         // (an event it fired); then what is left goes with the last `Rc`.
         self.container.remove();
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+        let copy = self.inner.try_borrow_mut().ok().and_then(|mut inner| {
             inner.retry = None;
             inner.clock = None;
-            // A copy mounted later (or this poll mounted again) takes the
-            // vote on; it stays in the outbox either way.
-            delivery::release_vote(&mut inner.awaiting);
-        }
+            inner.delivery.take()
+        });
+        // A copy mounted later (or this poll mounted again) takes the vote
+        // on; it stays in the outbox either way.
+        delivery::stop(copy);
     }
 }
 
@@ -213,12 +216,12 @@ fn watch_clock(inner: &Shared) {
 }
 
 /// The longest timeout browsers keep: past 2^31 ms they fire at once.
-pub(crate) const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
+const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
 
 /// A timer for `delay_ms`, cut to `MAX_TIMEOUT_MS`; whoever waits longer
 /// looks again when it fires.
-pub(crate) fn later(delay_ms: u64, f: impl FnOnce() + 'static) -> Timeout {
-    Timeout::new(delay_ms.min(MAX_TIMEOUT_MS) as u32, f)
+pub(crate) fn later(delay_ms: u64, f: impl FnOnce() + 'static) -> Timer {
+    Timer::new(delay_ms.min(MAX_TIMEOUT_MS) as u32, f)
 }
 
 fn poll_id(inner: &Shared) -> Option<String> {
@@ -252,16 +255,25 @@ fn listener(target: &Element, kind: &'static str, weak: Weak<RefCell<Inner>>) ->
 /// DOM event -> machine event. Options report through `change` (which
 /// keyboard and pointer both produce); buttons through `click`.
 fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
-    let target: Element = event.target()?.dyn_into().ok()?;
+    // Fields rather than `Event::target` and `instanceof Element`, each an
+    // import with its glue of its own. Only an element has `closest` (a
+    // page's script may fire an event at a text node in the open shadow
+    // root).
+    let target = crate::transport::net::field(event, "target");
+    if crate::transport::net::field(&target, "closest").is_undefined() {
+        return None;
+    }
+    let target: Element = target.unchecked_into();
     if kind == "change" {
         let index = crate::core::format::parse_u64(&target.get_attribute("data-index")?)?;
         return Some(Event::Toggle(index as usize));
     }
     let button = bind::closest(&target, "button")?;
-    if bind::has_class(&button, "vote") {
+    // The Vote button is the one button without an action.
+    let Some(name) = button.get_attribute("data-action") else {
         return Some(Event::Submit);
-    }
-    let action = Action::from_name(&button.get_attribute("data-action")?)?;
+    };
+    let action = Action::from_name(&name)?;
     Some(match action {
         Action::ViewResults => Event::ViewResults,
         Action::BackToVote => Event::BackToVote,
@@ -272,12 +284,9 @@ fn translate(event: &DomEvent, kind: &str) -> Option<Event> {
 /// Before a vote is cast, checks whether this browser has voted in the same
 /// poll since this copy loaded (another copy on the page, another tab).
 fn catch_up(inner: &Shared) {
-    let stored = match &inner.borrow().state {
-        State::Live(live) if live.mine.is_none() => memory::stored_vote(&live.poll.id),
-        _ => None,
-    };
-    if let Some(ids) = stored {
-        dispatch(inner, Event::VotedElsewhere(ids));
+    let first = matches!(&inner.borrow().state, State::Live(live) if live.mine.is_none());
+    if first {
+        delivery::input(inner, Input::Voting);
     }
 }
 
@@ -311,24 +320,27 @@ fn run(inner: &Shared, effect: Effect) {
                 State::Failed(error) => error.clone(),
                 _ => return,
             };
-            report_error(&host, &id, error.code.as_str(), &error.message, false);
+            report_error(
+                &host,
+                &id,
+                error.code.as_str(),
+                &error.message,
+                Problem::Unavailable,
+            );
         }
-        Effect::Remember => match my_ids(inner) {
-            Some(ids) => memory::store_vote(&poll, &ids),
-            None => memory::forget_vote(&poll),
-        },
         Effect::Send => {
             let ids = my_ids(inner).unwrap_or_default();
             // A cancelled `poll-vote` means the host page sends the vote
             // itself and answers through `resolveVote`.
-            if fire(&host, "poll-vote", &poll, Some(&ids), true) {
-                if inner.borrow().endpoint.is_some() {
-                    delivery::send(inner, ids);
-                } else {
-                    // No backend: the vote is counted in this browser.
-                    dispatch(inner, Event::Accepted(None));
-                }
-            }
+            let hosted = !fire(&host, "poll-vote", &poll, Some(&ids), true);
+            delivery::input(
+                inner,
+                Input::Cast {
+                    key: memory::random_uuid(),
+                    choices: ids,
+                    hosted,
+                },
+            );
         }
         Effect::Voted => {
             let ids = my_ids(inner).unwrap_or_default();
@@ -354,7 +366,7 @@ fn run(inner: &Shared, effect: Effect) {
 }
 
 /// The option ids of the reader's own ballot, if they have one.
-pub(crate) fn my_ids(inner: &Shared) -> Option<Vec<String>> {
+fn my_ids(inner: &Shared) -> Option<Vec<String>> {
     match &inner.borrow().state {
         State::Live(live) => live.mine.as_ref().map(|mine| ids_of(&live.poll, mine)),
         _ => None,

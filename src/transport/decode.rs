@@ -11,6 +11,8 @@
 //! `Poll::from_raw` does all validation for both.
 
 use js_sys::{Array, Object, Reflect};
+
+use crate::transport::net::items;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::error::{ConfigError, ErrorCode};
@@ -21,9 +23,11 @@ pub fn decode_poll(config: &JsValue) -> Result<Poll, ConfigError> {
     let value = match config.as_string() {
         Some(text) => js_sys::JSON::parse(&text).map_err(|e| {
             let mut message = String::from("the poll definition is not valid JSON");
-            if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+            // The `SyntaxError`'s message, read as a field: `dyn_ref` and
+            // `Error::message` would be two imports more.
+            if let Some(why) = crate::transport::net::field(&e, "message").as_string() {
                 message.push_str(": ");
-                message.push_str(&String::from(err.message()));
+                message.push_str(&why);
             }
             ConfigError::new(ErrorCode::InvalidJson, message)
         })?,
@@ -124,7 +128,7 @@ impl Reader {
         }
         // `entries`, which the counts need anyway, rather than one more
         // import for `keys`.
-        for entry in Object::entries(value.unchecked_ref::<Object>()).iter() {
+        for entry in items(&Object::entries(value.unchecked_ref::<Object>())) {
             let key = entry
                 .unchecked_into::<Array>()
                 .get(0)
@@ -288,7 +292,7 @@ fn read_poll(r: &mut Reader, value: &JsValue) -> RawPoll {
         return raw;
     }
     let list: Array = options.unchecked_into();
-    for (index, item) in list.iter().enumerate() {
+    for (index, item) in items(&list).enumerate() {
         let mut path = String::from("options.");
         crate::core::format::push_u64(&mut path, index as u64);
         let Some(opt) = r.object(&item, &path, OPTION_FIELDS) else {
@@ -307,7 +311,7 @@ fn read_poll(r: &mut Reader, value: &JsValue) -> RawPoll {
             return raw;
         }
         let mut pairs = Vec::new();
-        for entry in Object::entries(v.unchecked_ref::<Object>()).iter() {
+        for entry in items(&Object::entries(v.unchecked_ref::<Object>())) {
             let entry: Array = entry.unchecked_into();
             let id = entry.get(0).as_string().unwrap_or_default();
             let Some(n) = r.whole(&entry.get(1), &join("counts", &id)) else {

@@ -1,15 +1,17 @@
-//! What this browser remembers: the reader's ballot per poll, an opaque
-//! voter token, and the votes still on their way (the outbox, one storage
-//! item per vote). Storage can be missing or throw (private modes,
+//! What this browser remembers: the reader's settled ballot per poll, an
+//! opaque voter token, and the votes still on their way (the outbox, one
+//! storage item per vote). Storage can be missing or throw (private modes,
 //! sandboxed frames, quota); then the page keeps what it could not store,
 //! and forgets it when it closes.
 //!
-//! Ballots are stored as comma-joined option ids rather than JSON: ids are
+//! Every item's name starts with one versioned prefix (`PREFIX`): a later
+//! format gets a new one, and can read this one on purpose. Values are
+//! tab-separated lines (`core::outbox`) rather than JSON: ids are
 //! restricted to `[A-Za-z0-9._-]`, and this avoids shipping a JSON encoder.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::core::outbox::{self, Pending};
+use crate::core::outbox::{self, Ballot, Pending};
 
 const PREFIX: &str = "readerpoll:v1:";
 
@@ -26,6 +28,14 @@ fn vote_key(poll: &str) -> String {
 // the page closes. The page's copy is the newer one where both exist. In JS
 // because each storage call needs a `try` either way, and Rust's map of the
 // page's copy cost more than this does.
+//
+// And what the copies of polls on a page share about votes: every change
+// to a vote or ballot (here, or another tab's `storage` event for one of
+// these items) is told to every poll on the page once, after the current
+// task, as `readerpoll:change` on the window, so copies of a poll in one
+// page hear of each other's votes as other tabs do; and which votes a copy
+// on this page holds. In the same snippet as storage: each snippet is a
+// module the page (and the test runner's small file server) must fetch.
 #[wasm_bindgen(inline_js = "const kept = new Map();
 export function get(name) {
   if (kept.has(name)) return kept.get(name);
@@ -62,19 +72,32 @@ export function items(prefix) {
     .map(get)
     .join('\\n');
 }
-const held = new Set();
-export function hold(key) {
-  if (held.has(key)) return false;
-  held.add(key);
-  return true;
-}
-export function unhold(key) {
-  held.delete(key);
-}
 export function uuid() {
   return isSecureContext && crypto.randomUUID
     ? crypto.randomUUID()
     : `t-${Date.now()}-${Math.floor(Math.random() * 1e15)}`;
+}
+let telling = false;
+export function changed(name) {
+  if (!telling && (!name || name.startsWith('readerpoll:'))) {
+    telling = true;
+    queueMicrotask(() => {
+      telling = false;
+      dispatchEvent(new Event('readerpoll:change'));
+    });
+  }
+}
+// (Optional: the survey build's decoder tests load this module in Node.)
+globalThis.addEventListener?.('storage', (e) => changed(e.key));
+const here = new Map();
+export function hold(key) {
+  here.set(key, true);
+}
+export function release(key) {
+  if (here.has(key)) here.set(key, false);
+}
+export function free(key) {
+  return here.get(key) === false;
 }")]
 extern "C" {
     fn get(name: &str) -> Option<String>;
@@ -88,29 +111,30 @@ extern "C" {
     /// contexts, where it is missing, and browsers from before it.
     #[wasm_bindgen(js_name = uuid)]
     pub fn random_uuid() -> String;
-    /// Marks a waiting vote as one a widget on this page reports on; false
-    /// if one does already.
-    pub fn hold(key: &str) -> bool;
-    /// The widget that held the vote no longer does.
-    pub fn unhold(key: &str);
+
+    /// The item `name` changed: where it is one of ours, tells every poll
+    /// on the page, once. (A storage event without a name: all changed.)
+    fn changed(name: &str);
+    /// A copy on this page follows the vote with `key` as its own (it cast
+    /// it, or took it over): the page remembers the vote is its own.
+    pub fn hold(key: &str);
+    /// ...and no longer does (it settled, or the copy went).
+    pub fn release(key: &str);
+    /// Whether the vote with `key` was cast on this page and no copy on it
+    /// holds it now.
+    pub fn free(key: &str) -> bool;
 }
 
-/// The ballot this browser cast in `poll`, as option ids.
-pub fn stored_vote(poll: &str) -> Option<Vec<String>> {
-    let ids = crate::core::format::id_list(&get(&vote_key(poll))?);
-    (!ids.is_empty()).then_some(ids)
+/// The ballot this browser settled in `poll`.
+pub fn ballot(poll: &str) -> Option<Ballot> {
+    Ballot::decode(&get(&vote_key(poll))?)
 }
 
-pub fn store_vote(poll: &str, ids: &[String]) {
-    // A full or blocked storage only costs the memory of the vote once the
-    // page closes.
-    let mut joined = String::new();
-    crate::core::format::push_joined(&mut joined, ids, ",");
-    set(&vote_key(poll), &joined);
-}
-
-pub fn forget_vote(poll: &str) {
-    remove(&vote_key(poll));
+/// False where storage refused it: the page keeps it until it closes.
+pub fn keep(poll: &str, ballot: &Ballot) -> bool {
+    let name = vote_key(poll);
+    changed(&name);
+    set(&name, &ballot.encode())
 }
 
 /// An opaque random token for this browser: seeds the per-reader option
@@ -126,11 +150,6 @@ pub fn voter_token() -> String {
     token
 }
 
-/// Where all waiting votes were kept in one value, read-modify-written on
-/// every change: two tabs changing it at once could each write back a list
-/// without the other's new vote. Read once more, moved, and removed.
-const OLD_OUTBOX: &str = "readerpoll:v1:outbox";
-
 /// Each waiting vote has a storage item of its own, named by its
 /// idempotency key, so writers in different tabs never overwrite each
 /// other's votes.
@@ -144,62 +163,21 @@ fn item_name(key: &str) -> String {
 
 /// Every vote waiting to be delivered, from every poll and tab.
 pub fn outbox() -> Vec<Pending> {
-    if let Some(text) = get(OLD_OUTBOX) {
-        // What cannot be moved (storage full) stays where it was.
-        let mut left = Vec::new();
-        for entry in outbox::decode(&text) {
-            // Moved once storage has it: an item only the page keeps (as
-            // storage was full) is written again, as it is now, to learn
-            // whether storage takes it yet.
-            let name = item_name(&entry.key);
-            let moved = match get(&name) {
-                Some(current) => set(&name, &current),
-                None => outbox_put(&entry),
-            };
-            if !moved {
-                left.push(entry);
-            }
-        }
-        keep_old(&left);
-    }
     outbox::decode(&items(OUTBOX_ITEM))
-}
-
-/// Leaves `left` in the earlier one-item outbox, or removes it when empty.
-fn keep_old(left: &[Pending]) {
-    if left.is_empty() {
-        remove(OLD_OUTBOX);
-    } else {
-        set(OLD_OUTBOX, &outbox::encode(left));
-    }
-}
-
-/// The waiting vote with this key, if it is still waiting.
-pub fn outbox_get(key: &str) -> Option<Pending> {
-    outbox::decode(&get(&item_name(key))?).pop()
 }
 
 /// Adds or replaces (by key) one entry. False where storage is missing,
 /// blocked or full: the vote then waits in this page only.
 pub fn outbox_put(entry: &Pending) -> bool {
-    set(
-        &item_name(&entry.key),
-        &outbox::encode(std::slice::from_ref(entry)),
-    )
+    let name = item_name(&entry.key);
+    changed(&name);
+    set(&name, &outbox::encode(std::slice::from_ref(entry)))
 }
 
 pub fn outbox_remove(key: &str) {
-    remove(&item_name(key));
-    // Still in the earlier one-item outbox where storage was too full to
-    // move it: out of there too, or the next read would bring it back.
-    if let Some(text) = get(OLD_OUTBOX) {
-        let mut rest = outbox::decode(&text);
-        let before = rest.len();
-        rest.retain(|e| e.key != key);
-        if rest.len() < before {
-            keep_old(&rest);
-        }
-    }
+    let name = item_name(key);
+    changed(&name);
+    remove(&name);
 }
 
 /// Survey drafts: the survey build reads and writes its own items (named

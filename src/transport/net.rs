@@ -3,7 +3,10 @@
 //!
 //! A request is one call into a six-line JS helper that settles exactly once
 //! and calls back with what the widget needs (status, `Retry-After`, body
-//! text). Driving the same `fetch` from Rust with `async` cost ~2 KB gzipped
+//! text). A protocol whose dialect lives in the page (WP-Polls: the
+//! element's `wp-polls.js`) hands the helper an adapter that turns the
+//! readerpoll request into its own and its answer into the readerpoll
+//! protocol's, so the wasm carries none of that dialect. Driving the same `fetch` from Rust with `async` cost ~2 KB gzipped
 //! more: an executor, a future per promise and the glue for `Request`,
 //! `Response` and `Headers`, for no decision Rust makes.
 
@@ -21,15 +24,23 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 // `keepalive`, so a request under way survives the page closing; the signal
 // aborts the fetch, or the reading of its body, when time is up (made by
 // hand where `AbortSignal.timeout` is missing: Safari before 16). Whatever
-// happens, `done` is called once, never before `request` returns: with
-// status 0 when there was no HTTP answer (offline, refused, timed out,
-// CORS, or a browser that cannot make the request), and with the status and
-// an empty body when only the body was lost (so a 503's `Retry-After` still
-// counts). Bundled into the glue at build time, so it costs no request of
-// its own.
+// happens, `f` is called once, never before `request` returns, with
+// `{status, after, text}`: status 0 when there was no HTTP answer (offline,
+// refused, timed out, CORS, or a browser that cannot make the request), and
+// the status and an empty text when only the body was lost (so a 503's
+// `Retry-After` still counts). `after` is `Retry-After` in seconds: an
+// HTTP date (in any of the forms HTTP has a recipient read, which the
+// browser's own date parser knows) is turned into the seconds until it, so
+// the wasm carries no date parser for it. `adapt` (or nothing): `request(url, body)` gives the
+// `[url, type, body]` to send instead, `answer(status, text)` the
+// `[status, text]` to report (and must not throw: then `done` would never
+// be called).
+// Bundled into the glue at build time, so it costs no request of its own.
 #[wasm_bindgen(
-    inline_js = "export function request(method, url, type, body, timeout, done) {
+    inline_js = "export function request(method, url, type, body, timeout, f, adapt) {
+  const done = (status, after, text) => f({ status, after, text });
   try {
+    if (adapt) [url, type, body] = adapt.request(url, body);
     const headers = { accept: 'application/json' };
     if (type) headers['content-type'] = type;
     let signal;
@@ -41,8 +52,16 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
     }
     fetch(url, { method, headers, body: type ? body : undefined, keepalive: true, signal })
       .then((r) => {
-        const after = r.headers.get('retry-after');
-        r.text().then((text) => done(r.status, after, text), () => done(r.status, after, ''));
+        let after = r.headers.get('retry-after');
+        if (after != null && !/^\\s*\\d+\\s*$/.test(after)) {
+          const ms = Date.parse(after) - Date.now();
+          after = ms >= 0 ? String(Math.ceil(ms / 1000)) : ms < 0 ? '0' : null;
+        }
+        const end = (text) => {
+          const [status, body] = adapt ? adapt.answer(r.status, text) : [r.status, text];
+          done(status, after, body);
+        };
+        r.text().then(end, () => end(''));
       }, () => done(0, null, ''));
   } catch {
     queueMicrotask(() => done(0, null, ''));
@@ -64,6 +83,7 @@ extern "C" {
         body: &str,
         timeout: u32,
         done: JsValue,
+        adapt: &JsValue,
     );
     /// `navigator.sendBeacon`; false where the browser would not queue it
     /// (or threw, as for a URL it rejects).
@@ -84,6 +104,13 @@ pub fn window() -> Option<web_sys::Window> {
     WINDOW.with(Clone::clone)
 }
 
+/// The page's document, read as a field of the window: `Window::document`
+/// is an import with its glue of its own.
+pub fn document() -> Option<web_sys::Document> {
+    let document = field(&window()?.into(), "document");
+    (!document.is_undefined()).then(|| document.unchecked_into())
+}
+
 /// An answer as far as the widget cares.
 pub struct HttpAnswer {
     /// 0 when there was no HTTP answer (offline, refused, timed out, CORS).
@@ -94,34 +121,52 @@ pub struct HttpAnswer {
 }
 
 /// Sends a request and calls `done` with the answer, once, when it is in;
-/// never fails, a failure is status 0. `body` is the content type and text.
+/// never fails, a failure is status 0. `body` is the content type and text;
+/// `adapt` the protocol's page-side adapter, if it has one (else
+/// `undefined`).
 pub fn send(
     method: &str,
     url: &str,
     body: Option<(&str, &str)>,
     timeout_ms: u32,
+    adapt: &JsValue,
     done: Box<dyn FnOnce(HttpAnswer)>,
 ) {
-    // Dropped by wasm-bindgen after its one call, which the helper
-    // guarantees (the timeout settles every request).
-    let callback = Closure::once_into_js(
-        move |status: u16, retry_after: Option<String>, text: String| {
-            done(HttpAnswer {
-                status,
-                retry_after,
-                answer: read_answer(&text),
-                body: text,
-            })
-        },
-    );
+    // The answer comes as one object, `{status, after, text}`, through a
+    // closure of the kind the DOM listeners and timers use (`Event` is only
+    // its type there: the object is read by field): a closure of a kind of
+    // its own, `FnOnce(u16, Option<String>, String)`, cost its conversion
+    // shims in the wasm and the glue, ~0.6 KB gzipped. The helper calls it
+    // once; it is freed when its JS function is collected.
+    let mut done = Some(done);
+    let callback =
+        Closure::<dyn FnMut(&web_sys::Event)>::wrap(Box::new(move |answer: &web_sys::Event| {
+            let answer: &JsValue = answer.as_ref();
+            if let Some(done) = done.take() {
+                let text = field(answer, "text").as_string().unwrap_or_default();
+                done(HttpAnswer {
+                    status: field(answer, "status").as_f64().unwrap_or_default() as u16,
+                    retry_after: field(answer, "after").as_string(),
+                    answer: read_answer(&text),
+                    body: text,
+                })
+            }
+        }))
+        .into_js_value();
     let (content_type, text) = body.unwrap_or(("", ""));
-    request(method, url, content_type, text, timeout_ms, callback);
+    request(method, url, content_type, text, timeout_ms, callback, adapt);
 }
 
 /// `navigator.sendBeacon` with a `text/plain` body (no CORS preflight), for
 /// a page that is going away. True if the browser queued it.
 pub fn beacon(request: &VoteRequest) -> bool {
     send_beacon(&request.url, &request.body)
+}
+
+/// The items of a JS array, read by index: `Array::iter` would bring in a
+/// second indexing import (`get_unchecked`) and an iterator of its own.
+pub fn items(array: &js_sys::Array) -> impl Iterator<Item = JsValue> + '_ {
+    (0..array.length()).map(|i| array.get(i))
 }
 
 /// `object[key]`, or `undefined` for anything that is not an object.
@@ -158,7 +203,7 @@ pub fn read_tally(value: &JsValue) -> Option<WireTally> {
     }
     let voters = whole(&field(value, "voters"))?;
     let mut out = Vec::new();
-    for entry in Object::entries(counts.unchecked_ref::<Object>()).iter() {
+    for entry in items(&Object::entries(counts.unchecked_ref::<Object>())) {
         let entry: js_sys::Array = entry.unchecked_into();
         out.push((entry.get(0).as_string()?, whole(&entry.get(1))?));
     }

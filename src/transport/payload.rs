@@ -1,8 +1,7 @@
 //! What goes on the wire and what an answer means: pure, so every status
 //! code and body shape is tested natively.
 
-use crate::core::outbox::{parse_retry_after, Pending, Protocol};
-use crate::transport::wp_polls;
+use crate::core::outbox::Pending;
 
 /// An HTTP request to make for a vote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +47,7 @@ pub(crate) fn push_pair(out: &mut String, key: &str, value: &str) {
 }
 
 /// The JSON vote body of protocol v1.
-pub fn json_body(p: &Pending) -> String {
+pub(crate) fn json_body(p: &Pending) -> String {
     let mut body = String::from("{\"choices\":[");
     for (i, c) in p.choices.iter().enumerate() {
         if i > 0 {
@@ -64,42 +63,7 @@ pub fn json_body(p: &Pending) -> String {
     body
 }
 
-/// The request that delivers `p`.
-pub fn vote_request(p: &Pending) -> VoteRequest {
-    match p.protocol {
-        Protocol::WpPolls => wp_polls::vote_request(p),
-        Protocol::Json => {
-            let mut url = poll_url(&p.endpoint, &p.poll);
-            url.push_str("/votes");
-            VoteRequest {
-                url,
-                content_type: "application/json",
-                body: json_body(p),
-            }
-        }
-        Protocol::Form => {
-            let mut body = String::new();
-            push_pair(&mut body, "poll", &p.poll);
-            for c in &p.choices {
-                push_pair(&mut body, "choice", c);
-            }
-            push_pair(&mut body, "key", &p.key);
-            push_pair(&mut body, "voter", &p.voter);
-            VoteRequest {
-                url: p.endpoint.clone(),
-                content_type: "application/x-www-form-urlencoded",
-                body,
-            }
-        }
-    }
-}
-
-/// A tally as a backend reports it: counts by option id, and voters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WireTally {
-    pub counts: Vec<(String, u64)>,
-    pub voters: u64,
-}
+pub use crate::core::tally::WireTally;
 
 /// The parts of a JSON answer the widget reads (decoded by the caller,
 /// which in the browser is `JSON.parse`).
@@ -128,10 +92,6 @@ pub enum Outcome {
     Refused { code: String, message: String },
 }
 
-/// How often a 4xx without the protocol's error body is retried (with
-/// backoff, about half a minute in all) before it counts as a refusal.
-const FOREIGN_REFUSAL_TRIES: u32 = 5;
-
 /// Longest server message shown to a reader.
 const MAX_MESSAGE_CHARS: usize = 200;
 
@@ -153,88 +113,11 @@ pub(crate) fn clip(message: &str) -> String {
     message.to_owned()
 }
 
-/// Classifies an HTTP answer to a vote. `status` 0 means no answer at all
-/// (network error, timeout, CORS failure).
-pub fn classify(
-    pending: &Pending,
-    status: u16,
-    answer: &Answer,
-    body: &str,
-    retry_after: Option<&str>,
-    now_ms: u64,
-) -> Outcome {
-    let protocol = pending.protocol;
-    let after_ms = retry_after.and_then(|v| parse_retry_after(v, now_ms));
-    match status {
-        0 => Outcome::Retry {
-            code: "network",
-            after_ms: None,
-        },
-        200..=299 => match protocol {
-            Protocol::Form => Outcome::Counted(None),
-            // The plugin takes no idempotency key: "already voted" after a
-            // try whose answer was lost is that try, counted.
-            Protocol::WpPolls => match wp_polls::outcome(&pending.poll, body) {
-                Outcome::AlreadyCounted(_) if pending.attempts > 0 => Outcome::Counted(None),
-                other => other,
-            },
-            _ => match &answer.tally {
-                Some(t) => Outcome::Counted(Some(t.clone())),
-                // A 2xx that is not our JSON is a portal, a proxy or a
-                // misrouted URL: the vote may not have arrived, and the key
-                // makes another try safe.
-                None => Outcome::Retry {
-                    code: "bad_response",
-                    after_ms,
-                },
-            },
-        },
-        409 => Outcome::AlreadyCounted(clip(
-            answer
-                .error_message
-                .as_deref()
-                .unwrap_or("You have already voted in this poll."),
-        )),
-        408 | 425 | 429 | 500..=599 => Outcome::Retry {
-            code: match status {
-                429 => "rate_limited",
-                503 => "unavailable",
-                408 => "timeout",
-                _ => "server_error",
-            },
-            after_ms,
-        },
-        // A refusal that is not the backend's own (a firewall's challenge
-        // page, a proxy's sign-in, a deploy's 404) may pass: tried a few
-        // times before the vote is given up. A plain form endpoint has no
-        // error body of its own, so its 4xx is its answer.
-        _ if protocol != Protocol::Form
-            && answer.error_code.is_none()
-            && pending.attempts < FOREIGN_REFUSAL_TRIES =>
-        {
-            Outcome::Retry {
-                code: "bad_response",
-                after_ms,
-            }
-        }
-        _ => {
-            let code = answer.error_code.clone().unwrap_or_else(|| {
-                let mut c = String::from("http_");
-                crate::core::format::push_u64(&mut c, u64::from(status));
-                c
-            });
-            let message = match &answer.error_message {
-                Some(m) if !crate::core::poll::blank(m) => clip(m),
-                _ => String::from("The vote was not accepted."),
-            };
-            Outcome::Refused { code, message }
-        }
-    }
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::core::outbox::Protocol;
+    use crate::transport::protocol::{classify, vote_request, FOREIGN_REFUSAL_TRIES};
 
     /// `clip` cuts where `char_indices` would: after 200 characters, never
     /// inside one, with an ellipsis only when something was cut.
@@ -263,6 +146,7 @@ mod tests {
             choices: vec!["6-10".into(), "16+x".into()],
             attempts: 0,
             not_before: 0,
+            claimed: 0,
             queued: 0,
         }
     }
@@ -309,6 +193,15 @@ mod tests {
         }
     }
 
+    /// A JSON answer with only an error message.
+    fn json_message(message: &str) -> Answer {
+        Answer {
+            json: true,
+            error_message: Some(message.into()),
+            ..Answer::default()
+        }
+    }
+
     #[test]
     fn classification() {
         let none = Answer::default();
@@ -319,7 +212,7 @@ mod tests {
             error_message: Some(msg.into()),
         };
         let p = pending(Protocol::Json);
-        let c = |status, a: &Answer, ra| classify(&p, status, a, "", ra, 0);
+        let c = |status, a: &Answer, ra| classify(&p, status, a, ra);
         assert!(matches!(
             c(201, &answer_with_tally(), None),
             Outcome::Counted(Some(_))
@@ -380,7 +273,7 @@ mod tests {
             ..pending(Protocol::Json)
         };
         assert_eq!(
-            classify(&tried, 404, &none, "", None, 0),
+            classify(&tried, 404, &none, None),
             Outcome::Refused {
                 code: "http_404".into(),
                 message: "The vote was not accepted.".into()
@@ -390,44 +283,68 @@ mod tests {
             matches!(c(409, &json("already_voted", "Already."), None), Outcome::AlreadyCounted(m) if m == "Already.")
         );
         assert_eq!(
-            classify(&pending(Protocol::Form), 204, &none, "", None, 0),
+            classify(&pending(Protocol::Form), 204, &none, None),
             Outcome::Counted(None)
         );
         assert!(matches!(
-            classify(&pending(Protocol::Form), 400, &none, "", None, 0),
+            classify(&pending(Protocol::Form), 400, &none, None),
             Outcome::Refused { .. }
         ));
-        // WP-Polls has no idempotency key: "already voted" answering a
-        // retry is the earlier try, counted; on a first try it is not.
-        let wp_page = "You Had Already Voted For This Poll.";
+        // WP-Polls (its answers as `wp-polls.js` puts them in the
+        // readerpoll protocol's terms) has no idempotency key: "already
+        // voted" answering a retry is the earlier try, counted; on a first
+        // try it is not.
         let wp = pending(Protocol::WpPolls);
-        assert!(matches!(
-            classify(&wp, 200, &none, wp_page, None, 0),
-            Outcome::AlreadyCounted(_)
-        ));
-        let wp_retry = Pending { attempts: 1, ..wp };
+        let already = json_message("You Had Already Voted For This Poll.");
         assert_eq!(
-            classify(&wp_retry, 200, &none, wp_page, None, 0),
+            classify(&wp, 409, &already, None),
+            Outcome::AlreadyCounted("You Had Already Voted For This Poll.".into())
+        );
+        let wp_retry = Pending {
+            attempts: 1,
+            ..wp.clone()
+        };
+        assert_eq!(
+            classify(&wp_retry, 409, &already, None),
             Outcome::Counted(None)
+        );
+        // The plugin's results: counted, with their numbers where the
+        // adapter could read them.
+        let read = classify(&wp, 200, &answer_with_tally(), None);
+        assert!(matches!(read, Outcome::Counted(Some(_))), "{read:?}");
+        let unread = Answer {
+            json: true,
+            ..Answer::default()
+        };
+        assert_eq!(classify(&wp, 200, &unread, None), Outcome::Counted(None));
+        // Not the plugin talking (a cache's or proxy's page): tried again.
+        assert_eq!(
+            classify(&wp, 200, &none, None),
+            Outcome::Retry {
+                code: "bad_response",
+                after_ms: None
+            }
+        );
+        // Its refusals carry the adapter's code and message.
+        assert_eq!(
+            classify(&wp, 400, &json("poll_closed", "This poll is closed."), None),
+            Outcome::Refused {
+                code: "poll_closed".into(),
+                message: "This poll is closed.".into()
+            }
+        );
+        // WP-Polls votes go to the site, as the readerpoll JSON body that
+        // the adapter turns into the plugin's form post.
+        let r = vote_request(&wp);
+        assert_eq!(r.url, "https://example.org/api/");
+        assert_eq!(
+            r.body,
+            r#"{"choices":["6-10","16+x"],"key":"k-1","voter":"v \"1\""}"#
         );
         let long = json("x", &"m".repeat(500));
         match c(400, &long, None) {
             Outcome::Refused { message, .. } => assert_eq!(message.chars().count(), 201),
             other => panic!("{other:?}"),
         }
-    }
-}
-
-impl WireTally {
-    /// This tally in the poll's option order; ids the poll does not have
-    /// are ignored (an option an editor removed), missing ones count 0.
-    pub fn for_poll(&self, poll: &crate::core::Poll) -> crate::core::Tally {
-        let mut counts = vec![0u64; poll.options.len()];
-        for (id, n) in &self.counts {
-            if let Some(count) = poll.option_index(id).and_then(|i| counts.get_mut(i)) {
-                *count = (*n).min(crate::core::tally::MAX_COUNT);
-            }
-        }
-        crate::core::Tally::new(counts, self.voters.min(crate::core::tally::MAX_COUNT))
     }
 }

@@ -140,11 +140,8 @@ function near(element) {
 // closing quote, and quotes inside a JSON string are escaped.
 const isSurvey = (config) => config?.questions || /"questions"\s*:/.test(config);
 
-/** Frees a mounted poll: its nodes, listeners and timers, then the handle. */
-const release = (handle) => {
-  handle.destroy();
-  handle.free();
-};
+/** Frees a mounted poll: the handle, and with it its nodes, listeners and timers. */
+const release = (handle) => handle.free();
 
 const WATCHED = ['poll', 'src', 'endpoint', 'protocol', 'lang', 'live', 'timeout'];
 
@@ -374,21 +371,16 @@ class ReaderPoll extends HTMLElement {
   }
 
   // With the `live` attribute, the server pushes tallies (readerpoll
-  // protocol only); EventSource reconnects by itself after a network drop.
+  // protocol only), through live.js: only live polls download it.
   #listen() {
     const endpoint = this.#endpointUrl();
-    const poll = this.#handle?.poll;
+    const handle = this.#handle;
+    const poll = handle?.poll;
     if (!this.hasAttribute('live') || !endpoint || !poll || this.protocol !== 'json') return;
-    if (typeof EventSource !== 'function') return;
-    const url = `${endpoint}/polls/${encodeURIComponent(poll)}/events`;
-    this.#events = new EventSource(url);
-    this.#events.addEventListener('tally', (event) => {
-      try {
-        this.#handle?.applyUpdate(JSON.parse(event.data));
-      } catch {
-        // A malformed event changes nothing; the next one may be fine.
-      }
-    });
+    import(new URL('./live.js', base)).then(({ listen }) => {
+      // Not if the poll was unmounted (or mounted again) meanwhile.
+      if (this.#handle === handle) this.#events = listen(`${endpoint}/polls/${encodeURIComponent(poll)}/events`, handle);
+    }, () => {}); // not loaded: the numbers stay as they are
   }
 
   /** The definition the page itself gives, if any: `config`, then a JSON child. */

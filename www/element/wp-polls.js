@@ -5,7 +5,9 @@
 // one (WP-Polls 3.x, through the page's `api.w.org` link), and keeps the
 // widget on the site's own numbers: those of the vote's answer, and after an
 // "already voted" or "closed" answer those it reads anew. Votes themselves go
-// out from the wasm, to admin-ajax.php, as the plugin's own form sends them.
+// out from the wasm's request helper, through `adapt` below: to
+// admin-ajax.php as the plugin's own form sends them, with the plugin's
+// answer put in the readerpoll protocol's terms for the wasm.
 //
 // Markup from the site is read with DOMParser or in place, never inserted
 // as HTML: DOMParser documents run no scripts and load nothing.
@@ -43,9 +45,6 @@ function parse(html) {
     return null; // Trusted Types forbid the parser: nothing is read
   }
 }
-
-/** Where the wasm leaves each admin-ajax answer to a vote (dom::delivery). */
-const ANSWER = 'data-wp-polls-answer';
 
 /**
  * The plugin's `<div id="polls-N">`: inside the element, or (classic
@@ -189,6 +188,44 @@ const view = (site, id, nonce, which) =>
     .then(ok)
     .then((r) => r.text());
 
+/**
+ * The plugin's own vote request (`action=polls&view=process`) for a vote
+ * the wasm sends as the readerpoll protocol's JSON body, whose `voter` is
+ * the form's nonce: `[url, content type, body]`.
+ */
+export function voteRequest(site, id, vote) {
+  const { choices, voter } = JSON.parse(vote);
+  const form = new URLSearchParams({ action: 'polls', view: 'process', poll_id: id });
+  form.set(`poll_${id}`, choices.join(','));
+  form.set(`poll_${id}_nonce`, voter);
+  return [`${site.replace(/\/+$/, '')}/wp-admin/admin-ajax.php`, 'application/x-www-form-urlencoded', String(form)];
+}
+
+/**
+ * The plugin's answer to a vote (200 whatever happened: its results HTML
+ * when the vote counted, a sentence when it did not) as the readerpoll
+ * protocol's `[status, JSON text]`: counted with the numbers `numbers(html)`
+ * reads (`{}` when it cannot), 409 "already voted", or a refusal with a
+ * code. Anything else (a cache's or proxy's page) is passed on as it is,
+ * which the wasm tries again.
+ */
+export function pluginAnswer(id, status, body, numbers) {
+  // WordPress sites often send a byte order mark before their output.
+  const text = body.replace(/^\uFEFF/, '').trim();
+  const json = (status, answer) => [status, JSON.stringify(answer)];
+  const refused = (code, message) => json(400, { error: { code, message } });
+  if (status < 200 || status > 299) return [status, body];
+  if (text.startsWith(`<div id="polls-${id}"`)) {
+    const tally = numbers(text);
+    return json(200, tally ? { tally } : {});
+  }
+  if (/already voted/i.test(text)) return json(409, { error: { message: text } });
+  if (/is closed/i.test(text)) return refused('poll_closed', 'This poll is closed.');
+  if (/verify referrer/i.test(text)) return refused('bad_nonce', "This poll's form has expired. Reload the page to vote.");
+  if (/invalid poll/i.test(text)) return refused('unknown_poll', 'This poll no longer exists.');
+  return !text || text.startsWith('<') ? [status, body] : refused('refused', text);
+}
+
 /** `voted_N`: the answer ids the plugin's cookie says this reader chose. */
 function cookieVote(id) {
   const name = `voted_${id}=`;
@@ -330,14 +367,37 @@ export async function definition(element, id, site) {
   if (tally) Object.assign(config, tally);
   const fresh = Boolean(tally);
   const state = { options, nonce, rest: Boolean(r), multiple: multiple > 1, fresh };
-  return { config, nonce, voted, fresh, follow: (handle) => follow(element, handle, id, site, state) };
+  // How the wasm's votes travel (transport::net). After "already voted"
+  // or "closed", the site's numbers are read anew (`follow`).
+  const adapt = {
+    request: (url, vote) => voteRequest(url, id, vote),
+    // Never throws: the wasm's helper would then not hear the answer.
+    answer: (status, body) => {
+      try {
+        const answer = pluginAnswer(id, status, body, (html) => resultsTally(html, id, state));
+        const closed = answer[1].includes('"poll_closed"');
+        if (answer[0] === 409 || closed) state.reload?.(!closed);
+        return answer;
+      } catch {
+        return [status, body];
+      }
+    },
+  };
+  return { config, nonce, voted, fresh, adapt, follow: (handle) => follow(element, handle, id, site, state) };
+}
+
+/** The numbers in results markup, matched to the poll's options; or null. */
+function resultsTally(html, id, state) {
+  const doc = parse(html);
+  const read = doc && readResults(doc.body, id);
+  return read && tallyOf(read, state.options, state.multiple);
 }
 
 /**
- * Keeps the widget on the site's numbers: those in each vote's answer (or,
- * after "already voted" or "closed", read anew), and where the page gave
- * none, read once the reader turns to the poll. Returns a function that
- * stops it.
+ * Keeps the widget on the site's numbers: after "already voted" or
+ * "closed" read anew (those of a vote that counted come with its answer),
+ * and where the page gave none, read once the reader turns to the poll.
+ * Returns a function that stops it.
  */
 function follow(element, handle, id, site, state) {
   if (!site) return () => {};
@@ -346,34 +406,19 @@ function follow(element, handle, id, site, state) {
   const apply = (update) => {
     if (!stopped && update) handle.applyUpdate(update);
   };
-  const fromResults = (html, open = true) => {
-    const doc = parse(html);
-    const read = doc && readResults(doc.body, id);
-    const tally = read && tallyOf(read, state.options, state.multiple);
-    return tally && { tally, open };
-  };
   const load = async (open) => {
     try {
       if (state.rest) {
         const r = await getPoll(site, id);
         return { tally: restTally(r, state.multiple), open: open && r.is_open !== false && r.is_open !== 0 };
       }
-      return fromResults(await view(site, id, state.nonce, 'result'), open);
+      const tally = resultsTally(await view(site, id, state.nonce, 'result'), id, state);
+      return tally && { tally, open };
     } catch {
       return null; // the numbers shown stay; the next vote or visit reads them
     }
   };
-  // The wasm leaves each admin-ajax answer to a vote on the element.
-  const answered = () => {
-    const body = element.getAttribute(ANSWER)?.trim();
-    if (body == null) return;
-    element.removeAttribute(ANSWER);
-    if (body.startsWith(`<div id="polls-${id}"`)) return apply(fromResults(body));
-    const closed = /is closed/i.test(body);
-    if (closed || /already voted/i.test(body)) load(!closed).then(apply);
-  };
-  const answers = new MutationObserver(answered);
-  answers.observe(element, { attributeFilter: [ANSWER] });
+  state.reload = (open) => load(open).then(apply);
   const voting = () => votes++;
   // Numbers the page did not have: read when the reader first points at
   // or focuses the poll (usually before "View results" or Vote), not on
@@ -390,7 +435,7 @@ function follow(element, handle, id, site, state) {
   if (!state.fresh) for (const type of wanted) element.addEventListener(type, prefetch, { passive: true });
   return () => {
     stopped = true;
-    answers.disconnect();
+    state.reload = null;
     element.removeEventListener('poll-vote', voting);
     for (const type of wanted) element.removeEventListener(type, prefetch);
   };

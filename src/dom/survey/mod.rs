@@ -120,7 +120,13 @@ impl SurveyWidget {
             Err(refusal) => {
                 dom.fail(own.get(crate::survey_view::SurveyMsg::Unavailable));
                 let id = host.get_attribute("poll").unwrap_or_default();
-                crate::dom::report_error(&host, &id, refusal.code, &refusal.message, false);
+                crate::dom::report_error(
+                    &host,
+                    &id,
+                    refusal.code,
+                    &refusal.message,
+                    crate::dom::emit::Problem::Unavailable,
+                );
                 return SurveyWidget {
                     inner: None,
                     container,
@@ -481,7 +487,7 @@ fn deliver(inner: &Shared) {
                         &id,
                         "send_failed",
                         "the answers are kept in this browser and sent when the connection is back",
-                        true,
+                        crate::dom::emit::Problem::WillRetry,
                     );
                 }
             }

@@ -47,6 +47,7 @@ pub fn send(
         &url,
         Some(("application/json", &body)),
         timeout_ms,
+        &JsValue::UNDEFINED,
         Box::new(move |answer| {
             let json = js_sys::JSON::parse(&answer.body).unwrap_or(JsValue::NULL);
             let outcome = match answer.status {
@@ -82,6 +83,7 @@ pub fn resource(
         &url,
         None,
         timeout_ms,
+        &JsValue::UNDEFINED,
         Box::new(move |answer| {
             done(
                 (answer.status == 200)
