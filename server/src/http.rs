@@ -676,7 +676,7 @@ async fn post_form(
             wait,
         );
     }
-    if !form_from_own_page(&state, &headers) {
+    if !form_from_own_page(&state, &headers) && !form_from_named_site(&state, &id, &headers).await {
         return error(
             StatusCode::FORBIDDEN,
             "cross_site_form",
@@ -724,9 +724,8 @@ async fn post_form(
 ///
 /// The voter cookie goes with a top-level cross-site post (it is
 /// `SameSite=None` over https), so another site's page could vote as the
-/// reader; `--allow-origin` does not widen this, as only the form's own
-/// page ever posts it (so the allowed origins, which any post passing
-/// this is from, need no check of their own). A post with neither `Sec-Fetch-Site` nor `Origin`
+/// reader (sites the operator named are let in by `form_from_named_site`).
+/// A post with neither `Sec-Fetch-Site` nor `Origin`
 /// (an old browser, curl) is accepted. The own origin is `--public-url`;
 /// without it, also the `Host` the request was sent to (with either scheme:
 /// behind a TLS proxy the server cannot tell which the reader used).
@@ -751,6 +750,31 @@ fn form_from_own_page(state: &AppState, headers: &HeaderMap) -> bool {
     ["http", "https"]
         .iter()
         .any(|scheme| normal_origin(&format!("{scheme}://{host}")).as_ref() == Some(&origin))
+}
+
+/// Whether a cross-site form post comes from a site the operator named
+/// (the poll's own `allowed_origins`, else `--allow-origin`): such a site
+/// puts the fallback form in its own articles on purpose, and the reader's
+/// cookie going with the post is then the reader's own doing. With no list
+/// named (every site may post JSON votes), no other site may post the form.
+async fn form_from_named_site(state: &AppState, id: &str, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(normal_origin)
+    else {
+        return false;
+    };
+    let own = match state.store.definition(id).await {
+        Ok(Some(definition)) => allowed_origins(&definition),
+        _ => Vec::new(),
+    };
+    let named = if own.is_empty() {
+        &state.config.allowed_origins
+    } else {
+        &own
+    };
+    named.contains(&origin)
 }
 
 /// Values of `name` in an urlencoded body.

@@ -585,9 +585,9 @@ fn the_no_js_form_counts_one_browser_once() {
 #[test]
 fn the_no_js_form_refuses_posts_from_other_sites() {
     for b in backends("form-csrf") {
-        // Even a site allowed to post votes by JSON may not post the form:
-        // only the form's own page does.
-        let s = Server::start(&b, &["--allow-origin", "https://evil.example"]);
+        // Only the form's own page and the sites the operator named may post
+        // the form (the reader's cookie goes with the post).
+        let s = Server::start(&b, &["--allow-origin", "https://news.example"]);
         let cookie = voter_cookie(&s.get("/polls/overtime-hours/embed")).0;
         let post = |headers: &[(&str, &str)]| {
             let mut all = vec![
@@ -627,6 +627,20 @@ fn the_no_js_form_refuses_posts_from_other_sites() {
             (303, String::new())
         );
         assert_eq!(voters(&s, "overtime-hours"), 582);
+        // A named site's article, with the fallback form in it, posting
+        // for another reader (without the cookie of the first).
+        let r = s.request(
+            "POST",
+            "/polls/overtime-hours/vote-form",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "https://news.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            b"choice=1-5",
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(voters(&s, "overtime-hours"), 583);
     }
     let s = Server::start(
         &Backend::sqlite("form-csrf-public"),
