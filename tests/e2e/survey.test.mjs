@@ -323,13 +323,13 @@ test('offline: the response waits, goes once the connection is back, and is coun
   await context.setOffline(true);
   await s.getByRole('button', { name: 'Send answers' }).click();
   const [problem] = await waitForEvents(page, 'poll-error');
-  assert.equal(problem.code, 'send_failed');
+  assert.equal(problem.code, 'network');
   assert.equal(problem.retryable, true);
   assert.equal(await s.locator('.poll').getAttribute('data-state'), 'sending');
   assert.equal(await s.locator('.status').textContent(), 'Sending your answers…');
   await context.setOffline(false);
   await s.locator('.poll[data-state="done"]').waitFor();
-  const key = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey').split('\n')[3]);
+  const key = await page.evaluate(() => localStorage.getItem('readerpoll:v2:survey:workload-survey').split('\n')[3]);
   assert.match(key, /^[0-9a-f-]{36}$/);
   assert.equal(exportCsv().filter((r) => r.key === key).length, 1);
   await context.close();
@@ -345,9 +345,9 @@ test('a send that failed goes again, with the same key, when the page loads next
   await page.route('**/api/polls/workload-survey/votes', (route) => route.abort('connectionrefused'));
   await s.getByRole('button', { name: 'Send answers' }).click();
   await page.waitForFunction(() =>
-    localStorage.getItem('readerpoll:v1:survey:workload-survey')?.startsWith('d1\nsending\n')
+    localStorage.getItem('readerpoll:v2:survey:workload-survey')?.startsWith('d1\nsending\n')
   );
-  const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey'));
+  const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v2:survey:workload-survey'));
   const key = saved.split('\n')[3];
   assert.equal(exportCsv().filter((r) => r.key === key).length, 0);
   await page.unroute('**/api/polls/workload-survey/votes');
@@ -607,8 +607,9 @@ test('answers sent after the survey closed: the reader is told they were not sen
   const { page, s } = await surveyById(context, 'closes-mid-answer');
   await answerQuickly(page, '11-15', s);
   closeSurvey('closes-mid-answer');
-  // The server's refusal is logged by the browser.
-  env.expectErrors(/status of 403/);
+  // The server's refusal is logged by the browser, and by the widget as a
+  // refusal (as a poll's vote is).
+  env.expectErrors(/status of 403/, /^readerpoll: vote refused: poll_closed: This survey is closed\.$/);
   await s.getByRole('button', { name: 'Send answers' }).click();
   await s.locator('.poll[data-state="closed"]').waitFor();
   const message = 'Your answers were not sent: this survey has closed.';

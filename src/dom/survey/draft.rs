@@ -1,7 +1,7 @@
 //! The reader's answers kept in this browser as they go, so a reload
 //! resumes at the same step and a response on its way is never lost.
 //!
-//! One storage item per survey, `readerpoll:v1:survey:ID`, five lines:
+//! One storage item per survey, `readerpoll:v2:survey:ID`, five lines:
 //! `d1` (this format's version), the phase (`answering`, `sending`,
 //! `done`), the step, the idempotency key (empty until sent), and the
 //! answers in the one answers codec (`a1;…`, which never holds a newline).
