@@ -42,6 +42,9 @@ pub struct Config {
     /// address it listens on): oEmbed describes only its pages, and the
     /// no-JS form's cookie is `Secure` when it is https.
     pub public_origin: String,
+    /// No `--public-url` was given: the server is also at whatever `Host`
+    /// it is reached by (a name, a LAN address), each an origin of its own.
+    pub origin_from_host: bool,
 }
 
 pub struct AppState {
@@ -673,16 +676,12 @@ async fn post_form(
             wait,
         );
     }
-    match origin_allowed(&state, state.store.definition(&id).await, &headers) {
-        Ok(true) => {}
-        Ok(false) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "Votes are not accepted from this site.",
-            )
-                .into_response()
-        }
-        Err(e) => return vote_error(e),
+    if !form_from_own_page(&state, &headers) && !form_from_named_site(&state, &id, &headers).await {
+        return error(
+            StatusCode::FORBIDDEN,
+            "cross_site_form",
+            "The form is accepted only from its own page.",
+        );
     }
     let bytes = match read_body(body, MAX_BODY, state.config.body_timeout).await {
         Ok(bytes) => bytes,
@@ -718,6 +717,64 @@ async fn post_form(
         Err(_) => Redirect::to(&format!("/polls/{id}/embed?refused=1")).into_response(),
     };
     set_voter(&state, answer, &voter, new)
+}
+
+/// Whether a form post comes from the form's own page (or from no browser
+/// that says where it was posted from).
+///
+/// The voter cookie goes with a top-level cross-site post (it is
+/// `SameSite=None` over https), so another site's page could vote as the
+/// reader (sites the operator named are let in by `form_from_named_site`).
+/// A post with neither `Sec-Fetch-Site` nor `Origin`
+/// (an old browser, curl) is accepted. The own origin is `--public-url`;
+/// without it, also the `Host` the request was sent to (with either scheme:
+/// behind a TLS proxy the server cannot tell which the reader used).
+fn form_from_own_page(state: &AppState, headers: &HeaderMap) -> bool {
+    let text = |name| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    if text("sec-fetch-site").is_some_and(|site| site != "same-origin") {
+        return false;
+    }
+    let Some(origin) = text(header::ORIGIN.as_str()) else {
+        return true;
+    };
+    let Some(origin) = normal_origin(origin) else {
+        return false;
+    };
+    if origin == state.config.public_origin {
+        return true;
+    }
+    if !state.config.origin_from_host {
+        return false;
+    }
+    let host = text(header::HOST.as_str()).unwrap_or("");
+    ["http", "https"]
+        .iter()
+        .any(|scheme| normal_origin(&format!("{scheme}://{host}")).as_ref() == Some(&origin))
+}
+
+/// Whether a cross-site form post comes from a site the operator named
+/// (the poll's own `allowed_origins`, else `--allow-origin`): such a site
+/// puts the fallback form in its own articles on purpose, and the reader's
+/// cookie going with the post is then the reader's own doing. With no list
+/// named (every site may post JSON votes), no other site may post the form.
+async fn form_from_named_site(state: &AppState, id: &str, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(normal_origin)
+    else {
+        return false;
+    };
+    let own = match state.store.definition(id).await {
+        Ok(Some(definition)) => allowed_origins(&definition),
+        _ => Vec::new(),
+    };
+    let named = if own.is_empty() {
+        &state.config.allowed_origins
+    } else {
+        &own
+    };
+    named.contains(&origin)
 }
 
 /// Values of `name` in an urlencoded body.

@@ -4,7 +4,8 @@
 //! Each stream looks at the store at most twice a second and sends only when
 //! the tally changed, so a viral poll costs a reader at most two small
 //! messages a second however many votes arrive, on either backend (another
-//! process may have counted the votes).
+//! process may have counted the votes). A survey's streams share one read
+//! of it a tick (`survey::feed`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,11 +20,12 @@ use serde_json::json;
 use crate::http::token;
 use crate::http::{find_poll, results_visible, voter_param, AppState};
 use crate::store::now_seconds;
+use crate::survey::feed::Feed;
 use crate::survey::http::results_allowed;
-use crate::survey::results_json;
+use crate::survey::{results_json, SurveyState};
 use readerpoll::core::poll::ResultsVisibility;
 
-const INTERVAL: Duration = Duration::from_millis(500);
+pub const INTERVAL: Duration = Duration::from_millis(500);
 
 /// How often, in ticks, an `after_vote` stream asks whether its reader has
 /// voted yet (a query each time): every 5 s rather than every tick.
@@ -33,8 +35,9 @@ const VOTED_EVERY: u32 = 10;
 struct Stream {
     state: Arc<AppState>,
     id: String,
-    /// The id names a survey, not a poll.
-    survey: bool,
+    /// The survey's feed when the id names a survey, not a poll: its
+    /// streams share one read a tick.
+    survey: Option<Feed<SurveyState>>,
     voter: Option<String>,
     /// The reader has a vote in the poll (once true, it stays true).
     voted: bool,
@@ -52,7 +55,7 @@ impl Stream {
         };
         if !self.voted && self.ticks.is_multiple_of(VOTED_EVERY) {
             self.voted = token(voter)
-                && if self.survey {
+                && if self.survey.is_some() {
                     self.state.surveys.has_responded(&self.id, voter).await
                 } else {
                     self.state.store.has_voted(&self.id, voter).await
@@ -68,8 +71,8 @@ impl Stream {
     /// store failed.
     async fn seen(&mut self) -> Option<serde_json::Value> {
         let now = now_seconds();
-        if self.survey {
-            let survey = self.state.surveys.get(&self.id).await.ok().flatten()?;
+        if let Some(feed) = &mut self.survey {
+            let survey = feed.latest().await?;
             let mut visible = results_allowed(&survey, false, now);
             if !visible && survey.survey.results == ResultsVisibility::AfterVote {
                 visible = self.reader_voted().await;
@@ -99,9 +102,9 @@ pub async fn events(
     RawQuery(query): RawQuery,
 ) -> Response {
     let survey = match find_poll(&state, &id).await {
-        Ok(_) => false,
+        Ok(_) => None,
         Err(answer) => match state.surveys.get(&id).await {
-            Ok(Some(_)) => true,
+            Ok(Some(_)) => Some(state.surveys.watch(&id)),
             _ => return answer,
         },
     };

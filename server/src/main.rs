@@ -232,6 +232,7 @@ fn serve(args: &Args) -> Result<(), String> {
                     .filter(|t| !t.is_empty()),
                 body_timeout: std::time::Duration::from_secs_f64(args.body_timeout),
                 public_origin,
+                origin_from_host: args.public_url.is_none(),
             },
         });
         let limits = listen::ConnectionLimits {

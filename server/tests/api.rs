@@ -699,7 +699,7 @@ fn one_malformed_vote_does_not_sink_the_others() {
 }
 
 #[test]
-fn the_no_js_form_is_held_to_the_same_origins() {
+fn the_no_js_form_is_taken_from_its_own_page_and_named_sites() {
     for b in backends("form-origin") {
         let s = Server::start(
             &b,
@@ -710,23 +710,40 @@ fn the_no_js_form_is_held_to_the_same_origins() {
                 "https://News.Example:443/",
             ],
         );
-        let form = |origin: &str| {
+        let form = |headers: &[(&str, &str)]| {
+            let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
+            all.extend_from_slice(headers);
             s.request(
                 "POST",
                 "/polls/overtime-hours/vote-form",
-                &[
-                    ("content-type", "application/x-www-form-urlencoded"),
-                    ("origin", origin),
-                    ("sec-fetch-site", "cross-site"),
-                ],
+                &all,
                 b"choice=1-5",
             )
             .status
         };
-        assert_eq!(form("https://evil.example"), 403);
-        // Origins compare as browsers send them: case, default port, slash.
-        assert_eq!(form("https://news.example"), 303);
+        let cross = |origin| [("origin", origin), ("sec-fetch-site", "cross-site")];
+        assert_eq!(form(&cross("https://evil.example")), 403);
+        assert_eq!(voters(&s, "overtime-hours"), 581);
+        // A site the operator named embeds the fallback form in its
+        // articles on purpose.
+        assert_eq!(form(&cross("https://news.example")), 303);
         assert_eq!(voters(&s, "overtime-hours"), 582);
+        // Its own page, also from a browser that sends Origin alone.
+        let own = format!("http://{}", s.addr);
+        assert_eq!(form(&[("origin", &own)]), 303);
+        assert_eq!(voters(&s, "overtime-hours"), 583);
+        // Origins compare as browsers send them: case, default port, slash.
+        let r = s.request(
+            "POST",
+            "/api/polls/overtime-hours/votes",
+            &[
+                ("content-type", "application/json"),
+                ("origin", "https://news.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            vote_json(&["1-5"], &key(), "").as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
     }
     support::refuses_to_serve(&["--allow-origin", "news.example/path"], "--allow-origin");
 }

@@ -581,3 +581,87 @@ fn the_no_js_form_counts_one_browser_once() {
         "{set}"
     );
 }
+
+#[test]
+fn the_no_js_form_refuses_posts_from_other_sites() {
+    for b in backends("form-csrf") {
+        // Only the form's own page and the sites the operator named may post
+        // the form (the reader's cookie goes with the post).
+        let s = Server::start(&b, &["--allow-origin", "https://news.example"]);
+        let cookie = voter_cookie(&s.get("/polls/overtime-hours/embed")).0;
+        let post = |headers: &[(&str, &str)]| {
+            let mut all = vec![
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", cookie.as_str()),
+            ];
+            all.extend_from_slice(headers);
+            let r = s.request(
+                "POST",
+                "/polls/overtime-hours/vote-form",
+                &all,
+                format!("choice=16-plus&key={}", key()).as_bytes(),
+            );
+            if r.status == 303 {
+                (r.status, String::new())
+            } else {
+                (r.status, r.code())
+            }
+        };
+        let refused = (403, "cross_site_form".to_owned());
+        assert_eq!(post(&[("origin", "https://evil.example")]), refused);
+        assert_eq!(post(&[("sec-fetch-site", "cross-site")]), refused);
+        assert_eq!(post(&[("sec-fetch-site", "same-site")]), refused);
+        assert_eq!(
+            post(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", &format!("http://{}", s.addr)),
+            ]),
+            refused
+        );
+        assert_eq!(post(&[("origin", "null")]), refused);
+        assert_eq!(voters(&s, "overtime-hours"), 581, "nothing counted");
+        // The page's own post: its origin is the address it was reached at.
+        let own = format!("http://{}", s.addr);
+        assert_eq!(
+            post(&[("origin", &own), ("sec-fetch-site", "same-origin")]),
+            (303, String::new())
+        );
+        assert_eq!(voters(&s, "overtime-hours"), 582);
+        // A named site's article, with the fallback form in it, posting
+        // for another reader (without the cookie of the first).
+        let r = s.request(
+            "POST",
+            "/polls/overtime-hours/vote-form",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "https://news.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            b"choice=1-5",
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(voters(&s, "overtime-hours"), 583);
+    }
+    let s = Server::start(
+        &Backend::sqlite("form-csrf-public"),
+        &["--public-url", "https://polls.example"],
+    );
+    let post = |origin: &str| {
+        s.request(
+            "POST",
+            "/polls/overtime-hours/vote-form",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", origin),
+            ],
+            b"choice=1-5",
+        )
+        .status
+    };
+    assert_eq!(post("https://evil.example"), 403);
+    assert_eq!(post("http://polls.example"), 403, "another scheme");
+    // With --public-url, the Host a request was sent to is not an origin
+    // of its own.
+    assert_eq!(post(&format!("http://{}", s.addr)), 403);
+    assert_eq!(post("https://polls.example"), 303);
+}

@@ -69,3 +69,33 @@ test('after_vote: the reader who voted sees the numbers, after a reload too; ano
   assert.equal(await button(theirs, 'View results').count(), 0);
   assert.equal(await theirs.getByText(/Total voters/).count(), 0);
 });
+
+test('after_vote with the live attribute: votes cast elsewhere reach the reader who voted', async () => {
+  const poll = { ...POLL, id: 'voters-only-live' };
+  const answer = await fetch(`${env.server.url}/api/admin/polls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(poll),
+  });
+  assert.equal(answer.status, 201, await answer.text());
+  const page = await env.page();
+  const html = articlePage({
+    title: 'Voters only, live',
+    content: `<reader-poll poll="${poll.id}" endpoint="/api" live></reader-poll>`,
+  });
+  await page.goto(await servePage(page, env.server.url, '/voters-only-live.html', html));
+  const el = pollOf(page, poll.id);
+  await radio(el, 'No').check();
+  await button(el, 'Vote').click();
+  await confirmed(el, 79);
+  // Another reader votes; the stream knows this reader voted, so it sends
+  // the new numbers to them.
+  const elsewhere = await fetch(`${env.server.url}/api/polls/${poll.id}/votes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ choices: ['yes'], key: 'f0f0f0f0-0000-4000-8000-000000000001', voter: 'another-reader' }),
+  });
+  assert.equal(elsewhere.status, 201, await elsewhere.text());
+  await line(el, 'Total voters: 80').waitFor({ timeout: 20_000 });
+  assert.deepEqual(await resultRows(el), ['Yes — 47% (38 votes)', 'No — 53% (42 votes) Your choice']);
+});

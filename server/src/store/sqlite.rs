@@ -6,7 +6,8 @@
 //! is durable while the fsync is shared by the batch. Reads come from an
 //! in-memory snapshot the writer refreshes after each commit, and that is
 //! read again from the file when it is older than `SNAPSHOT_TTL` (the
-//! `poll` command changes the file from another process).
+//! `poll` command changes the file from another process), by one reader at
+//! a time, never replacing what a later read put there.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,24 +32,96 @@ const MAX_IDLE_READERS: usize = 4;
 
 type Reply = oneshot::Sender<Result<VoteOk, VoteError>>;
 
-/// Polls as last read from the database, each with when it was read.
+/// Polls as last read from the database.
+///
+/// Each entry carries when the read that made it started (its stamp): a
+/// read sees every commit made before its stamp, so an entry is replaced
+/// only by a read stamped no earlier. A reader that read before a batch
+/// was committed cannot then put back counts without that batch after the
+/// writer has put them with it.
 #[derive(Clone, Default)]
-struct Snapshot(Arc<RwLock<HashMap<String, (PollState, Instant)>>>);
+struct Snapshot(Arc<RwLock<HashMap<String, Entry>>>);
+
+struct Entry {
+    state: PollState,
+    /// When the read that gave `state` started.
+    read_at: Instant,
+    /// When a reader took on reading it again, if one has: until it is
+    /// done (or `SNAPSHOT_TTL` has passed), others serve `state` as it is.
+    refreshing: Option<Instant>,
+}
+
+/// What `Snapshot::lookup` tells a reader to do.
+enum Lookup {
+    /// Serve this: it is fresh, or another reader is refreshing it.
+    Serve(PollState),
+    /// Read the poll from the database, stamped with this, and `put` it.
+    Read(Instant),
+}
 
 impl Snapshot {
-    /// The poll, if it was read within `SNAPSHOT_TTL`.
-    fn fresh(&self, id: &str) -> Option<PollState> {
-        let snap = self.0.read().ok()?;
-        let (state, read_at) = snap.get(id)?;
-        (read_at.elapsed() < SNAPSHOT_TTL).then(|| state.clone())
+    /// The poll if it is fresh or another reader is refreshing it; else
+    /// the stamp for reading it, taken now, before the read. A stale entry
+    /// is then marked as being refreshed, so of the readers that find it
+    /// stale only one reads the database.
+    fn lookup(&self, id: &str) -> Lookup {
+        let stamp = Instant::now();
+        let Ok(mut snap) = self.0.write() else {
+            return Lookup::Read(stamp);
+        };
+        let Some(entry) = snap.get_mut(id) else {
+            return Lookup::Read(stamp);
+        };
+        let busy = entry
+            .refreshing
+            .is_some_and(|since| since.elapsed() < SNAPSHOT_TTL);
+        if entry.read_at.elapsed() < SNAPSHOT_TTL || busy {
+            return Lookup::Serve(entry.state.clone());
+        }
+        entry.refreshing = Some(stamp);
+        Lookup::Read(stamp)
     }
 
-    /// Keeps polls just read from the database.
-    fn put(&self, read: impl IntoIterator<Item = (String, PollState)>) {
-        let now = Instant::now();
-        if let Ok(mut snap) = self.0.write() {
-            snap.extend(read.into_iter().map(|(id, state)| (id, (state, now))));
+    /// Keeps polls read by a read that started at `stamp`, each unless
+    /// what is kept came from a later read.
+    fn put(&self, stamp: Instant, read: impl IntoIterator<Item = (String, PollState)>) {
+        let Ok(mut snap) = self.0.write() else {
+            return;
+        };
+        for (id, state) in read {
+            if snap.get(&id).is_some_and(|kept| kept.read_at > stamp) {
+                continue;
+            }
+            let entry = Entry {
+                state,
+                read_at: stamp,
+                refreshing: None,
+            };
+            snap.insert(id, entry);
         }
+    }
+
+    /// Lets another reader refresh poll `id` (this one's read is over,
+    /// whether it put anything or not).
+    fn release(&self, id: &str) {
+        if let Ok(mut snap) = self.0.write() {
+            if let Some(entry) = snap.get_mut(id) {
+                entry.refreshing = None;
+            }
+        }
+    }
+}
+
+/// A reader's hold on refreshing one poll, given up when dropped (also
+/// when the request is cancelled mid-read).
+struct Refreshing<'a> {
+    snapshot: &'a Snapshot,
+    id: &'a str,
+}
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.snapshot.release(self.id);
     }
 }
 
@@ -234,8 +307,9 @@ impl SqliteStore {
         }
         let snapshot = Snapshot::default();
         for id in poll_ids(&conn).map_err(|e| e.to_string())? {
+            let stamp = Instant::now();
             if let Some(state) = load_poll(&conn, &id).map_err(|e| e.to_string())? {
-                snapshot.put([(id, state)]);
+                snapshot.put(stamp, [(id, state)]);
             }
         }
         // One reader opened now, with a read done, so it holds the
@@ -265,9 +339,14 @@ impl SqliteStore {
     /// command while the server runs), or read too long ago (perhaps
     /// closed by it), is looked up in the database.
     pub async fn get(&self, id: &str) -> Result<Option<PollState>, String> {
-        if let Some(hit) = self.snapshot.fresh(id) {
-            return Ok(Some(hit));
-        }
+        let stamp = match self.snapshot.lookup(id) {
+            Lookup::Serve(state) => return Ok(Some(state)),
+            Lookup::Read(stamp) => stamp,
+        };
+        let _refreshing = Refreshing {
+            snapshot: &self.snapshot,
+            id,
+        };
         let owned = id.to_owned();
         let found = self
             .admin(None, move |conn| {
@@ -275,7 +354,7 @@ impl SqliteStore {
             })
             .await?;
         if let Some(state) = &found {
-            self.snapshot.put([(id.to_owned(), state.clone())]);
+            self.snapshot.put(stamp, [(id.to_owned(), state.clone())]);
         }
         Ok(found)
     }
@@ -321,8 +400,9 @@ impl SqliteStore {
             };
             let out = f(&mut conn);
             if let (Ok(_), Some(id)) = (&out, refresh) {
+                let stamp = Instant::now();
                 if let Ok(Some(state)) = load_poll(&conn, &id) {
-                    snapshot.put([(id, state)]);
+                    snapshot.put(stamp, [(id, state)]);
                 }
             }
             if let Ok(mut idle) = readers.lock() {
@@ -442,13 +522,14 @@ fn writer(mut conn: Connection, rx: Receiver<(VoteRequest, Reply)>, snapshot: Sn
                 // reads right after its vote sees it. Every poll the batch
                 // touched is re-read, counted or not: one closed by the
                 // `poll` command shows as closed from its first refused vote.
+                let stamp = Instant::now();
                 let mut fresh = Vec::new();
                 for id in polls.into_keys() {
                     if let Ok(Some(stored)) = read_poll(&conn, &id, &mut definitions) {
                         fresh.push((id, stored.state()));
                     }
                 }
-                snapshot.put(fresh);
+                snapshot.put(stamp, fresh);
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
                 }
@@ -538,4 +619,72 @@ fn apply_vote(
         tally: state.stored.state().tally,
         counted: true,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str =
+        r#"[{"id":"p","question":"Q?","options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]"#;
+
+    /// A store in a fresh file of its own.
+    fn store(name: &str) -> SqliteStore {
+        let dir =
+            std::env::temp_dir().join(format!("readerpoll-snapshot-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        SqliteStore::open(&dir.join("polls.db"), SEED).unwrap()
+    }
+
+    fn vote(key: &str) -> VoteRequest {
+        VoteRequest {
+            poll: "p".into(),
+            key: key.into(),
+            voter: String::new(),
+            choices: vec!["a".into()],
+        }
+    }
+
+    /// A read stamped before a batch's commit, put after the writer has
+    /// put the batch, must not take the batch's votes away again.
+    #[tokio::test]
+    async fn a_read_from_before_a_commit_does_not_replace_it() {
+        let store = store("order");
+        // Stamped as `get` stamps a read: before it starts.
+        let stamp = Instant::now();
+        let conn = connect(&store.path).unwrap();
+        let before = load_poll(&conn, "p").unwrap().unwrap();
+        assert_eq!(before.tally.voters, 0);
+        assert!(store.vote(vote("k1")).await.unwrap().counted);
+        store.snapshot.put(stamp, [("p".to_owned(), before)]);
+        assert_eq!(store.get("p").await.unwrap().unwrap().tally.voters, 1);
+    }
+
+    /// Of the readers that find a poll stale, one reads it again; the
+    /// others serve what is kept until it is back.
+    #[test]
+    fn one_reader_at_a_time_refreshes_a_stale_poll() {
+        let snapshot = Snapshot::default();
+        let store = store("single");
+        let state = load_poll(&connect(&store.path).unwrap(), "p")
+            .unwrap()
+            .unwrap();
+        let long_ago = Instant::now()
+            .checked_sub(SNAPSHOT_TTL * 2)
+            .expect("a monotonic clock this far along");
+        snapshot.put(long_ago, [("p".to_owned(), state.clone())]);
+        let Lookup::Read(stamp) = snapshot.lookup("p") else {
+            panic!("a stale poll is read again");
+        };
+        assert!(matches!(snapshot.lookup("p"), Lookup::Serve(_)));
+        assert!(matches!(snapshot.lookup("p"), Lookup::Serve(_)));
+        // A refresh that ends without putting anything (a failed read)
+        // lets the next reader try.
+        snapshot.release("p");
+        let Lookup::Read(_) = snapshot.lookup("p") else {
+            panic!("released: read again");
+        };
+        snapshot.put(stamp, [("p".to_owned(), state)]);
+        assert!(matches!(snapshot.lookup("p"), Lookup::Serve(_)));
+    }
 }

@@ -6,6 +6,7 @@
 //! back exactly what was checked.
 
 pub mod export;
+pub mod feed;
 pub mod http;
 mod postgres;
 mod sqlite;
@@ -296,6 +297,8 @@ pub async fn seed(surveys: &Surveys, seed: &str) -> Result<(), String> {
 pub struct Surveys {
     engine: Engine,
     misses: Misses,
+    /// The live streams' reads, one per survey a tick.
+    feeds: feed::Feeds<SurveyState>,
 }
 
 #[derive(Clone)]
@@ -316,6 +319,17 @@ impl Surveys {
         Ok(Surveys {
             engine,
             misses: Misses::default(),
+            feeds: feed::Feeds::new(crate::live::INTERVAL),
+        })
+    }
+
+    /// Survey `id` as its live streams see it, read once a tick for all of
+    /// them.
+    pub fn watch(&self, id: &str) -> feed::Feed<SurveyState> {
+        let (surveys, owned) = (self.clone(), id.to_owned());
+        self.feeds.subscribe(id, move || {
+            let (surveys, id) = (surveys.clone(), owned.clone());
+            async move { surveys.get(&id).await.ok().flatten() }
         })
     }
 
