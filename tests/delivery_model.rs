@@ -507,9 +507,17 @@ fn a_survey_response_from_two_tabs_at_once_is_counted_once() {
     assert_eq!(counted, [RESPONSE]);
     assert!(w.outbox.is_empty());
     // The tab whose response was second hears it was already in, once the
-    // first tab's counted response is kept: both show the survey as done.
+    // first tab's counted response is kept: both show the survey as done,
+    // with the answers that counted, announced once, where they were given.
     assert_eq!(w.phase(a, 0), readerpoll::core::survey_flow::Phase::Done);
     assert_eq!(w.phase(b, 0), readerpoll::core::survey_flow::Phase::Done);
+    let shown = |tab: usize| {
+        let flow = w.tabs[tab].copies[0].flow.as_ref().unwrap();
+        readerpoll::core::answers::encode(&flow.survey, &flow.draft)
+    };
+    assert_eq!(shown(a), RESPONSE);
+    assert_eq!(shown(b), RESPONSE);
+    assert_eq!(w.announced, [(a, vec![RESPONSE.to_string()])]);
     // A new tab knows the reader has answered.
     let c = w.open(1);
     w.settle();
@@ -614,4 +622,83 @@ fn a_survey_response_as_json_carries_its_answers_object() {
         request.body,
         r#"{"answers":{"hours":[{"other":"late, often"}],"stress":2,"recommend":9,"statements":{"supervision":"sa","caseload":"d","nwag":"n"}},"key":"k1","voter":"reader"}"#
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    /// The same interleavings with a survey: one response per reader is
+    /// counted, none is lost or left waiting, and every copy that shows the
+    /// survey as done shows the answers that counted, announced at most once.
+    #[test]
+    fn every_interleaving_of_survey_responses_counts_one_and_loses_none(
+        copies in proptest::collection::vec(1..3usize, 2..4),
+        actions in proptest::collection::vec(action(), 1..40),
+    ) {
+        let mut w = World::survey();
+        for n in &copies {
+            w.open(*n);
+        }
+        for a in actions {
+            match a {
+                Action::Vote(t, c, o) => {
+                    let t = t % w.tabs.len();
+                    let open = w.tabs[t].alive && c < w.tabs[t].copies.len();
+                    if open && w.tabs[t].copies[c].mounted
+                        && w.phase(t, c) == readerpoll::core::survey_flow::Phase::Answering
+                    {
+                        let r = response(&w, [RESPONSE, OTHER_RESPONSE][o % 2]);
+                        w.respond(t, c, r);
+                    }
+                }
+                other => run(&mut w, other),
+            }
+            prop_assert!(w.server.counted <= 1);
+        }
+        w.storage_full = false;
+        w.settle();
+        let log = w.log.join("\n");
+        if w.cast > 0 && !w.ever_full {
+            prop_assert!(w.server.ballot.is_some(), "a response was lost\n{log}");
+        }
+        prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
+        prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
+        let server = w.server.ballot.clone();
+        if !w.ever_full {
+            prop_assert_eq!(
+                w.ballot.clone().map(|b| (b.key, b.choices)),
+                server.clone(),
+                "kept ballot\n{}", log
+            );
+        }
+        for (t, tab) in w.tabs.iter().enumerate() {
+            if !tab.alive {
+                continue;
+            }
+            for (c, copy) in tab.copies.iter().enumerate() {
+                if !copy.mounted {
+                    continue;
+                }
+                let flow = copy.flow.as_ref().unwrap();
+                prop_assert_ne!(
+                    flow.phase,
+                    readerpoll::core::survey_flow::Phase::Sending,
+                    "tab {}.{}\n{}", t, c, log
+                );
+                let done = flow.phase == readerpoll::core::survey_flow::Phase::Done;
+                if let (true, false, Some((_, counted)), true) =
+                    (done, w.ever_full, &server, flow.draft.iter().any(Option::is_some))
+                {
+                    let shown = readerpoll::core::answers::encode(&flow.survey, &flow.draft);
+                    prop_assert_eq!(&vec![shown], counted, "tab {}.{}\n{}", t, c, log);
+                }
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use readerpoll::core::answers;
-use readerpoll::core::delivery::survey::flow_event;
+use readerpoll::core::delivery::survey::{fate, Fate};
 use readerpoll::core::delivery::{step, Delivery, Host, Input};
 use readerpoll::core::machine::{step as widget_step, Effect, Event, Phase, State};
 use readerpoll::core::outbox::{Ballot, Pending, Protocol};
@@ -451,8 +451,21 @@ impl World {
     fn tell(&mut self, tab: usize, copy: usize, event: Event) {
         self.log.push(format!("tab {tab}.{copy} told {event:?}"));
         if self.tabs[tab].copies[copy].flow.is_some() {
-            if let Some(event) = flow_event(event) {
-                self.flow(tab, copy, event);
+            match fate(event) {
+                Some(Fate::Counted) => self.flow(tab, copy, survey_flow::Event::Accepted),
+                Some(Fate::CountedElsewhere(line)) => {
+                    // As `dom::survey`: the counted answers replace this
+                    // page's, shown as done and not announced here.
+                    let flow = self.tabs[tab].copies[copy].flow.as_mut().unwrap();
+                    if flow.phase == survey_flow::Phase::Sending {
+                        flow.draft = answers::decode_draft(&flow.survey, &line).unwrap();
+                        survey_flow::step(flow, survey_flow::Event::Accepted);
+                    }
+                }
+                Some(Fate::Refused(message)) => {
+                    self.flow(tab, copy, survey_flow::Event::Refused(message))
+                }
+                None => {}
             }
             return;
         }

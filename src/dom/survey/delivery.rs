@@ -2,14 +2,14 @@
 //! as `dom::delivery` does for a poll: the response is the vote's one
 //! choice (its answers line), so it waits in the same outbox, goes again
 //! with the same key, and is counted once across tabs. What the machine
-//! tells is read as the survey flow's events (`core::delivery::survey`).
+//! tells is read as the survey's (`core::delivery::survey`).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use super::{Inner, Shared};
 use crate::core::answers;
-use crate::core::delivery::survey::flow_event;
+use crate::core::delivery::survey::{fate, Fate};
 use crate::core::delivery::{step, Delivery, Host, Input};
 use crate::core::outbox::{answers_of, Ballot, Pending};
 use crate::core::survey_flow::Event;
@@ -40,10 +40,11 @@ pub(super) fn input(inner: &Shared, input: Input) {
         },
     );
     inner.borrow_mut().delivery = Some(copy);
-    for event in told.into_iter().filter_map(flow_event) {
-        match event {
-            Event::Accepted => super::accepted(inner),
-            refused => super::refused(inner, refused),
+    for fate in told.into_iter().filter_map(fate) {
+        match fate {
+            Fate::Counted => super::accepted(inner, true),
+            Fate::CountedElsewhere(line) => super::counted_elsewhere(inner, &line),
+            Fate::Refused(message) => super::refused(inner, Event::Refused(message)),
         }
     }
 }

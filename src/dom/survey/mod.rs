@@ -222,7 +222,7 @@ impl SurveyWidget {
             return;
         }
         if ok {
-            accepted(inner);
+            accepted(inner, true);
         } else {
             let message = message.unwrap_or_else(|| String::from("The answers were not accepted."));
             dispatch(inner, Event::Refused(message));
@@ -460,7 +460,7 @@ fn deliver(inner: &Shared) {
             delivery::input(inner, Input::Voting);
             delivery::input(inner, cast);
         }
-        None => accepted(inner),
+        None => accepted(inner, true),
     }
 }
 
@@ -481,7 +481,7 @@ fn resume(inner: &Shared) {
         (following, counted)
     };
     if counted {
-        accepted(inner);
+        accepted(inner, true);
     } else if !following {
         deliver(inner);
     }
@@ -495,9 +495,27 @@ fn refused(inner: &Shared, event: Event) {
     draft::save(&this.flow, this.key.as_deref());
 }
 
+/// The response the backend counted is another of this reader's (another
+/// tab's, sent at the same moment): its answers replace this page's.
+/// (Only while this page's own is on its way: a reader changing answers
+/// keeps what they are writing.)
+fn counted_elsewhere(inner: &Shared, line: &str) {
+    {
+        let mut this = inner.borrow_mut();
+        if this.flow.phase != Phase::Sending {
+            return;
+        }
+        if let Ok(draft) = answers::decode_draft(&this.flow.survey, line) {
+            this.flow.draft = draft;
+        }
+    }
+    accepted(inner, false);
+}
+
 /// The response is counted: results (with no server this reader's own),
-/// the flow's last step, the draft marked done.
-fn accepted(inner: &Shared) {
+/// the flow's last step, the draft marked done; `poll-voted` on the page
+/// whose response it was (`announce`).
+fn accepted(inner: &Shared, announce: bool) {
     {
         let mut this = inner.borrow_mut();
         // The server's results came with its answer (`delivery`), and are
@@ -518,7 +536,9 @@ fn accepted(inner: &Shared) {
             answers::encode(&this.flow.survey, &this.flow.draft),
         )
     };
-    fire_vote(&host, "poll-voted", &id, &line, false);
+    if announce {
+        fire_vote(&host, "poll-voted", &id, &line, false);
+    }
 }
 
 /// With no backend, the results are this reader's own response.
