@@ -344,6 +344,26 @@ fn check_always(w: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// What holds once everything settled: no vote (or response) the reader
+/// was told is saved was lost, none is left waiting, and the ballot this
+/// browser keeps is the one the server counted.
+fn check_settled(w: &World) -> Result<(), TestCaseError> {
+    let log = w.log.join("\n");
+    if w.cast > 0 && !w.ever_full {
+        prop_assert!(w.server.ballot.is_some(), "a vote was lost\n{log}");
+    }
+    prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
+    if !w.ever_full {
+        prop_assert_eq!(
+            w.ballot.clone().map(|b| (b.key, b.choices)),
+            w.server.ballot.clone(),
+            "kept ballot\n{}",
+            log
+        );
+    }
+    Ok(())
+}
+
 fn run(w: &mut World, action: Action) {
     let tabs = w.tabs.len();
     match action {
@@ -425,19 +445,8 @@ proptest! {
         w.settle();
         check_always(&w)?;
         let log = w.log.join("\n");
-        // No vote the reader was told is saved was lost.
-        if w.cast > 0 && !w.ever_full {
-            prop_assert!(w.server.ballot.is_some(), "a vote was lost\n{log}");
-        }
-        prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
+        check_settled(&w)?;
         let server = w.server.ballot.clone();
-        if !w.ever_full {
-            prop_assert_eq!(
-                w.ballot.clone().map(|b| (b.key, b.choices)),
-                server.clone(),
-                "kept ballot\n{}", log
-            );
-        }
         // Every copy shows the server's ballot as the reader's, and waits
         // on nothing.
         for (t, tab) in w.tabs.iter().enumerate() {
@@ -469,6 +478,65 @@ proptest! {
         // only on a poll that takes one vote, at most once.
         if !allow_change {
             prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
+        }
+    }
+
+    /// The same interleavings with a survey: one response per reader is
+    /// counted, none is lost or left waiting, and every copy that shows the
+    /// survey as done shows the answers that counted, announced at most once.
+    #[test]
+    fn every_interleaving_of_survey_responses_counts_one_and_loses_none(
+        copies in proptest::collection::vec(1..3usize, 2..4),
+        actions in proptest::collection::vec(action(), 1..40),
+    ) {
+        let mut w = World::survey();
+        for n in &copies {
+            w.open(*n);
+        }
+        for a in actions {
+            match a {
+                Action::Vote(t, c, o) => {
+                    let t = t % w.tabs.len();
+                    let open = w.tabs[t].alive && c < w.tabs[t].copies.len();
+                    if open && w.tabs[t].copies[c].mounted
+                        && w.phase(t, c) == readerpoll::core::survey_flow::Phase::Answering
+                    {
+                        let r = response(&w, [RESPONSE, OTHER_RESPONSE][o % 2]);
+                        w.respond(t, c, r);
+                    }
+                }
+                other => run(&mut w, other),
+            }
+            prop_assert!(w.server.counted <= 1);
+        }
+        w.storage_full = false;
+        w.settle();
+        let log = w.log.join("\n");
+        check_settled(&w)?;
+        prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
+        let server = w.server.ballot.clone();
+        for (t, tab) in w.tabs.iter().enumerate() {
+            if !tab.alive {
+                continue;
+            }
+            for (c, copy) in tab.copies.iter().enumerate() {
+                if !copy.mounted {
+                    continue;
+                }
+                let flow = copy.flow.as_ref().unwrap();
+                prop_assert_ne!(
+                    flow.phase,
+                    readerpoll::core::survey_flow::Phase::Sending,
+                    "tab {}.{}\n{}", t, c, log
+                );
+                let done = flow.phase == readerpoll::core::survey_flow::Phase::Done;
+                if let (true, false, Some((_, counted)), true) =
+                    (done, w.ever_full, &server, flow.draft.iter().any(Option::is_some))
+                {
+                    let shown = readerpoll::core::answers::encode(&flow.survey, &flow.draft);
+                    prop_assert_eq!(&vec![shown], counted, "tab {}.{}\n{}", t, c, log);
+                }
+            }
         }
     }
 }
@@ -622,83 +690,4 @@ fn a_survey_response_as_json_carries_its_answers_object() {
         request.body,
         r#"{"answers":{"hours":[{"other":"late, often"}],"stress":2,"recommend":9,"statements":{"supervision":"sa","caseload":"d","nwag":"n"}},"key":"k1","voter":"reader"}"#
     );
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 200,
-        failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
-        )),
-        ..ProptestConfig::default()
-    })]
-
-    /// The same interleavings with a survey: one response per reader is
-    /// counted, none is lost or left waiting, and every copy that shows the
-    /// survey as done shows the answers that counted, announced at most once.
-    #[test]
-    fn every_interleaving_of_survey_responses_counts_one_and_loses_none(
-        copies in proptest::collection::vec(1..3usize, 2..4),
-        actions in proptest::collection::vec(action(), 1..40),
-    ) {
-        let mut w = World::survey();
-        for n in &copies {
-            w.open(*n);
-        }
-        for a in actions {
-            match a {
-                Action::Vote(t, c, o) => {
-                    let t = t % w.tabs.len();
-                    let open = w.tabs[t].alive && c < w.tabs[t].copies.len();
-                    if open && w.tabs[t].copies[c].mounted
-                        && w.phase(t, c) == readerpoll::core::survey_flow::Phase::Answering
-                    {
-                        let r = response(&w, [RESPONSE, OTHER_RESPONSE][o % 2]);
-                        w.respond(t, c, r);
-                    }
-                }
-                other => run(&mut w, other),
-            }
-            prop_assert!(w.server.counted <= 1);
-        }
-        w.storage_full = false;
-        w.settle();
-        let log = w.log.join("\n");
-        if w.cast > 0 && !w.ever_full {
-            prop_assert!(w.server.ballot.is_some(), "a response was lost\n{log}");
-        }
-        prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
-        prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
-        let server = w.server.ballot.clone();
-        if !w.ever_full {
-            prop_assert_eq!(
-                w.ballot.clone().map(|b| (b.key, b.choices)),
-                server.clone(),
-                "kept ballot\n{}", log
-            );
-        }
-        for (t, tab) in w.tabs.iter().enumerate() {
-            if !tab.alive {
-                continue;
-            }
-            for (c, copy) in tab.copies.iter().enumerate() {
-                if !copy.mounted {
-                    continue;
-                }
-                let flow = copy.flow.as_ref().unwrap();
-                prop_assert_ne!(
-                    flow.phase,
-                    readerpoll::core::survey_flow::Phase::Sending,
-                    "tab {}.{}\n{}", t, c, log
-                );
-                let done = flow.phase == readerpoll::core::survey_flow::Phase::Done;
-                if let (true, false, Some((_, counted)), true) =
-                    (done, w.ever_full, &server, flow.draft.iter().any(Option::is_some))
-                {
-                    let shown = readerpoll::core::answers::encode(&flow.survey, &flow.draft);
-                    prop_assert_eq!(&vec![shown], counted, "tab {}.{}\n{}", t, c, log);
-                }
-            }
-        }
-    }
 }

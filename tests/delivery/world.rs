@@ -395,20 +395,7 @@ impl World {
                     let live = self.live(tab, copy);
                     let choices =
                         readerpoll::core::ballot::ids_of(&live.poll, live.mine.as_ref().unwrap());
-                    self.next_key += 1;
-                    let key = format!("k{}", self.next_key);
-                    self.cast += 1;
-                    self.log
-                        .push(format!("tab {tab}.{copy} casts {key} {choices:?}"));
-                    self.input(
-                        tab,
-                        copy,
-                        Input::Cast {
-                            key,
-                            choices,
-                            hosted: false,
-                        },
-                    );
+                    self.cast_vote(tab, copy, choices);
                 }
                 Effect::Voted => {
                     let live = self.live(tab, copy);
@@ -491,23 +478,10 @@ impl World {
         for effect in effects {
             match effect {
                 survey_flow::Effect::Send => {
-                    self.next_key += 1;
-                    let key = format!("k{}", self.next_key);
-                    self.cast += 1;
-                    self.log
-                        .push(format!("tab {tab}.{copy} responds {key} {line}"));
+                    // As a poll does: another tab's response since this one
+                    // loaded is the reader's.
                     self.input(tab, copy, Input::Voting);
-                    let choices = vec![line.clone()];
-                    let hosted = false;
-                    self.input(
-                        tab,
-                        copy,
-                        Input::Cast {
-                            key,
-                            choices,
-                            hosted,
-                        },
-                    );
+                    self.cast_vote(tab, copy, vec![line.clone()]);
                 }
                 survey_flow::Effect::AnnounceDone => {
                     self.log.push(format!("tab {tab}.{copy} poll-voted {line}"));
@@ -517,6 +491,26 @@ impl World {
                 _ => {}
             }
         }
+    }
+
+    /// The reader's vote (or survey response) goes to the delivery, with
+    /// a new key.
+    fn cast_vote(&mut self, tab: usize, copy: usize, choices: Vec<String>) {
+        self.next_key += 1;
+        let key = format!("k{}", self.next_key);
+        self.cast += 1;
+        self.log
+            .push(format!("tab {tab}.{copy} casts {key} {choices:?}"));
+        let hosted = false;
+        self.input(
+            tab,
+            copy,
+            Input::Cast {
+                key,
+                choices,
+                hosted,
+            },
+        );
     }
 
     pub fn phase(&self, tab: usize, copy: usize) -> survey_flow::Phase {
