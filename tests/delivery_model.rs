@@ -344,6 +344,26 @@ fn check_always(w: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// What holds once everything settled: no vote (or response) the reader
+/// was told is saved was lost, none is left waiting, and the ballot this
+/// browser keeps is the one the server counted.
+fn check_settled(w: &World) -> Result<(), TestCaseError> {
+    let log = w.log.join("\n");
+    if w.cast > 0 && !w.ever_full {
+        prop_assert!(w.server.ballot.is_some(), "a vote was lost\n{log}");
+    }
+    prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
+    if !w.ever_full {
+        prop_assert_eq!(
+            w.ballot.clone().map(|b| (b.key, b.choices)),
+            w.server.ballot.clone(),
+            "kept ballot\n{}",
+            log
+        );
+    }
+    Ok(())
+}
+
 fn run(w: &mut World, action: Action) {
     let tabs = w.tabs.len();
     match action {
@@ -425,19 +445,8 @@ proptest! {
         w.settle();
         check_always(&w)?;
         let log = w.log.join("\n");
-        // No vote the reader was told is saved was lost.
-        if w.cast > 0 && !w.ever_full {
-            prop_assert!(w.server.ballot.is_some(), "a vote was lost\n{log}");
-        }
-        prop_assert!(w.outbox.is_empty(), "left waiting: {:?}\n{log}", w.outbox);
+        check_settled(&w)?;
         let server = w.server.ballot.clone();
-        if !w.ever_full {
-            prop_assert_eq!(
-                w.ballot.clone().map(|b| (b.key, b.choices)),
-                server.clone(),
-                "kept ballot\n{}", log
-            );
-        }
         // Every copy shows the server's ballot as the reader's, and waits
         // on nothing.
         for (t, tab) in w.tabs.iter().enumerate() {
@@ -471,4 +480,214 @@ proptest! {
             prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
         }
     }
+
+    /// The same interleavings with a survey: one response per reader is
+    /// counted, none is lost or left waiting, and every copy that shows the
+    /// survey as done shows the answers that counted, announced at most once.
+    #[test]
+    fn every_interleaving_of_survey_responses_counts_one_and_loses_none(
+        copies in proptest::collection::vec(1..3usize, 2..4),
+        actions in proptest::collection::vec(action(), 1..40),
+    ) {
+        let mut w = World::survey();
+        for n in &copies {
+            w.open(*n);
+        }
+        for a in actions {
+            match a {
+                Action::Vote(t, c, o) => {
+                    let t = t % w.tabs.len();
+                    let open = w.tabs[t].alive && c < w.tabs[t].copies.len();
+                    if open && w.tabs[t].copies[c].mounted
+                        && w.phase(t, c) == readerpoll::core::survey_flow::Phase::Answering
+                    {
+                        let r = response(&w, [RESPONSE, OTHER_RESPONSE][o % 2]);
+                        w.respond(t, c, r);
+                    }
+                }
+                other => run(&mut w, other),
+            }
+            prop_assert!(w.server.counted <= 1);
+        }
+        w.storage_full = false;
+        w.settle();
+        let log = w.log.join("\n");
+        check_settled(&w)?;
+        prop_assert!(w.announced.len() <= 1, "{:?}\n{}", w.announced, log);
+        let server = w.server.ballot.clone();
+        for (t, tab) in w.tabs.iter().enumerate() {
+            if !tab.alive {
+                continue;
+            }
+            for (c, copy) in tab.copies.iter().enumerate() {
+                if !copy.mounted {
+                    continue;
+                }
+                let flow = copy.flow.as_ref().unwrap();
+                prop_assert_ne!(
+                    flow.phase,
+                    readerpoll::core::survey_flow::Phase::Sending,
+                    "tab {}.{}\n{}", t, c, log
+                );
+                let done = flow.phase == readerpoll::core::survey_flow::Phase::Done;
+                if let (true, false, Some((_, counted)), true) =
+                    (done, w.ever_full, &server, flow.draft.iter().any(Option::is_some))
+                {
+                    let shown = readerpoll::core::answers::encode(&flow.survey, &flow.draft);
+                    prop_assert_eq!(&vec![shown], counted, "tab {}.{}\n{}", t, c, log);
+                }
+            }
+        }
+    }
+}
+
+// A survey response goes through the same delivery (its answers line is the
+// vote's one choice), and the survey flow hears the outcomes.
+
+const RESPONSE: &str =
+    "a1;hours=~late%2C often&stress=2&recommend=9&statements=supervision:sa,caseload:d,nwag:n";
+const OTHER_RESPONSE: &str =
+    "a1;hours=1-5&stress=4&recommend=3&statements=supervision:d,caseload:d,nwag:d";
+
+fn response(w: &World, line: &str) -> readerpoll::core::survey::Response {
+    readerpoll::core::answers::decode_draft(w.survey.as_ref().unwrap(), line).unwrap()
+}
+
+fn vote_sent(w: &World, i: usize) -> readerpoll::core::outbox::Pending {
+    match &w.net[i].kind {
+        Kind::Vote { vote, .. } => vote.clone(),
+        other => panic!("not a vote: {other:?}"),
+    }
+}
+
+#[test]
+fn a_survey_response_from_two_tabs_at_once_is_counted_once() {
+    let mut w = World::survey();
+    let a = w.open(1);
+    let b = w.open(1);
+    w.settle();
+    let (ra, rb) = (response(&w, RESPONSE), response(&w, OTHER_RESPONSE));
+    w.respond(a, 0, ra);
+    w.respond(b, 0, rb);
+    w.settle();
+    assert_eq!(w.server.counted, 1, "{}", w.log.join("\n"));
+    let counted = w.server.ballot.clone().unwrap().1;
+    assert_eq!(counted, [RESPONSE]);
+    assert!(w.outbox.is_empty());
+    // The tab whose response was second hears it was already in, once the
+    // first tab's counted response is kept: both show the survey as done,
+    // with the answers that counted, announced once, where they were given.
+    assert_eq!(w.phase(a, 0), readerpoll::core::survey_flow::Phase::Done);
+    assert_eq!(w.phase(b, 0), readerpoll::core::survey_flow::Phase::Done);
+    let shown = |tab: usize| {
+        let flow = w.tabs[tab].copies[0].flow.as_ref().unwrap();
+        readerpoll::core::answers::encode(&flow.survey, &flow.draft)
+    };
+    assert_eq!(shown(a), RESPONSE);
+    assert_eq!(shown(b), RESPONSE);
+    assert_eq!(w.announced, [(a, vec![RESPONSE.to_string()])]);
+    // A new tab knows the reader has answered.
+    let c = w.open(1);
+    w.settle();
+    assert_eq!(w.phase(c, 0), readerpoll::core::survey_flow::Phase::Done);
+    assert_eq!(w.server.counted, 1);
+}
+
+#[test]
+fn a_survey_response_offline_is_kept_and_sent_once_after_reconnecting() {
+    let mut w = World::survey();
+    let tab = w.open(1);
+    w.settle();
+    let r = response(&w, RESPONSE);
+    w.respond(tab, 0, r);
+    // Offline: the try fails without an answer, and the next one too.
+    w.fail(0);
+    assert_eq!(
+        w.phase(tab, 0),
+        readerpoll::core::survey_flow::Phase::Sending
+    );
+    assert_eq!(w.outbox.len(), 1);
+    let kept = w.outbox.values().next().unwrap().clone();
+    assert_eq!(kept.choices, [RESPONSE]);
+    // Back online: sent with the same key, counted once.
+    w.input(tab, 0, Input::Online);
+    let resent = vote_sent(&w, 0);
+    assert_eq!(resent.key, kept.key);
+    w.settle();
+    assert_eq!(w.server.counted, 1);
+    assert_eq!(w.server.keys.len(), 1);
+    assert_eq!(w.phase(tab, 0), readerpoll::core::survey_flow::Phase::Done);
+    assert!(w.outbox.is_empty());
+    assert_eq!(w.announced, [(tab, vec![RESPONSE.to_string()])]);
+}
+
+#[test]
+fn a_refused_survey_response_says_why_and_goes_back_to_the_answers() {
+    let mut w = World::survey();
+    let tab = w.open(1);
+    w.settle();
+    w.server.refusing = Some("survey_closed");
+    let r = response(&w, RESPONSE);
+    w.respond(tab, 0, r);
+    w.settle();
+    let flow = w.tabs[tab].copies[0].flow.as_ref().unwrap();
+    assert_eq!(flow.phase, readerpoll::core::survey_flow::Phase::Answering);
+    assert_eq!(
+        flow.notice,
+        Some(readerpoll::core::survey_flow::Notice::Refused(
+            "survey_closed.".into()
+        ))
+    );
+    assert!(w
+        .log
+        .iter()
+        .any(|l| l == "tab 0.0 reports survey_closed: survey_closed. (refused)"));
+    assert!(w.outbox.is_empty());
+    assert_eq!(w.server.counted, 0);
+    assert!(w.announced.is_empty());
+}
+
+#[test]
+fn a_survey_response_as_a_form_posts_one_field_per_answer() {
+    let mut w = World::survey();
+    w.protocol = readerpoll::core::outbox::Protocol::Form;
+    let tab = w.open(1);
+    w.settle();
+    let line = "a1;hours=6-10,~late%2C often&stress=2&recommend=9\
+                &statements=supervision:sa,caseload:d&anything=Too%26much";
+    // (A multiple choice, to show repeated fields: the line says so alone.)
+    let mut vote = {
+        let r = response(&w, RESPONSE);
+        w.respond(tab, 0, r);
+        vote_sent(&w, 0)
+    };
+    assert_eq!(vote.protocol, readerpoll::core::outbox::Protocol::Form);
+    vote.choices = vec![line.into()];
+    let request = readerpoll::transport::protocol::survey_request(&vote, "{}");
+    assert_eq!(request.url, "https://example.org/api");
+    assert_eq!(request.content_type, "application/x-www-form-urlencoded");
+    assert_eq!(
+        request.body,
+        "poll=p&key=k1&voter=reader&hours=6-10&hours.other=late%2C+often&stress=2\
+         &recommend=9&statements.supervision=sa&statements.caseload=d&anything=Too%26much"
+    );
+    // Any 2xx from a form endpoint counts it.
+    w.settle();
+    assert_eq!(w.phase(tab, 0), readerpoll::core::survey_flow::Phase::Done);
+}
+
+#[test]
+fn a_survey_response_as_json_carries_its_answers_object() {
+    let mut w = World::survey();
+    let tab = w.open(1);
+    w.settle();
+    let r = response(&w, RESPONSE);
+    let json = readerpoll::core::answers::to_json(w.survey.as_ref().unwrap(), &r);
+    w.respond(tab, 0, r);
+    let request = readerpoll::transport::protocol::survey_request(&vote_sent(&w, 0), &json);
+    assert_eq!(request.url, "https://example.org/api/polls/p/votes");
+    assert_eq!(
+        request.body,
+        r#"{"answers":{"hours":[{"other":"late, often"}],"stress":2,"recommend":9,"statements":{"supervision":"sa","caseload":"d","nwag":"n"}},"key":"k1","voter":"reader"}"#
+    );
 }

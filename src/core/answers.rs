@@ -153,6 +153,30 @@ fn unescape(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// A response line as named fields, for a form post (docs/protocol.md,
+/// "Surveys as a form"): `hours=6-10` for each option picked, `hours.other=`
+/// for a write-in, `statements.supervision=sa` for each Likert row answered,
+/// `stress=2` for a scale or NPS, `anything=` for a text. Read from the line
+/// alone (its structure tells the kinds apart: written text never holds a
+/// bare `,`, `:` or `~`), so a response waiting in the outbox needs no
+/// survey to be sent. `None` for a line of another format.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn fields(line: &str) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for field in pieces(line.strip_prefix(VERSION)?, b"&") {
+        let (id, value) = split_once(field, b'=')?;
+        for item in pieces(value, b",") {
+            let (name, value) = match (item.strip_prefix('~'), split_once(item, b':')) {
+                (Some(text), _) => (concat(&[id, ".other"]), unescape(text)?),
+                (None, Some((row, column))) => (concat(&[id, ".", row]), column.to_owned()),
+                (None, None) => (id.to_owned(), unescape(item)?),
+            };
+            out.push((name, value));
+        }
+    }
+    Some(out)
+}
+
 // The survey build and the server, not the poll build: its wasm stays as it was.
 /// Reads a draft back: each answer checked against its question, but not
 /// the whole (a draft may still lack required answers). An answer that no

@@ -48,6 +48,9 @@ pub struct Pending {
     /// Idempotency key, the same on every attempt.
     pub key: String,
     pub voter: String,
+    /// What was chosen: a poll's option ids, or a survey's response as one
+    /// item, its answers line (`core::answers`, which starts with its
+    /// version and never holds a tab or a newline).
     pub choices: Vec<String>,
     pub attempts: u32,
     /// Unix milliseconds before which no retry is made.
@@ -101,7 +104,7 @@ fn decode_line(line: &str) -> Option<Pending> {
     if f.len() != 8 || f[0].is_empty() || f[2].is_empty() {
         return None;
     }
-    let choices = id_list(f[3]);
+    let choices = body(f[3]);
     if choices.is_empty() {
         return None;
     }
@@ -117,6 +120,32 @@ fn decode_line(line: &str) -> Option<Pending> {
         claimed: parse_u64(f[6])?,
         queued: parse_u64(f[7])?,
     })
+}
+
+/// A stored vote's choices: a survey's answers line whole (its commas are
+/// its own), else option ids. (A page with only polls never reads a
+/// survey's lines: surveys and polls share one id space.)
+fn body(text: &str) -> Vec<String> {
+    #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+    if is_answers(text) {
+        return vec![text.to_owned()];
+    }
+    id_list(text)
+}
+
+/// Whether a vote's single choice is a survey's answers line.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn is_answers(text: &str) -> bool {
+    text.starts_with(crate::core::answers::VERSION)
+}
+
+/// The survey response `vote` carries, as its answers line, if it is one.
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn answers_of(vote: &Pending) -> Option<&str> {
+    match vote.choices.as_slice() {
+        [line] if is_answers(line) => Some(line),
+        _ => None,
+    }
 }
 
 /// The reader's ballot in a poll as this browser settled it: the vote the
@@ -149,7 +178,7 @@ impl Ballot {
         if f.len() != 3 {
             return None;
         }
-        let choices = id_list(f[2]);
+        let choices = body(f[2]);
         (!choices.is_empty()).then(|| Ballot {
             key: f[0].to_owned(),
             queued: parse_u64(f[1]).unwrap_or(0),
@@ -395,6 +424,23 @@ mod tests {
         let mut form = entry();
         form.protocol = Protocol::Form;
         assert_eq!(decode(&encode(&[form]))[0].protocol, Protocol::Json);
+    }
+
+    #[test]
+    fn a_survey_response_round_trips_whole() {
+        let line = "a1;hours=1-5,~late%2C%20often&statements=supervision:sa,workload:d";
+        let mut survey = entry();
+        survey.choices = vec![line.into()];
+        let text = encode(std::slice::from_ref(&survey));
+        assert_eq!(decode(&text)[0].choices, [line]);
+        assert_eq!(answers_of(&decode(&text)[0]), Some(line));
+        assert_eq!(answers_of(&entry()), None);
+        let ballot = Ballot {
+            key: "k-1".into(),
+            choices: vec![line.into()],
+            queued: 7,
+        };
+        assert_eq!(Ballot::decode(&ballot.encode()), Some(ballot));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! and forgets it when it closes.
 //!
 //! Every item's name starts with one versioned prefix (`PREFIX`): a later
-//! format gets a new one, and can read this one on purpose. Values are
+//! format gets a new one, and can read this one on purpose (`v2`: a vote's
+//! choices may be a survey's answers line; nothing of `v1` is read, as it
+//! was never released). Values are
 //! tab-separated lines (`core::outbox`) rather than JSON: ids are
 //! restricted to `[A-Za-z0-9._-]`, and this avoids shipping a JSON encoder.
 
@@ -13,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::core::outbox::{self, Ballot, Pending};
 
-const PREFIX: &str = "readerpoll:v1:";
+const PREFIX: &str = "readerpoll:v2:";
 
 fn vote_key(poll: &str) -> String {
     let mut key = String::from(PREFIX);
@@ -153,7 +155,7 @@ pub fn voter_token() -> String {
 /// Each waiting vote has a storage item of its own, named by its
 /// idempotency key, so writers in different tabs never overwrite each
 /// other's votes.
-const OUTBOX_ITEM: &str = "readerpoll:v1:outbox:";
+const OUTBOX_ITEM: &str = "readerpoll:v2:outbox:";
 
 fn item_name(key: &str) -> String {
     let mut name = String::from(OUTBOX_ITEM);

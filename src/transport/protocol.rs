@@ -96,6 +96,45 @@ pub fn vote_request(p: &Pending) -> VoteRequest {
     }
 }
 
+/// The request that delivers a survey response: `p` carries it as its
+/// answers line (`core::outbox::answers_of`); `answers_json` is the same
+/// response as the JSON protocol's `answers` object (which needs the
+/// survey's kinds: the sending page has the survey). The form protocol
+/// posts `poll`, `key`, `voter` and a field per answer
+/// (`core::answers::fields`).
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub fn survey_request(p: &Pending, answers_json: &str) -> VoteRequest {
+    if p.protocol == Protocol::Form {
+        let mut body = String::new();
+        push_pair(&mut body, "poll", &p.poll);
+        push_pair(&mut body, "key", &p.key);
+        push_pair(&mut body, "voter", &p.voter);
+        let line = crate::core::outbox::answers_of(p).unwrap_or_default();
+        for (name, value) in crate::core::answers::fields(line).unwrap_or_default() {
+            push_pair(&mut body, &name, &value);
+        }
+        return VoteRequest {
+            url: p.endpoint.clone(),
+            content_type: "application/x-www-form-urlencoded",
+            body,
+        };
+    }
+    let mut body = String::from("{\"answers\":");
+    body.push_str(answers_json);
+    body.push_str(",\"key\":");
+    crate::core::format::push_json_string(&mut body, &p.key);
+    body.push_str(",\"voter\":");
+    crate::core::format::push_json_string(&mut body, &p.voter);
+    body.push('}');
+    let mut url = poll_url(&p.endpoint, &p.poll);
+    url.push_str("/votes");
+    VoteRequest {
+        url,
+        content_type: "application/json",
+        body,
+    }
+}
+
 /// Classifies an HTTP answer to a vote. `status` 0 means no answer at all
 /// (network error, timeout, CORS failure).
 pub fn classify(
@@ -117,6 +156,12 @@ pub fn classify(
             // The plugin's results when `wp-polls.js` could not read their
             // numbers.
             (None, Protocol::WpPolls) if answer.json => Outcome::Counted(None),
+            // A survey's answer carries per-question `results`, not a
+            // poll's tally: they are read afterwards.
+            #[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+            (None, _) if answer.json && crate::core::outbox::answers_of(pending).is_some() => {
+                Outcome::Counted(None)
+            }
             // A 2xx that is not our JSON is a portal, a proxy or a
             // misrouted URL: the vote may not have arrived, and the key
             // makes another try safe (WP-Polls refuses a second vote).

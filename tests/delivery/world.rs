@@ -8,10 +8,14 @@
 
 use std::collections::BTreeMap;
 
+use readerpoll::core::answers;
+use readerpoll::core::delivery::survey::{fate, Fate};
 use readerpoll::core::delivery::{step, Delivery, Host, Input};
 use readerpoll::core::machine::{step as widget_step, Effect, Event, Phase, State};
 use readerpoll::core::outbox::{Ballot, Pending, Protocol};
 use readerpoll::core::poll::{Poll, RawPoll};
+use readerpoll::core::survey::{RawSurvey, Response, Survey};
+use readerpoll::core::survey_flow::{self, Flow};
 use readerpoll::core::tally::Tally;
 use readerpoll::transport::payload::{Answer, WireTally};
 use readerpoll::transport::protocol::classify;
@@ -61,7 +65,10 @@ impl Server {
         if let Some((_, choices)) = &self.ballot {
             voters += 1;
             for c in choices {
-                counts.iter_mut().find(|(o, _)| o == c).unwrap().1 += 1;
+                // (A survey's response is its answers line: no option.)
+                if let Some(count) = counts.iter_mut().find(|(o, _)| o == c) {
+                    count.1 += 1;
+                }
             }
         }
         WireTally { counts, voters }
@@ -129,6 +136,9 @@ pub struct Request {
 
 pub struct Copy {
     pub widget: State,
+    /// A copy of the survey (`World::survey`): its flow, which hears the
+    /// delivery's outcomes instead of `widget`.
+    pub flow: Option<Flow>,
     pub delivery: Option<Delivery>,
     pub wake_at: Option<u64>,
     /// Ballots announced with `poll-voted` (option ids).
@@ -156,6 +166,10 @@ pub struct Tab {
 
 pub struct World {
     pub poll: Poll,
+    /// Copies mounted from now on are of this survey, not of the poll.
+    pub survey: Option<Survey>,
+    /// How copies mounted from now on send.
+    pub protocol: Protocol,
     pub server: Server,
     pub outbox: BTreeMap<String, Pending>,
     pub ballot: Option<Ballot>,
@@ -186,6 +200,8 @@ impl World {
     pub fn new(allow_change: bool) -> World {
         World {
             poll: poll(allow_change),
+            survey: None,
+            protocol: Protocol::Json,
             server: Server {
                 allow_change,
                 ..Server::default()
@@ -205,6 +221,16 @@ impl World {
             lagging: false,
             endpoint: Some(ENDPOINT.into()),
             log: Vec::new(),
+        }
+    }
+
+    /// A world whose copies are of the demo survey (one response per reader).
+    pub fn survey() -> World {
+        let raw: RawSurvey =
+            serde_json::from_str(include_str!("../fixtures/workload-survey.json")).unwrap();
+        World {
+            survey: Some(Survey::from_raw(raw).unwrap()),
+            ..World::new(false)
         }
     }
 
@@ -244,13 +270,23 @@ impl World {
         let mut delivery = Delivery::new(
             POLL.into(),
             self.endpoint.clone(),
-            Protocol::Json,
+            self.protocol,
             VOTER.into(),
             TIMEOUT_MS,
         );
         delivery.changes = self.poll.allow_change;
+        // As `dom::survey` does: a response counted on an earlier visit or in
+        // another tab shows as done.
+        let flow = self.survey.clone().map(|survey| {
+            let mut flow = Flow::new(survey, None);
+            if self.read_ballot(tab).is_some() {
+                flow.phase = survey_flow::Phase::Done;
+            }
+            flow
+        });
         self.tabs[tab].copies.push(Copy {
             widget,
+            flow,
             delivery: Some(delivery),
             wake_at: None,
             voted: Vec::new(),
@@ -359,20 +395,7 @@ impl World {
                     let live = self.live(tab, copy);
                     let choices =
                         readerpoll::core::ballot::ids_of(&live.poll, live.mine.as_ref().unwrap());
-                    self.next_key += 1;
-                    let key = format!("k{}", self.next_key);
-                    self.cast += 1;
-                    self.log
-                        .push(format!("tab {tab}.{copy} casts {key} {choices:?}"));
-                    self.input(
-                        tab,
-                        copy,
-                        Input::Cast {
-                            key,
-                            choices,
-                            hosted: false,
-                        },
-                    );
+                    self.cast_vote(tab, copy, choices);
                 }
                 Effect::Voted => {
                     let live = self.live(tab, copy);
@@ -414,7 +437,84 @@ impl World {
 
     fn tell(&mut self, tab: usize, copy: usize, event: Event) {
         self.log.push(format!("tab {tab}.{copy} told {event:?}"));
+        if self.tabs[tab].copies[copy].flow.is_some() {
+            match fate(event) {
+                Some(Fate::Counted) => self.flow(tab, copy, survey_flow::Event::Accepted),
+                Some(Fate::CountedElsewhere(line)) => {
+                    // As `dom::survey`: the counted answers replace this
+                    // page's, shown as done and not announced here.
+                    let flow = self.tabs[tab].copies[copy].flow.as_mut().unwrap();
+                    if flow.phase == survey_flow::Phase::Sending {
+                        flow.draft = answers::decode_draft(&flow.survey, &line).unwrap();
+                        survey_flow::step(flow, survey_flow::Event::Accepted);
+                    }
+                }
+                Some(Fate::Refused(message)) => {
+                    self.flow(tab, copy, survey_flow::Event::Refused(message))
+                }
+                None => {}
+            }
+            return;
+        }
         self.widget(tab, copy, event);
+    }
+
+    /// The reader of a survey copy gives `response` and submits it.
+    pub fn respond(&mut self, tab: usize, copy: usize, response: Response) {
+        if !self.tabs[tab].alive || !self.tabs[tab].copies[copy].mounted {
+            return;
+        }
+        self.tabs[tab].copies[copy].flow.as_mut().unwrap().draft = response;
+        self.flow(tab, copy, survey_flow::Event::Submit);
+    }
+
+    /// Steps a survey copy's flow and carries out its sending, as
+    /// `dom::survey` does: `Send` casts the answers line through the
+    /// delivery, `AnnounceDone` is its `poll-voted`.
+    pub fn flow(&mut self, tab: usize, copy: usize, event: survey_flow::Event) {
+        let flow = self.tabs[tab].copies[copy].flow.as_mut().unwrap();
+        let effects = survey_flow::step(flow, event);
+        let line = answers::encode(&flow.survey, &flow.draft);
+        for effect in effects {
+            match effect {
+                survey_flow::Effect::Send => {
+                    // As a poll does: another tab's response since this one
+                    // loaded is the reader's.
+                    self.input(tab, copy, Input::Voting);
+                    self.cast_vote(tab, copy, vec![line.clone()]);
+                }
+                survey_flow::Effect::AnnounceDone => {
+                    self.log.push(format!("tab {tab}.{copy} poll-voted {line}"));
+                    self.announced.push((tab, vec![line.clone()]));
+                    self.tabs[tab].copies[copy].voted.push(vec![line.clone()]);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The reader's vote (or survey response) goes to the delivery, with
+    /// a new key.
+    fn cast_vote(&mut self, tab: usize, copy: usize, choices: Vec<String>) {
+        self.next_key += 1;
+        let key = format!("k{}", self.next_key);
+        self.cast += 1;
+        self.log
+            .push(format!("tab {tab}.{copy} casts {key} {choices:?}"));
+        let hosted = false;
+        self.input(
+            tab,
+            copy,
+            Input::Cast {
+                key,
+                choices,
+                hosted,
+            },
+        );
+    }
+
+    pub fn phase(&self, tab: usize, copy: usize) -> survey_flow::Phase {
+        self.tabs[tab].copies[copy].flow.as_ref().unwrap().phase
     }
 
     /// Settles a vote's answer where the copy that sent it has gone, as the
@@ -684,7 +784,10 @@ impl Host for Page<'_> {
         true
     }
 
-    fn send(&mut self, _copy: &Delivery, vote: Pending, beacon: bool) {
+    fn send(&mut self, copy: &Delivery, mut vote: Pending, beacon: bool) {
+        // As the browser does: the sending copy's protocol and credential.
+        vote.protocol = copy.protocol;
+        vote.voter = copy.voter.clone();
         let life = self.world.tabs[self.tab].life;
         self.world.net.push(Request {
             tab: self.tab,

@@ -323,13 +323,13 @@ test('offline: the response waits, goes once the connection is back, and is coun
   await context.setOffline(true);
   await s.getByRole('button', { name: 'Send answers' }).click();
   const [problem] = await waitForEvents(page, 'poll-error');
-  assert.equal(problem.code, 'send_failed');
+  assert.equal(problem.code, 'network');
   assert.equal(problem.retryable, true);
   assert.equal(await s.locator('.poll').getAttribute('data-state'), 'sending');
   assert.equal(await s.locator('.status').textContent(), 'Sending your answers…');
   await context.setOffline(false);
   await s.locator('.poll[data-state="done"]').waitFor();
-  const key = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey').split('\n')[3]);
+  const key = await page.evaluate(() => localStorage.getItem('readerpoll:v2:survey:workload-survey').split('\n')[3]);
   assert.match(key, /^[0-9a-f-]{36}$/);
   assert.equal(exportCsv().filter((r) => r.key === key).length, 1);
   await context.close();
@@ -345,9 +345,9 @@ test('a send that failed goes again, with the same key, when the page loads next
   await page.route('**/api/polls/workload-survey/votes', (route) => route.abort('connectionrefused'));
   await s.getByRole('button', { name: 'Send answers' }).click();
   await page.waitForFunction(() =>
-    localStorage.getItem('readerpoll:v1:survey:workload-survey')?.startsWith('d2\nsending\n')
+    localStorage.getItem('readerpoll:v2:survey:workload-survey')?.startsWith('d2\nsending\n')
   );
-  const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v1:survey:workload-survey'));
+  const saved = await page.evaluate(() => localStorage.getItem('readerpoll:v2:survey:workload-survey'));
   const key = saved.split('\n')[3];
   assert.equal(exportCsv().filter((r) => r.key === key).length, 0);
   await page.unroute('**/api/polls/workload-survey/votes');
@@ -607,8 +607,9 @@ test('answers sent after the survey closed: the reader is told they were not sen
   const { page, s } = await surveyById(context, 'closes-mid-answer');
   await answerQuickly(page, '11-15', s);
   closeSurvey('closes-mid-answer');
-  // The server's refusal is logged by the browser.
-  env.expectErrors(/status of 403/);
+  // The server's refusal is logged by the browser, and by the widget as a
+  // refusal (as a poll's vote is).
+  env.expectErrors(/status of 403/, /^readerpoll: vote refused: poll_closed: This survey is closed\.$/);
   await s.getByRole('button', { name: 'Send answers' }).click();
   await s.locator('.poll[data-state="closed"]').waitFor();
   const message = 'Your answers were not sent: this survey has closed.';
@@ -774,6 +775,75 @@ test('the results come in two frames: the first question with the step, the othe
   assert.equal(await s.locator('.question-results').count(), 5);
   assert.equal(await s.locator('.results').getAttribute('aria-busy'), null);
   await assertNoViolations(page, 'results');
+  await context.close();
+});
+
+test('protocol="form": the response posts one field per answer to the endpoint, then the thank-you', async () => {
+  // A multiple choice with its write-in, a scale, an NPS, a Likert question
+  // and a written answer: every kind of field (docs/protocol.md).
+  const definition = {
+    ...SURVEY,
+    id: 'form-survey',
+    questions: SURVEY.questions.map((q) => (q.id === 'hours' ? { ...q, mode: 'multiple' } : q)),
+  };
+  const context = await env.context();
+  const page = await context.newPage();
+  const requests = [];
+  await page.route(`${env.server.url}/forms/survey**`, (route) => {
+    const r = route.request();
+    requests.push({ method: r.method(), url: r.url(), type: r.headers()['content-type'], body: r.postData() });
+    return route.fulfill({ status: 204 });
+  });
+  const html = articlePage({
+    title: 'A survey sent as a form',
+    content: pollElement(definition, 'protocol="form" endpoint="/forms/survey"'),
+  });
+  await recordEvents(page);
+  await page.goto(await servePage(page, env.server.url, '/test/form-survey.html', html));
+  const s = page.locator('reader-poll[poll="form-survey"]');
+  await s.locator('.poll[data-state="answering"]').waitFor();
+  await s.getByRole('checkbox', { name: '6-10' }).check();
+  await s.getByRole('checkbox', { name: 'Something else' }).check();
+  await s.getByRole('textbox', { name: 'Something else' }).fill('Nights, weekends & more');
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '2' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('radio', { name: '9' }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  const [supervision, caseload, nwag] = SURVEY.questions[3].rows.map((r) => r.label);
+  await s.getByRole('radio', { name: `${supervision}: Strongly agree` }).check();
+  await s.getByRole('radio', { name: `${caseload}: Agree` }).check();
+  await s.getByRole('radio', { name: `${nwag}: Neither agree nor disagree` }).check();
+  await s.getByRole('button', { name: 'Next' }).click();
+  await s.getByRole('textbox').fill('Too many cases.');
+  await s.getByRole('button', { name: 'Send answers' }).click();
+  await s.locator('.poll[data-state="done"]').waitFor();
+  assert.equal(await s.locator('.status').textContent(), 'Thank you: your answers were counted.');
+  assert.equal((await waitForEvents(page, 'poll-voted')).length, 1);
+  // One POST, nothing read from the form endpoint.
+  assert.deepEqual(
+    requests.map((r) => [r.method, r.url, r.type]),
+    [['POST', `${env.server.url}/forms/survey`, 'application/x-www-form-urlencoded']]
+  );
+  const fields = [...new URLSearchParams(requests[0].body)];
+  assert.deepEqual(fields.slice(0, 1), [['poll', 'form-survey']]);
+  assert.deepEqual(
+    fields.slice(1, 3).map(([name, value]) => [name, /^[0-9a-f-]{36}$/.test(value)]),
+    [
+      ['key', true],
+      ['voter', true],
+    ]
+  );
+  assert.deepEqual(fields.slice(3), [
+    ['hours', '6-10'],
+    ['hours.other', 'Nights, weekends & more'],
+    ['stress', '2'],
+    ['recommend', '9'],
+    ['statements.supervision', 'sa'],
+    ['statements.caseload', 'a'],
+    ['statements.nwag', 'n'],
+    ['anything', 'Too many cases.'],
+  ]);
   await context.close();
 });
 

@@ -77,7 +77,7 @@ const KEEP_OPEN = /Keep this page open/;
 const outbox = (page) =>
   page.evaluate(() => {
     const items = Object.keys(localStorage)
-      .filter((k) => k.startsWith('readerpoll:v1:outbox'))
+      .filter((k) => k.startsWith('readerpoll:v2:outbox'))
       .map((k) => localStorage.getItem(k));
     return items.length ? items.join('\n') : null;
   });

@@ -11,7 +11,7 @@
  */
 function voter() {
   try {
-    return localStorage.getItem('readerpoll:v1:voter');
+    return localStorage.getItem('readerpoll:v2:voter');
   } catch {
     return null;
   }

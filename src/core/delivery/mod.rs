@@ -37,6 +37,8 @@
 //!   until its reader votes there: they may be about to change it.
 
 mod host;
+#[cfg(any(feature = "survey", not(target_arch = "wasm32")))]
+pub mod survey;
 
 pub use host::Host;
 

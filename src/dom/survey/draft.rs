@@ -1,6 +1,6 @@
 //! The reader's answers kept in this browser as they go (in the format of
 //! `core::survey_draft`), one storage item per survey,
-//! `readerpoll:v1:survey:ID`.
+//! `readerpoll:v2:survey:ID`.
 
 use crate::core::survey::Survey;
 use crate::core::survey_draft;

@@ -4,9 +4,10 @@
 //! poll's `Widget`, it owns its nodes, listeners and state, and dropping it
 //! leaves the host as it found it; the draft stays in storage.
 
+mod delivery;
 mod draft;
 mod render;
-mod send;
+mod resource;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -17,12 +18,14 @@ use web_sys::{Element, Event as DomEvent, HtmlElement, Node};
 
 use crate::core::answers;
 use crate::core::count::{self, SurveyTally};
+use crate::core::delivery::{Delivery, Input};
 use crate::core::locale::{locale_for, Locale};
+use crate::core::outbox::Protocol;
 use crate::core::question::{Answer, Kind, RawAnswer, RawItem};
-use crate::core::survey::{Layout, Survey};
+use crate::core::survey::Layout;
 use crate::core::survey_flow::{step, Effect, Event, Flow, Focus, Notice, Phase};
 use crate::dom::bind;
-use crate::dom::listen::Listener;
+use crate::dom::listen::{Listener, Timer};
 use crate::dom::question::field;
 use crate::survey_view::{survey_view, SurveyTexts};
 use crate::transport::decode_survey::{decode_results, decode_survey, Refusal};
@@ -30,7 +33,6 @@ use crate::transport::memory;
 use crate::transport::net::{self, DEFAULT_TIMEOUT_MS};
 
 use self::render::SurveyDom;
-use self::send::Outcome;
 
 struct Inner {
     host: HtmlElement,
@@ -45,8 +47,10 @@ struct Inner {
     /// kept with the draft so every retry reuses it.
     key: Option<String>,
     voter: String,
-    /// A send is under way (a second one waits for it).
-    in_flight: bool,
+    /// The response's delivery (`None` with no endpoint).
+    delivery: Option<Delivery>,
+    /// The delivery's next look (a retry).
+    retry: Option<Timer>,
     dom: SurveyDom,
 }
 
@@ -84,19 +88,18 @@ impl SurveyWidget {
         let endpoint = net::field(options, "endpoint")
             .as_string()
             .filter(|e| !e.is_empty());
-        let protocol = net::field(options, "protocol")
+        let protocol_name = net::field(options, "protocol")
             .as_string()
             .unwrap_or_default();
+        let protocol = Protocol::from_name(&protocol_name).unwrap_or_default();
         let survey = match net::field(options, "error").as_string() {
             Some(reason) => Err(Refusal {
                 code: "load_failed",
                 message: reason,
             }),
-            // WP-Polls runs polls only, and the form protocol sends one
-            // choice: a survey is sent as JSON.
-            None if protocol == "wp-polls" || protocol == "form" => Err(Refusal {
+            None if protocol == Protocol::WpPolls => Err(Refusal {
                 code: "unsupported_survey",
-                message: String::from("a survey needs the readerpoll protocol (protocol=\"json\")"),
+                message: String::from("WP-Polls runs polls only: a survey needs protocol=\"json\""),
             }),
             None if endpoint
                 .as_deref()
@@ -140,6 +143,17 @@ impl SurveyWidget {
             step(&mut flow, Event::Close);
         }
         let tally = decode_results(&flow.survey, &net::field(options, "results"));
+        let timeout_ms = net::field(options, "timeout")
+            .as_f64()
+            .filter(|t| *t >= 1.0 && *t <= 120_000.0)
+            .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32);
+        let voter = memory::voter_token();
+        let delivery = endpoint.clone().map(|endpoint| {
+            let id = flow.survey.id.clone();
+            let mut d = Delivery::new(id, Some(endpoint), protocol, voter.clone(), timeout_ms);
+            d.changes = flow.survey.allow_change;
+            d
+        });
         let inner = Rc::new(RefCell::new(Inner {
             host: host.clone(),
             flow,
@@ -147,13 +161,11 @@ impl SurveyWidget {
             own,
             tally,
             endpoint,
-            timeout_ms: net::field(options, "timeout")
-                .as_f64()
-                .filter(|t| *t >= 1.0 && *t <= 120_000.0)
-                .map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
+            timeout_ms,
             key,
-            voter: memory::voter_token(),
-            in_flight: false,
+            voter,
+            delivery,
+            retry: None,
             dom,
         }));
         let weak = Rc::downgrade(&inner);
@@ -162,28 +174,22 @@ impl SurveyWidget {
             listener(&container, "change", weak.clone()),
             listener(&container, "input", weak.clone()),
         ];
-        if let Some(window) = net::window() {
-            // Back online: a response still on its way goes again.
-            let weak = weak.clone();
-            listeners.push(Listener::new(
-                &window,
-                "online",
-                Box::new(move |_| {
-                    if let Some(inner) = weak.upgrade() {
-                        deliver(&inner);
-                    }
-                }),
-            ));
+        if endpoint_set(&inner) {
+            // Back online, page hidden, another tab's news: the delivery's.
+            listeners.extend(delivery::listen(&weak));
         }
         render(&inner);
         let id = inner.borrow().flow.survey.id.clone();
         crate::dom::emit::fire(&host, "poll-ready", &id, None, false);
+        // Responses waiting in the outbox (this survey's, from an earlier
+        // visit or another tab) go on their way.
+        delivery::input(&inner, Input::Start { fresh: true });
         match phase {
-            // The last load ended before the backend answered: the same
-            // key goes again, so it counts once whatever happened.
-            Phase::Sending => deliver(&inner),
-            // Whether it is still open, and the results this reader may see.
-            _ => read_resource(&inner, false),
+            Phase::Sending => resume(&inner),
+            // Whether it is still open, and the results this reader may
+            // see: where the protocol has such a resource (not a form).
+            _ if protocol.has_tally() || !endpoint_set(&inner) => read_resource(&inner, false),
+            _ => {}
         }
         SurveyWidget {
             inner: Some(inner),
@@ -212,7 +218,7 @@ impl SurveyWidget {
             return;
         }
         if ok {
-            accepted(inner, None);
+            accepted(inner, true);
         } else {
             let message = message.unwrap_or_else(|| String::from("The answers were not accepted."));
             dispatch(inner, Event::Refused(message));
@@ -222,6 +228,9 @@ impl SurveyWidget {
 
 impl Drop for SurveyWidget {
     fn drop(&mut self) {
+        if let Some(inner) = &self.inner {
+            delivery::stop(inner.borrow_mut().delivery.take());
+        }
         self.container.remove();
     }
 }
@@ -421,82 +430,94 @@ fn run(inner: &Shared, effect: Effect) {
     }
 }
 
-/// Sends the response that is on its way, once at a time. With no
-/// endpoint it is counted in this browser.
-fn deliver(inner: &Shared) {
-    let request = {
-        let mut this = inner.borrow_mut();
-        if this.flow.phase != Phase::Sending || this.in_flight {
-            return;
-        }
-        match this.endpoint.clone() {
-            None => None,
-            Some(endpoint) => {
-                this.in_flight = true;
-                Some((
-                    endpoint,
-                    this.flow.survey.id.clone(),
-                    answers::to_json(&this.flow.survey, &this.flow.draft),
-                    this.key.clone().unwrap_or_default(),
-                    this.voter.clone(),
-                    this.timeout_ms,
-                ))
-            }
-        }
-    };
-    let Some((endpoint, id, body, key, voter, timeout)) = request else {
-        accepted(inner, None);
-        return;
-    };
-    let weak = Rc::downgrade(inner);
-    send::send(
-        &endpoint,
-        &id,
-        &body,
-        &key,
-        &voter,
-        timeout,
-        Box::new(move |outcome| {
-            let Some(inner) = weak.upgrade() else { return };
-            inner.borrow_mut().in_flight = false;
-            match outcome {
-                Outcome::Counted(results) => accepted(&inner, results),
-                Outcome::Refused(message) => {
-                    dispatch(&inner, Event::Refused(message));
-                    // The survey may have closed meanwhile: then the reader
-                    // is told so, not only that the answers were refused.
-                    read_resource(&inner, true);
-                }
-                Outcome::Failed => {
-                    let (host, id) = {
-                        let this = inner.borrow();
-                        (this.host.clone(), this.flow.survey.id.clone())
-                    };
-                    crate::dom::report_error(
-                        &host,
-                        &id,
-                        "send_failed",
-                        "the answers are kept in this browser and sent when the connection is back",
-                        crate::dom::emit::Problem::WillRetry,
-                    );
-                }
-            }
-        }),
-    );
+fn endpoint_set(inner: &Shared) -> bool {
+    inner.borrow().endpoint.is_some()
 }
 
-/// The response is counted: results (the server's, or with no server this
-/// reader's own), the flow's last step, the draft marked done.
-fn accepted(inner: &Shared, results: Option<JsValue>) {
+/// Sends the response that is on its way through the delivery (which
+/// keeps it in the outbox until the backend's final answer, with the key
+/// kept in the draft). With no endpoint it is counted in this browser.
+fn deliver(inner: &Shared) {
+    let cast = {
+        let this = inner.borrow();
+        if this.flow.phase != Phase::Sending {
+            return;
+        }
+        this.delivery.is_some().then(|| Input::Cast {
+            key: this.key.clone().unwrap_or_default(),
+            choices: vec![answers::encode(&this.flow.survey, &this.flow.draft)],
+            hosted: false,
+        })
+    };
+    match cast {
+        Some(cast) => {
+            // As a poll does: another tab's response since this one loaded
+            // is the reader's.
+            delivery::input(inner, Input::Voting);
+            delivery::input(inner, cast);
+        }
+        None => accepted(inner, true),
+    }
+}
+
+/// The last load ended with the response on its way. The delivery resumed
+/// it if it still waits; else it was settled meanwhile (counted if this
+/// browser kept it as the reader's ballot), or never stored (storage
+/// refused it): then the same key goes again, so it counts once.
+fn resume(inner: &Shared) {
+    let (following, counted) = {
+        let this = inner.borrow();
+        let counted =
+            memory::ballot(&this.flow.survey.id).is_some_and(|b| this.key.as_ref() == Some(&b.key));
+        let following = this
+            .delivery
+            .as_ref()
+            .and_then(Delivery::following)
+            .is_some();
+        (following, counted)
+    };
+    if counted {
+        accepted(inner, true);
+    } else if !following {
+        deliver(inner);
+    }
+}
+
+/// The backend refused the response for good: the reader is told why, and
+/// the draft is kept (the flow saves it; the delivery reads whether the
+/// survey closed).
+fn refused(inner: &Shared, event: Event) {
+    dispatch(inner, event);
+}
+
+/// The response the backend counted is another of this reader's (another
+/// tab's, sent at the same moment): its answers replace this page's.
+/// (Only while this page's own is on its way: a reader changing answers
+/// keeps what they are writing.)
+fn counted_elsewhere(inner: &Shared, line: &str) {
     {
         let mut this = inner.borrow_mut();
-        let survey: &Survey = &this.flow.survey;
-        let tally = match (&this.endpoint, results) {
-            (Some(_), Some(results)) => decode_results(survey, &results),
-            (Some(_), None) => None,
-            (None, _) => Some(own_tally(&this.flow)),
-        };
-        this.tally = tally;
+        if this.flow.phase != Phase::Sending {
+            return;
+        }
+        if let Ok(draft) = answers::decode_draft(&this.flow.survey, line) {
+            this.flow.draft = draft;
+        }
+    }
+    accepted(inner, false);
+}
+
+/// The response is counted: results (with no server this reader's own),
+/// the flow's last step, the draft marked done; `poll-voted` on the page
+/// whose response it was (`announce`).
+fn accepted(inner: &Shared, announce: bool) {
+    {
+        let mut this = inner.borrow_mut();
+        // The server's results came with its answer (`delivery`), and are
+        // read again after it.
+        if this.endpoint.is_none() {
+            this.tally = Some(own_tally(&this.flow));
+        }
         // A changed response brings new numbers.
         this.dom.reset_results();
     }
@@ -509,7 +530,9 @@ fn accepted(inner: &Shared, results: Option<JsValue>) {
             answers::encode(&this.flow.survey, &this.flow.draft),
         )
     };
-    fire_vote(&host, "poll-voted", &id, &line, false);
+    if announce {
+        fire_vote(&host, "poll-voted", &id, &line, false);
+    }
 }
 
 /// With no backend, the results are this reader's own response.
@@ -546,7 +569,7 @@ fn read_resource(inner: &Shared, announce: bool) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    send::resource(
+    resource::resource(
         &endpoint,
         &id,
         &voter,
