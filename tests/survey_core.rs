@@ -1005,17 +1005,7 @@ mod view {
     use readerpoll::survey_view::{survey_view, Control, SurveyTexts};
 
     fn answer(flow: &mut Flow, id: &str, v: Value) {
-        let q = flow.survey.question_index(id).unwrap();
-        let a = flow.survey.questions[q]
-            .answer(&serde_json::from_value(v).unwrap())
-            .unwrap();
-        step(
-            flow,
-            Event::Answer {
-                question: q,
-                answer: a,
-            },
-        );
+        super::flow::answer(flow, id, v);
     }
 
     #[test]
